@@ -1,0 +1,381 @@
+//! `/api/v1/conversations`: list, retrieve (also by request token),
+//! participants, add and update.
+
+use actix_web::{web, HttpResponse};
+use serde_json::{Map, Value};
+
+use super::field_values::{self, Access};
+use super::messages::{compose, Target};
+use super::params::Params;
+use super::{path_id, render, Ctx, Reply};
+use crate::auth::{self, Identity, REQUEST_TOKEN_SECONDS};
+use crate::db::conversations::{self as store, Changes, ListFilter, NewConversation};
+use crate::db::users::{self, User};
+use crate::db::{self, auth as credentials, fields, lookups};
+use crate::error::{ApiError, FieldProblem, Problems};
+
+/// Conversation sources a client may name (reference: HELPCENTER, MESSENGER, API).
+pub const SOURCES: [&str; 3] = ["HELPCENTER", "MESSENGER", "API"];
+
+/// `GET /conversations`.
+pub async fn list(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+    ctx.caller.require_member(true)?;
+    let (offset, limit) = ctx.paging()?;
+    let mut problems = Problems::default();
+    let status_kind = ctx.query("status").map(str::to_ascii_uppercase);
+    if let Some(kind) = &status_kind {
+        if !["NEW", "OPEN", "PENDING", "COMPLETED", "CLOSED", "CUSTOM"].contains(&kind.as_str()) {
+            problems.push(FieldProblem::invalid("status", "Must be NEW, OPEN, PENDING, COMPLETED, CLOSED or CUSTOM"));
+        }
+    }
+    let max_priority_level = match ctx.query("priority") {
+        None => None,
+        Some(p) => match p.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                problems.push(FieldProblem::invalid("priority", "Must be an integer priority level"));
+                None
+            }
+        },
+    };
+    let vis = problems.absorb(ctx.visibility())?;
+    problems.finish()?;
+    let vis = vis.unwrap_or(store::Visibility::Nothing);
+    let filter = ListFilter { status_kind, max_priority_level };
+    let view = ctx.view();
+    let (items, total) = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let (rows, total) = store::list(conn, &vis, &filter, offset, limit)?;
+            let items = rows.iter().map(|c| render::conversation(conn, &view, c)).collect::<Result<_, _>>()?;
+            Ok((items, total))
+        })
+        .await?;
+    ctx.finish(Reply::page("conversation", items, offset, limit, total)).await
+}
+
+/// `GET /conversations/:id` (a request token opens exactly its conversation).
+pub async fn get(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&path)?;
+    if let Identity::Token { conversation_id } = ctx.caller.identity {
+        if conversation_id != id {
+            return Err(ApiError::AuthenticationFailed("The token does not open this conversation"));
+        }
+    } else {
+        ctx.caller.require_member(true)?;
+    }
+    let vis = ctx.visibility()?;
+    let view = ctx.view();
+    let data = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let c = store::get_visible(conn, &vis, id)?.ok_or(ApiError::NotFound)?;
+            render::conversation(conn, &view, &c)
+        })
+        .await?;
+    ctx.finish(Reply::one("conversation", data)).await
+}
+
+/// `GET /conversations/:id/participants`.
+pub async fn participants(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&path)?;
+    ctx.caller.require_member(true)?;
+    let (offset, limit) = ctx.paging()?;
+    let vis = ctx.visibility()?;
+    let view = ctx.view();
+    let (items, total) = ctx
+        .state
+        .db
+        .read(move |conn| {
+            store::get_visible(conn, &vis, id)?.ok_or(ApiError::NotFound)?;
+            let (ids, total) = store::participants(conn, id, offset, limit)?;
+            let mut items = Vec::with_capacity(ids.len());
+            for uid in ids {
+                if let Some(u) = users::get(conn, uid)? {
+                    items.push(render::user_minimal(&view, &u));
+                }
+            }
+            Ok((items, total))
+        })
+        .await?;
+    ctx.finish(Reply::page("user_minimal", items, offset, limit, total)).await
+}
+
+/// Who a new conversation is for, as far as the request alone tells.
+enum RequesterSpec {
+    /// A logged-in user; staff may name a customer by email.
+    Acting(User, Option<(Option<String>, String)>),
+    /// A customer found by email, or created (then `name` is needed).
+    ByEmail(Option<String>, String),
+}
+
+/// `POST /conversations`.
+pub async fn create(ctx: Ctx, params: Params) -> Result<HttpResponse, ApiError> {
+    let mut problems = Problems::default();
+    let subject = problems.absorb(params.required_text("subject"))?;
+    let composed = problems.absorb(compose(&params))?;
+    let name = problems.absorb(params.text("name"))?.flatten();
+    let email = problems.absorb(params.text("email"))?.flatten();
+    if let Some(e) = &email {
+        if !valid_email(e) {
+            problems.push(FieldProblem::invalid("email", "Must be a valid email address"));
+        }
+    }
+    let spec = match (&ctx.caller.identity, ctx.caller.user()) {
+        (Identity::User(u), _) if u.role.is_staff() => {
+            Some(RequesterSpec::Acting(u.clone(), email.clone().map(|e| (name.clone(), e))))
+        }
+        (Identity::User(u), _) => Some(RequesterSpec::Acting(u.clone(), None)),
+        // A known device may start a conversation as itself or as another customer.
+        (_, Some(owner)) => Some(match &email {
+            Some(e) => RequesterSpec::ByEmail(name.clone(), e.clone()),
+            None => RequesterSpec::Acting(owner.clone(), None),
+        }),
+        _ => {
+            if name.is_none() {
+                problems.push(FieldProblem::required("name"));
+            }
+            if email.is_none() {
+                problems.push(FieldProblem::required("email"));
+            }
+            name.clone().zip(email.clone()).map(|(n, e)| RequesterSpec::ByEmail(Some(n), e))
+        }
+    };
+    let priority_id = problems.absorb(params.int("priority_id"))?.flatten();
+    let form_id = problems.absorb(params.int("form_id"))?.flatten();
+    let values = problems.absorb(params.map("field_values"))?.flatten().unwrap_or_default();
+    if priority_id.is_some() && !ctx.caller.is_staff() && !ctx.state.settings.customers_edit_priority {
+        return Err(ApiError::denied_parameter("priority_id"));
+    }
+
+    let caller = ctx.caller.clone();
+    let view = ctx.view();
+    let anonymous_answer = !matches!(caller.identity, Identity::User(_));
+    let now = db::now();
+    let (data, token) = ctx
+        .state
+        .db
+        .write(move |tx| {
+            if let Some(id) = priority_id {
+                if lookups::priority_by_id(tx, id)?.is_none() {
+                    problems.push(FieldProblem::invalid("priority_id", "There is no such priority"));
+                }
+            }
+            if let Some(id) = form_id {
+                if fields::form_by_id(tx, id)?.is_none() {
+                    problems.push(FieldProblem::invalid("form_id", "There is no such form"));
+                }
+            }
+            let access = Access { staff: caller.is_staff(), updating: false };
+            let values = field_values::validate(tx, &values, access, form_id, &mut problems)?;
+            problems.finish()?;
+            let (Some(subject), Some(composed), Some(spec)) = (subject, composed, spec) else {
+                return Err(ApiError::Internal("validation passed without its values".into()));
+            };
+
+            let (requester, author) = resolve_people(tx, spec, now)?;
+            if let Some(fp) = caller.fingerprint() {
+                credentials::bind_device(tx, fp, requester.id, now)?;
+            }
+            let status = lookups::first_status_of_type(tx, "NEW")?
+                .ok_or_else(|| ApiError::Internal("no status of type NEW is configured".into()))?;
+            let channel = composed.source.clone().unwrap_or_else(|| default_channel(&caller).to_owned());
+            let new = NewConversation {
+                subject: subject.clone(),
+                channel: channel.clone(),
+                requester_id: requester.id,
+                creator_id: author.id,
+                status_id: status.id,
+                priority_id,
+                form_id,
+            };
+            let id = store::insert(tx, &new, &auth::random_hex(32), now)?;
+            for (field_id, value) in &values {
+                fields::set_value(tx, id, *field_id, value)?;
+            }
+            store::add_participant(tx, id, requester.id, now)?;
+            let target = Target { id, subject: &subject, channel: &channel };
+            super::messages::insert(tx, &target, &author, caller.fingerprint(), composed, now)?;
+            let token = if anonymous_answer {
+                let token = auth::random_hex(32);
+                credentials::create_request_token(tx, &token, id, now + REQUEST_TOKEN_SECONDS, now)?;
+                Some(token)
+            } else {
+                None
+            };
+            let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
+            let view = render::View { user_id: Some(author.id), ..view };
+            Ok((render::conversation(tx, &view, &c)?, token))
+        })
+        .await?;
+    let mut reply = Reply::created("conversation", data);
+    if let Some(token) = token {
+        reply = reply.with_header("X-Request-Token", token);
+    }
+    ctx.finish(reply).await
+}
+
+/// Finds or creates the requester; returns `(requester, author of the first message)`.
+fn resolve_people(tx: &rusqlite::Connection, spec: RequesterSpec, now: i64) -> Result<(User, User), ApiError> {
+    let by_email = |name: Option<String>, email: &str| -> Result<User, ApiError> {
+        if let Some(existing) = users::by_email(tx, email)? {
+            return Ok(existing);
+        }
+        let name = name.ok_or_else(|| ApiError::required("name"))?;
+        let id = users::create_customer(tx, &name, email, now)?;
+        users::get(tx, id)?.ok_or(ApiError::NotFound)
+    };
+    match spec {
+        RequesterSpec::Acting(staff, Some((name, email))) => Ok((by_email(name, &email)?, staff)),
+        RequesterSpec::Acting(user, None) => Ok((user.clone(), user)),
+        RequesterSpec::ByEmail(name, email) => {
+            let user = by_email(name, &email)?;
+            if user.role.is_staff() {
+                // Knowing a staff member's email must not let anyone write as them.
+                return Err(ApiError::PermissionDenied {
+                    parameter: Some("email".into()),
+                    message: "Sign in to write as a member of the support team".into(),
+                });
+            }
+            Ok((user.clone(), user))
+        }
+    }
+}
+
+fn default_channel(caller: &crate::auth::Caller) -> &'static str {
+    if caller.fingerprint().is_some() {
+        "MESSENGER"
+    } else {
+        "API"
+    }
+}
+
+/// The `source` parameter, validated.
+pub fn source_param(params: &Params) -> Result<Option<String>, ApiError> {
+    match params.text("source")? {
+        None => Ok(None),
+        Some(s) => {
+            let upper = s.to_ascii_uppercase();
+            if SOURCES.contains(&upper.as_str()) {
+                Ok(Some(upper))
+            } else {
+                Err(ApiError::invalid("source", "Must be HELPCENTER, MESSENGER or API"))
+            }
+        }
+    }
+}
+
+fn valid_email(e: &str) -> bool {
+    let Some((local, domain)) = e.split_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && e.len() <= 254
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !domain.contains('@')
+}
+
+/// `PUT /conversations/:id`.
+pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&path)?;
+    ctx.caller.require_member(false)?;
+    let mut problems = Problems::default();
+    problems.absorb(source_param(&params))?;
+    let subject = problems.absorb(params.text("subject"))?.flatten();
+    if params.has("subject") && subject.is_none() {
+        problems.push(FieldProblem::required("subject"));
+    }
+    let status_id = problems.absorb(params.int("status_id"))?.flatten();
+    let priority_id = problems.absorb(params.int("priority_id"))?.flatten();
+    let type_id = problems.absorb(params.int("type_id"))?.flatten();
+    let values: Map<String, Value> = problems.absorb(params.map("field_values"))?.flatten().unwrap_or_default();
+
+    let role = ctx.caller.role();
+    let settings = ctx.state.settings;
+    if !role.may_triage() {
+        if type_id.is_some() {
+            return Err(ApiError::denied_parameter("type_id"));
+        }
+        if priority_id.is_some() && (role.is_staff() || !settings.customers_edit_priority) {
+            return Err(ApiError::denied_parameter("priority_id"));
+        }
+        if status_id.is_some() && role.is_staff() {
+            return Err(ApiError::denied_parameter("status_id"));
+        }
+    }
+    let vis = ctx.visibility()?;
+    let view = ctx.view();
+    let now = db::now();
+    let data = ctx
+        .state
+        .db
+        .write(move |tx| {
+            let c = store::get_visible(tx, &vis, id)?.ok_or(ApiError::NotFound)?;
+            if !role.is_staff() && c.is_closed() {
+                return Err(ApiError::denied("This conversation is closed"));
+            }
+            if let Some(sid) = status_id {
+                match lookups::status_by_id(tx, sid)? {
+                    None => problems.push(FieldProblem::invalid("status_id", "There is no such status")),
+                    Some(s) if !role.is_staff() && s.kind != "COMPLETED" => {
+                        return Err(ApiError::denied_parameter("status_id"));
+                    }
+                    Some(_) => {}
+                }
+            }
+            if let Some(pid) = priority_id {
+                if lookups::priority_by_id(tx, pid)?.is_none() {
+                    problems.push(FieldProblem::invalid("priority_id", "There is no such priority"));
+                }
+            }
+            if let Some(tid) = type_id {
+                if lookups::type_by_id(tx, tid)?.is_none() {
+                    problems.push(FieldProblem::invalid("type_id", "There is no such type"));
+                }
+            }
+            let access = Access { staff: role.is_staff(), updating: true };
+            let values = field_values::validate(tx, &values, access, None, &mut problems)?;
+            problems.finish()?;
+
+            let changes = Changes { subject, status_id, priority_id, type_id };
+            let touched = changes.subject.as_ref().is_some_and(|s| *s != c.subject)
+                || changes.status_id.is_some_and(|s| s != c.status_id)
+                || changes.priority_id.is_some_and(|p| Some(p) != c.priority_id)
+                || changes.type_id.is_some_and(|t| Some(t) != c.type_id)
+                || !values.is_empty();
+            store::update(tx, id, &changes, touched, now)?;
+            for (field_id, value) in &values {
+                fields::set_value(tx, id, *field_id, value)?;
+            }
+            let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
+            render::conversation(tx, &view, &c)
+        })
+        .await?;
+    ctx.finish(Reply::one("conversation", data)).await
+}
+
+/// The conversation `id` if the caller may see it, else `404`.
+pub fn visible(
+    conn: &rusqlite::Connection,
+    vis: &store::Visibility,
+    id: i64,
+) -> Result<store::Conversation, ApiError> {
+    store::get_visible(conn, vis, id)?.ok_or(ApiError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_email;
+
+    #[test]
+    fn emails_are_checked_for_shape() {
+        assert!(valid_email("caryn@atmospherecoffee.com"));
+        assert!(!valid_email("caryn"));
+        assert!(!valid_email("caryn@localhost"));
+        assert!(!valid_email("a b@c.com"));
+        assert!(!valid_email("@c.com"));
+    }
+}

@@ -1,0 +1,158 @@
+//! The resources conversations point at, so that `resource_url` and `include`
+//! lead somewhere: users, teams, roles, case statuses/priorities/types and
+//! locale fields, each with the visibility a customer should have.
+
+use actix_web::{web, HttpResponse};
+use rusqlite::Connection;
+use serde_json::Value;
+
+use super::{path_id, render, Ctx, Reply};
+use crate::db::{conversations, fields, lookups, users};
+use crate::error::ApiError;
+
+/// `GET /users/:id`: staff see anyone; customers and devices see themselves
+/// and the people taking part in conversations they can see.
+pub async fn user(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&path)?;
+    ctx.caller.require_member(true)?;
+    let vis = ctx.visibility()?;
+    let view = ctx.view();
+    let data = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let u = users::get(conn, id)?.ok_or(ApiError::NotFound)?;
+            let allowed = view.staff || view.user_id == Some(id) || conversations::involves_visible(conn, &vis, id)?;
+            if !allowed {
+                return Err(ApiError::NotFound);
+            }
+            let mut data = render::user_minimal(&view, &u);
+            if view.staff || view.user_id == Some(id) {
+                data["email"] = Value::String(u.email);
+            }
+            Ok(data)
+        })
+        .await?;
+    ctx.finish(Reply::one("user_minimal", data)).await
+}
+
+/// `GET /teams/:id`: team names appear on users and conversations, so any
+/// signed-in caller may read them.
+pub async fn team(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&path)?;
+    ctx.caller.require_member(true)?;
+    let view = ctx.view();
+    let data = ctx
+        .state
+        .db
+        .read(move |conn| lookups::team_by_id(conn, id)?.map(|t| render::team(&view, &t, "team")).ok_or(ApiError::NotFound))
+        .await?;
+    ctx.finish(Reply::one("team", data)).await
+}
+
+/// `GET /roles/:id`.
+pub async fn role(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&path)?;
+    ctx.caller.require_member(true)?;
+    let view = ctx.view();
+    let data = ctx
+        .state
+        .db
+        .read(move |conn| lookups::role_by_id(conn, id)?.map(|r| render::role(&view, &r)).ok_or(ApiError::NotFound))
+        .await?;
+    ctx.finish(Reply::one("role", data)).await
+}
+
+/// Which of the three case lookups a request is about.
+#[derive(Debug, Clone, Copy)]
+pub enum CaseLookup {
+    /// `/cases/statuses`.
+    Status,
+    /// `/cases/priorities`.
+    Priority,
+    /// `/cases/types`.
+    Type,
+}
+
+impl CaseLookup {
+    fn resource(self) -> &'static str {
+        match self {
+            CaseLookup::Status => "case_status",
+            CaseLookup::Priority => "case_priority",
+            CaseLookup::Type => "case_type",
+        }
+    }
+
+    /// Staff always; everyone else only where the instance shows it to customers.
+    fn check(self, ctx: &Ctx) -> Result<(), ApiError> {
+        let s = ctx.state.settings;
+        let shown = match self {
+            CaseLookup::Status => s.customers_see_status,
+            CaseLookup::Priority => s.customers_see_priority,
+            CaseLookup::Type => s.customers_see_type,
+        };
+        if ctx.caller.is_staff() || shown {
+            Ok(())
+        } else {
+            Err(ApiError::denied("This instance does not show this to customers"))
+        }
+    }
+
+    fn all(self, conn: &Connection, view: &render::View) -> Result<Vec<Value>, ApiError> {
+        Ok(match self {
+            CaseLookup::Status => lookups::statuses(conn)?.iter().map(|s| render::status(view, s)).collect(),
+            CaseLookup::Priority => lookups::priorities(conn)?.iter().map(|p| render::priority(view, p)).collect(),
+            CaseLookup::Type => lookups::types(conn)?.iter().map(|t| render::case_type(view, t)).collect(),
+        })
+    }
+
+    fn one(self, conn: &Connection, view: &render::View, id: i64) -> Result<Option<Value>, ApiError> {
+        render::load(conn, view, self.resource(), id)
+    }
+}
+
+/// `GET /cases/statuses`, `/cases/priorities`, `/cases/types`.
+pub async fn case_list(ctx: Ctx, which: web::Data<CaseLookup>) -> Result<HttpResponse, ApiError> {
+    let which = **which;
+    which.check(&ctx)?;
+    let view = ctx.view();
+    let items = ctx.state.db.read(move |conn| which.all(conn, &view)).await?;
+    ctx.finish(Reply::all(which.resource(), items)).await
+}
+
+/// `GET /cases/statuses/:id` and the like.
+pub async fn case_get(ctx: Ctx, which: web::Data<CaseLookup>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let which = **which;
+    let id = path_id(&path)?;
+    which.check(&ctx)?;
+    let view = ctx.view();
+    let data = ctx.state.db.read(move |conn| which.one(conn, &view, id)?.ok_or(ApiError::NotFound)).await?;
+    ctx.finish(Reply::one(which.resource(), data)).await
+}
+
+/// `GET /locales/fields/:id`: public like the fields they translate, except
+/// translations of fields hidden from customers.
+pub async fn locale_field(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&path)?;
+    let view = ctx.view();
+    let data = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let (l, field_id, _form_id, option_id) = fields::locale_by_id(conn, id)?.ok_or(ApiError::NotFound)?;
+            let owner_field = match (field_id, option_id) {
+                (Some(f), _) => Some(f),
+                (None, Some(o)) => fields::option_by_id(conn, o)?.map(|o| o.field_id),
+                _ => None,
+            };
+            if let (false, Some(fid)) = (view.staff, owner_field) {
+                let shown = fields::by_id(conn, fid)?.is_some_and(|f| f.is_visible_to_customers);
+                if !shown {
+                    return Err(ApiError::NotFound);
+                }
+            }
+            Ok(render::locale_field(&view, &l))
+        })
+        .await?;
+    ctx.finish(Reply::one("locale_field", data)).await
+}

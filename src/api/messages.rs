@@ -1,0 +1,323 @@
+//! `/api/v1/conversations/:id/messages`: list, retrieve, add, and
+//! `message_status` receipts. Also the one place a message is written, shared
+//! with conversation creation.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use rusqlite::Connection;
+use serde_json::{Map, Value};
+
+use super::conversations::{source_param, visible};
+use super::params::Params;
+use super::{path_id, render, Ctx, Reply};
+use crate::db::messages::{self as store, NewMessage};
+use crate::db::users::User;
+use crate::db::{self, auth as credentials, conversations, lookups};
+use crate::error::{ApiError, FieldProblem, Problems};
+
+/// Characters of a message kept as the conversation's `last_message_preview`.
+const PREVIEW_CHARS: usize = 255;
+
+/// The message part of a request, validated.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    /// Text.
+    pub contents: String,
+    /// The client's `source`, if it gave one.
+    pub source: Option<String>,
+    /// `user_agent` and `page_url`.
+    pub metadata: Map<String, Value>,
+    /// Echoed back; de-duplicates retries.
+    pub client_id: Option<String>,
+    /// Previously uploaded files to attach.
+    pub file_ids: Vec<i64>,
+}
+
+/// Reads `contents`, `source`, `metadata`, `client_id` and `file_ids`,
+/// reporting every problem at once.
+pub fn compose(params: &Params) -> Result<Composed, ApiError> {
+    let mut problems = Problems::default();
+    let contents = problems.absorb(params.required_text("contents"))?;
+    let source = problems.absorb(source_param(params))?.flatten();
+    let raw_metadata = problems.absorb(params.map("metadata"))?.flatten().unwrap_or_default();
+    let client_id = problems.absorb(params.text("client_id"))?.flatten();
+    if client_id.as_ref().is_some_and(|c| c.len() > 255) {
+        problems.push(FieldProblem::invalid("client_id", "Must be at most 255 characters"));
+    }
+    let file_ids = match problems.absorb(params.text("file_ids"))?.flatten() {
+        None => Vec::new(),
+        Some(list) => {
+            let parsed: Result<Vec<i64>, _> =
+                list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::parse::<i64>).collect();
+            parsed.unwrap_or_else(|_| {
+                problems.push(FieldProblem::invalid("file_ids", "Must be a comma-separated list of file ids"));
+                Vec::new()
+            })
+        }
+    };
+    let mut metadata = Map::new();
+    for key in ["user_agent", "page_url"] {
+        if let Some(v) = raw_metadata.get(key).and_then(super::params::scalar_text).filter(|v| !v.is_empty()) {
+            metadata.insert(key.into(), Value::String(v));
+        }
+    }
+    if let Some(raw) = raw_metadata.get("user_agent_raw").and_then(super::params::scalar_text) {
+        if !raw.is_empty() {
+            metadata.insert("user_agent".into(), Value::String(friendly_user_agent(&raw).into()));
+        }
+    }
+    problems.finish()?;
+    let contents = contents.ok_or_else(|| ApiError::required("contents"))?;
+    Ok(Composed { contents, source, metadata, client_id, file_ids })
+}
+
+/// A user-friendly browser name for a raw `User-Agent` string.
+pub fn friendly_user_agent(raw: &str) -> &'static str {
+    let has = |s: &str| raw.contains(s);
+    if has("Edg/") || has("Edge/") || has("EdgA/") || has("EdgiOS/") {
+        "Edge"
+    } else if has("OPR/") || has("Opera") {
+        "Opera"
+    } else if has("Firefox/") || has("FxiOS/") {
+        "Firefox"
+    } else if has("Chrome/") || has("Chromium/") || has("CriOS/") {
+        "Chrome"
+    } else if has("Safari/") {
+        "Safari"
+    } else if has("MSIE") || has("Trident/") {
+        "Internet Explorer"
+    } else {
+        "Other"
+    }
+}
+
+/// HTML for plain text: escaped, each newline as `<br />` plus the newline.
+pub fn text_to_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("<br />\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The conversation a message is written to.
+pub struct Target<'a> {
+    /// Conversation id.
+    pub id: i64,
+    /// Its subject, copied onto the message.
+    pub subject: &'a str,
+    /// Its channel, copied onto the message.
+    pub channel: &'a str,
+}
+
+/// Writes a message and everything it changes: the conversation's summary,
+/// participants, the device link, the author's read marker and attachments.
+/// Must run inside the caller's write transaction.
+pub fn insert(
+    tx: &Connection,
+    target: &Target,
+    author: &User,
+    fingerprint: Option<&str>,
+    composed: Composed,
+    now: i64,
+) -> Result<i64, ApiError> {
+    let source = composed.source.unwrap_or_else(|| {
+        if author.role.is_staff() {
+            "AGENT".into()
+        } else if fingerprint.is_some() {
+            "MESSENGER".into()
+        } else {
+            "API".into()
+        }
+    });
+    let new = NewMessage {
+        conversation_id: target.id,
+        client_id: composed.client_id,
+        subject: target.subject.to_owned(),
+        channel: target.channel.to_owned(),
+        content_html: text_to_html(&composed.contents),
+        content_text: composed.contents,
+        creator_id: author.id,
+        source,
+        metadata: Value::Object(composed.metadata).to_string(),
+    };
+    let id = store::insert(tx, &new, now)?;
+    for file_id in composed.file_ids {
+        if !store::attach_file(tx, file_id, id, author.id)? {
+            return Err(ApiError::invalid("file_ids", format!("File {file_id} does not exist or is already attached")));
+        }
+    }
+    let preview: String = new.content_text.chars().take(PREVIEW_CHARS).collect();
+    conversations::record_reply(tx, target.id, author.id, author.role.is_staff(), &preview, now)?;
+    conversations::add_participant(tx, target.id, author.id, now)?;
+    conversations::mark_read(tx, target.id, author.id, id, now)?;
+    if let Some(fp) = fingerprint {
+        credentials::link_device(tx, fp, target.id, now)?;
+    }
+    Ok(id)
+}
+
+/// `GET /conversations/:id/messages`.
+pub async fn list(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&path)?;
+    ctx.caller.require_member(true)?;
+    let (offset, limit) = ctx.paging()?;
+    let vis = ctx.visibility()?;
+    let view = ctx.view();
+    let (items, total) = ctx
+        .state
+        .db
+        .read(move |conn| {
+            visible(conn, &vis, id)?;
+            let (rows, total) = store::list(conn, id, offset, limit)?;
+            let mut items = Vec::with_capacity(rows.len());
+            for m in &rows {
+                items.push(render::message(&view, m, &store::attachments(conn, m.id)?));
+            }
+            Ok((items, total))
+        })
+        .await?;
+    ctx.finish(Reply::page("conversation_message", items, offset, limit, total)).await
+}
+
+/// `GET /conversations/:id/messages/:mid`.
+pub async fn get(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
+    let (id, mid) = (path_id(&path.0)?, path_id(&path.1)?);
+    ctx.caller.require_member(true)?;
+    let vis = ctx.visibility()?;
+    let view = ctx.view();
+    let data = ctx
+        .state
+        .db
+        .read(move |conn| {
+            visible(conn, &vis, id)?;
+            let m = store::get(conn, id, mid)?.ok_or(ApiError::NotFound)?;
+            Ok(render::message(&view, &m, &store::attachments(conn, m.id)?))
+        })
+        .await?;
+    ctx.finish(Reply::one("conversation_message", data)).await
+}
+
+/// `POST /conversations/:id/messages`.
+pub async fn create(ctx: Ctx, path: web::Path<String>, params: Params) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&path)?;
+    ctx.caller.require_member(true)?;
+    let composed = compose(&params)?;
+    let vis = ctx.visibility()?;
+    let view = ctx.view();
+    let author = ctx.caller.user().cloned();
+    let fingerprint = ctx.caller.fingerprint().map(str::to_owned);
+    let now = db::now();
+    let (data, replayed) = ctx
+        .state
+        .db
+        .write(move |tx| {
+            let c = visible(tx, &vis, id)?;
+            let author = author.ok_or(ApiError::NotFound)?;
+            if c.is_closed() {
+                return Err(ApiError::denied("This conversation is closed and cannot be replied to"));
+            }
+            if let Some(client_id) = &composed.client_id {
+                if let Some(first) = store::by_client_id(tx, id, client_id, author.id)? {
+                    return Ok((render::message(&view, &first, &store::attachments(tx, first.id)?), true));
+                }
+            }
+            let target = Target { id, subject: &c.subject, channel: &c.channel };
+            let mid = insert(tx, &target, &author, fingerprint.as_deref(), composed, now)?;
+            // A customer writing back reopens a conversation that waited on them or was done.
+            if !author.role.is_staff() && matches!(c.status_kind.as_str(), "PENDING" | "COMPLETED") {
+                if let Some(open) = lookups::first_status_of_type(tx, "OPEN")? {
+                    let changes = conversations::Changes { status_id: Some(open.id), ..Default::default() };
+                    conversations::update(tx, id, &changes, true, now)?;
+                }
+            }
+            let m = store::get(tx, id, mid)?.ok_or(ApiError::NotFound)?;
+            Ok((render::message(&view, &m, &store::attachments(tx, mid)?), false))
+        })
+        .await?;
+    let reply = if replayed {
+        Reply::one("conversation_message", data).with_status(StatusCode::OK)
+    } else {
+        Reply::created("conversation_message", data)
+    };
+    ctx.finish(reply).await
+}
+
+/// Position in the forward-only lifecycle `SENT → DELIVERED → SEEN`.
+fn rank(status: &str) -> u8 {
+    match status {
+        "SENT" => 0,
+        "DELIVERED" => 1,
+        "SEEN" => 2,
+        _ => u8::MAX, // REJECTED is final
+    }
+}
+
+/// `PUT /conversations/:id/messages/:mid` with `message_status`.
+pub async fn update(ctx: Ctx, path: web::Path<(String, String)>, params: Params) -> Result<HttpResponse, ApiError> {
+    let (id, mid) = (path_id(&path.0)?, path_id(&path.1)?);
+    ctx.caller.require_member(true)?;
+    let status = params.required_text("message_status")?.to_ascii_uppercase();
+    if !matches!(status.as_str(), "DELIVERED" | "SEEN") {
+        return Err(ApiError::invalid("message_status", "Must be DELIVERED or SEEN"));
+    }
+    let vis = ctx.visibility()?;
+    let reader = ctx.caller.user().map(|u| u.id);
+    let now = db::now();
+    ctx.state
+        .db
+        .write(move |tx| {
+            visible(tx, &vis, id)?;
+            let reader = reader.ok_or(ApiError::NotFound)?;
+            let m = store::get(tx, id, mid)?.ok_or(ApiError::NotFound)?;
+            // Receipts come from readers; an author's own receipt changes nothing.
+            if m.creator_id != reader && rank(&status) > rank(&m.message_status) && rank(&m.message_status) < u8::MAX {
+                store::set_status(tx, mid, &status, now)?;
+                conversations::sync_last_message_status(tx, id, mid, &status)?;
+            }
+            if status == "SEEN" {
+                conversations::mark_read(tx, id, reader, mid, now)?;
+            }
+            Ok(())
+        })
+        .await?;
+    ctx.finish(Reply::ok()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escapes_and_breaks_lines_like_the_reference() {
+        assert_eq!(text_to_html("Dear Caryn,\n\n\tIt is"), "Dear Caryn,<br />\n<br />\n\tIt is");
+        assert_eq!(text_to_html("<b>&"), "&lt;b&gt;&amp;");
+    }
+
+    #[test]
+    fn raw_user_agents_get_friendly_names() {
+        let chromium = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
+                        Ubuntu Chromium/55.0.2883.87 Chrome/55.0.2883.87 Safari/537.36";
+        assert_eq!(friendly_user_agent(chromium), "Chrome");
+        assert_eq!(friendly_user_agent("Mozilla/5.0 (X11; Linux) Gecko/20100101 Firefox/115.0"), "Firefox");
+        assert_eq!(
+            friendly_user_agent("Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15"),
+            "Safari"
+        );
+        assert_eq!(friendly_user_agent("Mozilla/5.0 Chrome/120.0 Safari/537.36 Edg/120.0"), "Edge");
+    }
+
+    #[test]
+    fn status_only_moves_forward() {
+        assert!(rank("SEEN") > rank("DELIVERED"));
+        assert!(rank("DELIVERED") > rank("SENT"));
+    }
+}

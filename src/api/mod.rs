@@ -1,0 +1,235 @@
+//! The HTTP API: one module per resource, and the layer they all answer
+//! through. A handler builds a [`Reply`] (snake_case JSON whose related
+//! resources are stubs) and hands it to [`Ctx::finish`], which alone applies
+//! `include` expansion, `fields`, `_case=camel`, the envelope and headers, so
+//! every response is shaped the same way.
+
+pub mod conversations;
+pub mod forms;
+pub mod lookups;
+pub mod messages;
+pub mod params;
+pub mod ratings;
+pub mod render;
+pub mod system;
+mod field_values;
+mod shape;
+
+use std::collections::HashSet;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use serde_json::{json, Map, Value};
+
+use crate::auth::Caller;
+use crate::db::conversations::Visibility;
+use crate::error::ApiError;
+use crate::startup::AppState;
+use render::View;
+
+/// Largest page a client may ask for; larger `limit`s are clamped.
+pub const MAX_LIMIT: i64 = 100;
+/// Page size when none is given.
+pub const DEFAULT_LIMIT: i64 = 10;
+
+/// Everything a handler needs about its request besides the path and body.
+pub struct Ctx {
+    /// Application state.
+    pub state: web::Data<AppState>,
+    /// Who is calling.
+    pub caller: Caller,
+    query: Vec<(String, String)>,
+}
+
+impl FromRequest for Ctx {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Ctx, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready((|| {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| ApiError::Internal("application state missing".into()))?;
+            let caller = Caller::from_request(req, payload).into_inner()?;
+            let query = serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+                .map_err(|_| ApiError::invalid("query", "The query string could not be parsed"))?;
+            Ok(Ctx { state, caller, query })
+        })())
+    }
+}
+
+impl Ctx {
+    /// The last value of a query argument, trimmed; empty counts as absent.
+    pub fn query(&self, name: &str) -> Option<&str> {
+        self.query.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
+    }
+
+    /// `offset` and `limit` (conventions §5).
+    pub fn paging(&self) -> Result<(i64, i64), ApiError> {
+        let mut problems = crate::error::Problems::default();
+        let mut number = |name: &str, default: i64| match self.query(name) {
+            None => default,
+            Some(v) => match v.parse::<i64>() {
+                Ok(n) if n >= 0 => n,
+                _ => {
+                    problems.push(crate::error::FieldProblem::invalid(name, "Must be a non-negative integer"));
+                    default
+                }
+            },
+        };
+        let offset = number("offset", 0);
+        let limit = number("limit", DEFAULT_LIMIT).min(MAX_LIMIT);
+        problems.finish()?;
+        Ok((offset, limit))
+    }
+
+    /// Whether the caller asked for `filters=MY_ORGANIZATION`.
+    pub fn my_organization(&self) -> Result<bool, ApiError> {
+        match self.query("filters") {
+            None => Ok(false),
+            Some(f) if f.eq_ignore_ascii_case("MY_ORGANIZATION") => Ok(true),
+            Some(_) => Err(ApiError::invalid("filters", "Must be MY_ORGANIZATION")),
+        }
+    }
+
+    /// Which conversations the caller may see, honouring `filters=MY_ORGANIZATION`.
+    pub fn visibility(&self) -> Result<Visibility, ApiError> {
+        Ok(self.caller.visibility(self.my_organization()?))
+    }
+
+    /// How resources are rendered for this caller.
+    pub fn view(&self) -> View {
+        View {
+            base_url: self.state.public_url.clone(),
+            staff: self.caller.is_staff(),
+            user_id: self.caller.user().map(|u| u.id),
+            settings: self.state.settings,
+        }
+    }
+
+    /// Shapes `reply` into the final response (see the module docs).
+    pub async fn finish(self, reply: Reply) -> Result<HttpResponse, ApiError> {
+        let includes = shape::names(self.query("include"));
+        let camel = self.query("_case").is_some_and(|c| c.eq_ignore_ascii_case("camel"));
+        let fields: Option<HashSet<String>> = self.query("fields").map(|f| {
+            f.split(',').map(|s| shape::snake(s.trim())).filter(|s| !s.is_empty()).collect()
+        });
+        let Reply { status, resource, data, paging, headers } = reply;
+
+        let mut data = match data {
+            Some(data) if !includes.is_empty() => {
+                let view = self.view();
+                Some(self.state.db.read(move |conn| shape::expand(conn, &view, &includes, data)).await?)
+            }
+            other => other,
+        };
+        if let (Some(keep), Some(d)) = (&fields, data.as_mut()) {
+            shape::keep_fields(d, keep);
+        }
+
+        let mut body = Map::new();
+        body.insert("status".into(), json!(status.as_u16()));
+        if let Some(d) = data {
+            body.insert("data".into(), d);
+            body.insert("resource".into(), json!(resource));
+        }
+        match paging {
+            Paging::None => {}
+            Paging::Total(total) => {
+                body.insert("total_count".into(), json!(total));
+            }
+            Paging::Page { offset, limit, total } => {
+                body.insert("offset".into(), json!(offset));
+                body.insert("limit".into(), json!(limit));
+                body.insert("total_count".into(), json!(total));
+            }
+        }
+        if let Some((session_id, _)) = &self.caller.new_session {
+            body.insert("session_id".into(), json!(session_id));
+        }
+        let mut body = Value::Object(body);
+        if camel {
+            shape::camelize(&mut body);
+        }
+        let mut res = HttpResponse::build(status);
+        res.insert_header((header::CONTENT_TYPE, "application/json")).insert_header(("X-API-Version", "1"));
+        for (name, value) in headers {
+            res.insert_header((name, value));
+        }
+        Ok(res.body(body.to_string()))
+    }
+}
+
+/// How a collection is counted in the envelope.
+#[derive(Debug, Clone, Copy)]
+pub enum Paging {
+    /// One resource, or no data.
+    None,
+    /// A whole collection (forms): only `total_count`.
+    Total(i64),
+    /// A page of a collection.
+    Page {
+        /// Skipped.
+        offset: i64,
+        /// Page size.
+        limit: i64,
+        /// Size of the whole collection.
+        total: i64,
+    },
+}
+
+/// What a handler answers, before shaping.
+#[derive(Debug)]
+pub struct Reply {
+    status: StatusCode,
+    resource: &'static str,
+    data: Option<Value>,
+    paging: Paging,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Reply {
+    /// `200` with one resource.
+    pub fn one(resource: &'static str, data: Value) -> Reply {
+        Reply { status: StatusCode::OK, resource, data: Some(data), paging: Paging::None, headers: Vec::new() }
+    }
+
+    /// `201` with the created resource.
+    pub fn created(resource: &'static str, data: Value) -> Reply {
+        Reply { status: StatusCode::CREATED, ..Reply::one(resource, data) }
+    }
+
+    /// `200` with a page of a collection.
+    pub fn page(resource: &'static str, items: Vec<Value>, offset: i64, limit: i64, total: i64) -> Reply {
+        Reply { paging: Paging::Page { offset, limit, total }, ..Reply::one(resource, Value::Array(items)) }
+    }
+
+    /// `200` with a whole collection.
+    pub fn all(resource: &'static str, items: Vec<Value>) -> Reply {
+        let total = items.len() as i64;
+        Reply { paging: Paging::Total(total), ..Reply::one(resource, Value::Array(items)) }
+    }
+
+    /// `200` with no data: `{"status": 200}`.
+    pub fn ok() -> Reply {
+        Reply { status: StatusCode::OK, resource: "", data: None, paging: Paging::None, headers: Vec::new() }
+    }
+
+    /// Overrides the status (e.g. `200` for a replayed creation).
+    pub fn with_status(mut self, status: StatusCode) -> Reply {
+        self.status = status;
+        self
+    }
+
+    /// Adds a response header.
+    pub fn with_header(mut self, name: &'static str, value: String) -> Reply {
+        self.headers.push((name, value));
+        self
+    }
+}
+
+/// Parses a numeric path id; anything else is a resource that does not exist.
+pub fn path_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or(ApiError::NotFound)
+}

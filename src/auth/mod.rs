@@ -1,0 +1,289 @@
+//! Who is calling: resolved once per request by [`identify`] middleware, in the
+//! order of conventions §6 (session, Basic, fingerprint, request token, public),
+//! and handed to handlers as a [`Caller`]. Handlers never read credentials
+//! themselves; they ask the `Caller` what it may see and do.
+
+mod password;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, ResponseError};
+use base64::Engine;
+use rand::RngCore;
+
+use crate::db::conversations::Visibility;
+use crate::db::users::{Role, User};
+use crate::db::{self, auth as store, users};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+pub use password::{hash_password, verify_password};
+
+/// How long a request token stays valid (conventions §6).
+pub const REQUEST_TOKEN_SECONDS: i64 = 120;
+
+/// Sessions are touched at most this often, so reads stay reads.
+const SESSION_TOUCH_SECONDS: i64 = 60;
+
+/// The resolved identity of a request.
+#[derive(Debug, Clone)]
+pub enum Identity {
+    /// No credentials.
+    Public,
+    /// A user, by session or Basic authentication.
+    User(User),
+    /// A device (`X-Fingerprint-ID`), bound to a customer once it created a conversation.
+    Device {
+        /// The fingerprint (UUID v4, lowercase).
+        fingerprint: String,
+        /// The customer it is bound to, with whether the device is verified.
+        owner: Option<(User, bool)>,
+    },
+    /// A request token that opens one conversation.
+    Token {
+        /// The conversation it opens.
+        conversation_id: i64,
+    },
+}
+
+/// The caller of a request, as handlers see it.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Who.
+    pub identity: Identity,
+    /// A session this request created by Basic authentication: `(session_id, csrf_token)`.
+    pub new_session: Option<(String, Option<String>)>,
+}
+
+impl Caller {
+    /// A user or (where `fingerprint_ok`) a device; anything else needs to authenticate.
+    pub fn require_member(&self, fingerprint_ok: bool) -> Result<(), ApiError> {
+        match &self.identity {
+            Identity::User(_) => Ok(()),
+            Identity::Device { .. } if fingerprint_ok => Ok(()),
+            _ => Err(ApiError::AuthenticationRequired),
+        }
+    }
+
+    /// The user acting: a session/Basic user, or a bound device's customer.
+    pub fn user(&self) -> Option<&User> {
+        match &self.identity {
+            Identity::User(u) => Some(u),
+            Identity::Device { owner: Some((u, _)), .. } => Some(u),
+            _ => None,
+        }
+    }
+
+    /// The caller's role; devices act as customers.
+    pub fn role(&self) -> Role {
+        match &self.identity {
+            Identity::User(u) => u.role,
+            _ => Role::Customer,
+        }
+    }
+
+    /// Staff see everything and never get customer-restricted output.
+    pub fn is_staff(&self) -> bool {
+        self.role().is_staff()
+    }
+
+    /// The fingerprint, for device callers.
+    pub fn fingerprint(&self) -> Option<&str> {
+        match &self.identity {
+            Identity::Device { fingerprint, .. } => Some(fingerprint),
+            _ => None,
+        }
+    }
+
+    /// Which conversations the caller may see; `my_organization` adds the
+    /// customer's organization (`filters=MY_ORGANIZATION`).
+    pub fn visibility(&self, my_organization: bool) -> Visibility {
+        let customer = |u: &User| Visibility::Requester {
+            user_id: u.id,
+            org: if my_organization { u.organization_id } else { None },
+        };
+        match &self.identity {
+            Identity::Public => Visibility::Nothing,
+            Identity::Token { conversation_id } => Visibility::One(*conversation_id),
+            Identity::User(u) if u.role.is_staff() => Visibility::All,
+            Identity::User(u) => customer(u),
+            Identity::Device { fingerprint, owner } => Visibility::Device {
+                fingerprint: fingerprint.clone(),
+                owner: match owner {
+                    Some((u, true)) => Some(Box::new(customer(u))),
+                    _ => None,
+                },
+            },
+        }
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Caller, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let caller = req.extensions().get::<Caller>().cloned();
+        std::future::ready(caller.ok_or_else(|| ApiError::Internal("identity middleware not installed".into())))
+    }
+}
+
+/// Middleware: resolves the [`Caller`] (or answers 401/403 at once) and, for a
+/// session created by Basic authentication, adds `X-CSRF-Token` to the response.
+pub async fn identify(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        let err = ApiError::Internal("application state missing".into());
+        return Ok(req.into_response(err.error_response()).map_into_right_body());
+    };
+    match resolve(&req, &state).await {
+        Err(err) => Ok(req.into_response(err.error_response()).map_into_right_body()),
+        Ok(caller) => {
+            let csrf = caller.new_session.as_ref().and_then(|(_, csrf)| csrf.clone());
+            req.extensions_mut().insert(caller);
+            let mut res = next.call(req).await?;
+            if let Some(csrf) = csrf {
+                if let Ok(value) = header::HeaderValue::from_str(&csrf) {
+                    res.headers_mut().insert(header::HeaderName::from_static("x-csrf-token"), value);
+                }
+            }
+            Ok(res.map_into_left_body())
+        }
+    }
+}
+
+fn header_str<'a>(req: &'a ServiceRequest, name: &str) -> Option<&'a str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
+}
+
+async fn resolve(req: &ServiceRequest, state: &AppState) -> Result<Caller, ApiError> {
+    let now = db::now();
+    if let Some(id) = header_str(req, "x-session-id") {
+        return session(req, state, id.to_owned(), now).await;
+    }
+    if let Some(auth) = header_str(req, "authorization") {
+        if let Some(encoded) = auth.strip_prefix("Basic ").or_else(|| auth.strip_prefix("basic ")) {
+            return basic(req, state, encoded.trim(), now).await;
+        }
+        return Err(ApiError::AuthenticationFailed("Only Basic authentication is supported"));
+    }
+    if let Some(raw) = header_str(req, "x-fingerprint-id") {
+        return device(state, raw).await;
+    }
+    let token = web::Query::<TokenQuery>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.into_inner().token)
+        .or_else(|| header_str(req, "x-request-token").map(str::to_owned))
+        .filter(|t| !t.trim().is_empty());
+    if let Some(token) = token {
+        let found = state.db.read(move |c| store::request_token(c, token.trim(), now)).await?;
+        let conversation_id = found.ok_or(ApiError::AuthenticationFailed("The token is unknown or has expired"))?;
+        return Ok(Caller { identity: Identity::Token { conversation_id }, new_session: None });
+    }
+    Ok(Caller { identity: Identity::Public, new_session: None })
+}
+
+#[derive(serde::Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+async fn session(req: &ServiceRequest, state: &AppState, id: String, now: i64) -> Result<Caller, ApiError> {
+    let ttl = state.config.session_ttl;
+    let lookup = id.clone();
+    let found = state
+        .db
+        .read(move |c| {
+            let Some(s) = store::live_session(c, &lookup, now, ttl)? else { return Ok(None) };
+            Ok(users::get(c, s.user_id)?.map(|u| (s, u)))
+        })
+        .await?;
+    let (session, user) = found.ok_or(ApiError::AuthenticationFailed("The session is unknown or has expired"))?;
+    if let Some(expected) = &session.csrf_token {
+        let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        if unsafe_method && header_str(req, "x-csrf-token") != Some(expected.as_str()) {
+            return Err(ApiError::CsrfFailed);
+        }
+    }
+    if now - session.last_used_at >= SESSION_TOUCH_SECONDS {
+        let user_id = user.id;
+        state
+            .db
+            .write(move |tx| {
+                store::touch_session(tx, &id, now, ttl)?;
+                users::touch_activity(tx, user_id, now)
+            })
+            .await?;
+    }
+    Ok(Caller { identity: Identity::User(user), new_session: None })
+}
+
+async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) -> Result<Caller, ApiError> {
+    const BAD: ApiError = ApiError::AuthenticationFailed("The email or password is wrong");
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded).map_err(|_| BAD)?;
+    let text = String::from_utf8(decoded).map_err(|_| BAD)?;
+    let (email, password) = text.split_once(':').ok_or(BAD)?;
+    let email = email.trim().to_owned();
+    let password = password.to_owned();
+    let found = state.db.read(move |c| users::credentials(c, &email)).await?;
+    let (user_id, hash) = match found {
+        Some((id, Some(hash))) => (Some(id), hash),
+        // Hash anyway, so that unknown emails take as long as wrong passwords.
+        _ => (None, password::DUMMY_HASH.to_owned()),
+    };
+    let ok = web::block(move || verify_password(&password, &hash)).await?;
+    let user_id = match (ok, user_id) {
+        (true, Some(id)) => id,
+        _ => return Err(BAD),
+    };
+    let csrf_off = header_str(req, "x-csrf").is_some_and(|v| v.eq_ignore_ascii_case("false"));
+    let new = store::Session {
+        id: random_hex(32),
+        user_id,
+        csrf_token: if csrf_off { None } else { Some(random_hex(24)) },
+        last_used_at: now,
+    };
+    let stored = new.clone();
+    let user = state
+        .db
+        .write(move |tx| {
+            store::create_session(tx, &stored, now)?;
+            users::touch_activity(tx, user_id, now)?;
+            users::get(tx, user_id)
+        })
+        .await?
+        .ok_or(BAD)?;
+    Ok(Caller { identity: Identity::User(user), new_session: Some((new.id, new.csrf_token)) })
+}
+
+async fn device(state: &AppState, raw: &str) -> Result<Caller, ApiError> {
+    let fingerprint = parse_fingerprint(raw)?;
+    let lookup = fingerprint.clone();
+    let owner = state
+        .db
+        .read(move |c| {
+            let Some(d) = store::device(c, &lookup)? else { return Ok(None) };
+            Ok(users::get(c, d.user_id)?.map(|u| (u, d.is_verified)))
+        })
+        .await?;
+    Ok(Caller { identity: Identity::Device { fingerprint, owner }, new_session: None })
+}
+
+/// Accepts only a UUID v4 (any case), returned lowercase and hyphenated.
+pub fn parse_fingerprint(raw: &str) -> Result<String, ApiError> {
+    match uuid::Uuid::parse_str(raw) {
+        Ok(u) if u.get_version_num() == 4 => Ok(u.hyphenated().to_string()),
+        _ => Err(ApiError::AuthenticationFailed("X-Fingerprint-ID must be a UUID v4")),
+    }
+}
+
+/// `bytes` random bytes from the OS generator, as lowercase hex.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}

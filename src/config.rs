@@ -1,0 +1,69 @@
+//! Command line and environment configuration, parsed once in `main` and passed down.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Parley: a self-hosted server for the customer-facing Kayako Conversations API.
+#[derive(Debug, Parser)]
+#[command(name = "parley", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API.
+    Serve(ServeConfig),
+}
+
+/// Everything `parley serve` needs.
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Directory holding `parley.db` and `attachments/`; created if missing.
+    #[arg(long, env = "PARLEY_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "PARLEY_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Base of every `resource_url` (default: `http://<bind>`).
+    #[arg(long, env = "PARLEY_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Load the demo data into an empty database (a no-op when it is already there).
+    #[arg(long, env = "PARLEY_DEMO", default_value_t = false)]
+    pub demo: bool,
+
+    /// Seconds of inactivity after which a session expires.
+    #[arg(long, env = "PARLEY_SESSION_TTL", default_value_t = 86_400)]
+    pub session_ttl: i64,
+
+    /// Worker threads serving HTTP (default: one per core).
+    #[arg(long, env = "PARLEY_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+impl ServeConfig {
+    /// A configuration with every default, for a data directory.
+    pub fn with_data_dir(data_dir: PathBuf) -> Self {
+        ServeConfig {
+            data_dir,
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            demo: false,
+            session_ttl: 86_400,
+            workers: None,
+        }
+    }
+
+    /// The path of the SQLite database.
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join("parley.db")
+    }
+}

@@ -1,0 +1,116 @@
+//! Credentials other than passwords: sessions, device fingerprints, request tokens.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::ApiError;
+
+/// A live session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The `X-Session-ID` value.
+    pub id: String,
+    /// Whose session it is.
+    pub user_id: i64,
+    /// The token unsafe methods must echo in `X-CSRF-Token`; `None` when CSRF is off.
+    pub csrf_token: Option<String>,
+    /// Unix seconds of the last request made with it.
+    pub last_used_at: i64,
+}
+
+/// The session with this id that was used within `ttl` seconds of `now`.
+pub fn live_session(conn: &Connection, id: &str, now: i64, ttl: i64) -> Result<Option<Session>, ApiError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT s.id, s.user_id, s.csrf_token, s.last_used_at FROM sessions s
+             JOIN users u ON u.id = s.user_id
+             WHERE s.id = ?1 AND s.last_used_at > ?2 AND u.is_enabled = 1",
+        )?
+        .query_row(params![id, now - ttl], |r| {
+            Ok(Session { id: r.get(0)?, user_id: r.get(1)?, csrf_token: r.get(2)?, last_used_at: r.get(3)? })
+        })
+        .optional()?)
+}
+
+/// Stores a new session.
+pub fn create_session(conn: &Connection, session: &Session, now: i64) -> Result<(), ApiError> {
+    conn.prepare_cached(
+        "INSERT INTO sessions (id, user_id, csrf_token, created_at, last_used_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+    )?
+    .execute(params![session.id, session.user_id, session.csrf_token, now])?;
+    Ok(())
+}
+
+/// Extends a session's life and removes sessions that expired.
+pub fn touch_session(conn: &Connection, id: &str, now: i64, ttl: i64) -> Result<(), ApiError> {
+    conn.prepare_cached("UPDATE sessions SET last_used_at = ?2 WHERE id = ?1")?.execute(params![id, now])?;
+    conn.prepare_cached("DELETE FROM sessions WHERE last_used_at <= ?1")?.execute([now - ttl])?;
+    Ok(())
+}
+
+/// A device identity.
+#[derive(Debug, Clone)]
+pub struct Device {
+    /// The `X-Fingerprint-ID` value (a UUID v4, lowercase).
+    pub fingerprint: String,
+    /// The customer the device belongs to.
+    pub user_id: i64,
+    /// Whether the device proved the customer's identity.
+    pub is_verified: bool,
+}
+
+/// The device with this fingerprint, if it was ever bound to a customer.
+pub fn device(conn: &Connection, fingerprint: &str) -> Result<Option<Device>, ApiError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT f.fingerprint, f.user_id, f.is_verified FROM fingerprints f
+             JOIN users u ON u.id = f.user_id WHERE f.fingerprint = ?1 AND u.is_enabled = 1",
+        )?
+        .query_row([fingerprint], |r| Ok(Device { fingerprint: r.get(0)?, user_id: r.get(1)?, is_verified: r.get(2)? }))
+        .optional()?)
+}
+
+/// Binds a fingerprint to a customer. Binding it to another customer than
+/// before drops its verification.
+pub fn bind_device(conn: &Connection, fingerprint: &str, user_id: i64, now: i64) -> Result<(), ApiError> {
+    conn.prepare_cached(
+        "INSERT INTO fingerprints (fingerprint, user_id, is_verified, created_at, last_used_at)
+         VALUES (?1, ?2, 0, ?3, ?3)
+         ON CONFLICT (fingerprint) DO UPDATE SET
+             is_verified = CASE WHEN user_id = excluded.user_id THEN is_verified ELSE 0 END,
+             user_id = excluded.user_id,
+             last_used_at = excluded.last_used_at",
+    )?
+    .execute(params![fingerprint, user_id, now])?;
+    Ok(())
+}
+
+/// Records that a conversation was started or joined from a device.
+pub fn link_device(conn: &Connection, fingerprint: &str, conversation_id: i64, now: i64) -> Result<(), ApiError> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO conversation_devices (fingerprint, conversation_id, created_at) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![fingerprint, conversation_id, now])?;
+    Ok(())
+}
+
+/// Stores a request token for one conversation and removes expired ones.
+pub fn create_request_token(
+    conn: &Connection,
+    token: &str,
+    conversation_id: i64,
+    expires_at: i64,
+    now: i64,
+) -> Result<(), ApiError> {
+    conn.prepare_cached("DELETE FROM request_tokens WHERE expires_at <= ?1")?.execute([now])?;
+    conn.prepare_cached("INSERT INTO request_tokens (token, conversation_id, expires_at) VALUES (?1, ?2, ?3)")?
+        .execute(params![token, conversation_id, expires_at])?;
+    Ok(())
+}
+
+/// The conversation a still-valid request token opens.
+pub fn request_token(conn: &Connection, token: &str, now: i64) -> Result<Option<i64>, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT conversation_id FROM request_tokens WHERE token = ?1 AND expires_at > ?2")?
+        .query_row(params![token, now], |r| r.get(0))
+        .optional()?)
+}

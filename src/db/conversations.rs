@@ -1,0 +1,420 @@
+//! Conversations, their participants and read markers, and the one SQL
+//! predicate that decides which conversations an identity may see.
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+
+use crate::error::ApiError;
+
+/// A row of `conversations`.
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    /// Id.
+    pub id: i64,
+    /// Stable UUID.
+    pub uuid: String,
+    /// Id in a previous system.
+    pub legacy_id: Option<String>,
+    /// Subject line.
+    pub subject: String,
+    /// MAIL, HELPCENTER, MESSENGER, API, ...
+    pub channel: String,
+    /// Who asked.
+    pub requester_id: i64,
+    /// Who created it (an agent may create on a customer's behalf).
+    pub creator_id: i64,
+    /// Author of the last message.
+    pub last_replier_id: Option<i64>,
+    /// Last staff author.
+    pub last_agent_replier_id: Option<i64>,
+    /// Assigned team.
+    pub assigned_team_id: Option<i64>,
+    /// Assigned agent.
+    pub assigned_agent_id: Option<i64>,
+    /// Status id.
+    pub status_id: i64,
+    /// The status's type (NEW, OPEN, ...).
+    pub status_kind: String,
+    /// Priority id.
+    pub priority_id: Option<i64>,
+    /// Type id.
+    pub type_id: Option<i64>,
+    /// Form it was created through.
+    pub form_id: Option<i64>,
+    /// Realtime channel name.
+    pub realtime_channel: String,
+    /// Status of the last message.
+    pub last_message_status: Option<String>,
+    /// First 255 characters of the last message.
+    pub last_message_preview: Option<String>,
+    /// Unix seconds.
+    pub last_replied_at: Option<i64>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+impl Conversation {
+    /// Closed conversations cannot be replied to.
+    pub fn is_closed(&self) -> bool {
+        self.status_kind == "CLOSED"
+    }
+}
+
+const COLUMNS: &str = "c.id, c.uuid, c.legacy_id, c.subject, c.channel, c.requester_id, c.creator_id, \
+    c.last_replier_id, c.last_agent_replier_id, c.assigned_team_id, c.assigned_agent_id, c.status_id, s.type, \
+    c.priority_id, c.type_id, c.form_id, c.realtime_channel, c.last_message_status, c.last_message_preview, \
+    c.last_replied_at, c.created_at, c.updated_at";
+
+fn from_row(r: &Row) -> rusqlite::Result<Conversation> {
+    Ok(Conversation {
+        id: r.get(0)?,
+        uuid: r.get(1)?,
+        legacy_id: r.get(2)?,
+        subject: r.get(3)?,
+        channel: r.get(4)?,
+        requester_id: r.get(5)?,
+        creator_id: r.get(6)?,
+        last_replier_id: r.get(7)?,
+        last_agent_replier_id: r.get(8)?,
+        assigned_team_id: r.get(9)?,
+        assigned_agent_id: r.get(10)?,
+        status_id: r.get(11)?,
+        status_kind: r.get(12)?,
+        priority_id: r.get(13)?,
+        type_id: r.get(14)?,
+        form_id: r.get(15)?,
+        realtime_channel: r.get(16)?,
+        last_message_status: r.get(17)?,
+        last_message_preview: r.get(18)?,
+        last_replied_at: r.get(19)?,
+        created_at: r.get(20)?,
+        updated_at: r.get(21)?,
+    })
+}
+
+/// Which conversations an identity may see (conventions §6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visibility {
+    /// Staff: every conversation.
+    All,
+    /// A customer: those they requested, and with `org` those requested by
+    /// anyone in that organization (`filters=MY_ORGANIZATION`).
+    Requester {
+        /// The customer.
+        user_id: i64,
+        /// Their organization, when the caller asked for it.
+        org: Option<i64>,
+    },
+    /// A device: those started or joined from it, and once verified those of `owner`.
+    Device {
+        /// The fingerprint.
+        fingerprint: String,
+        /// The verified customer, whose own visibility is added.
+        owner: Option<Box<Visibility>>,
+    },
+    /// A request token: exactly one conversation.
+    One(i64),
+    /// Nothing.
+    Nothing,
+}
+
+impl Visibility {
+    /// The SQL condition on `c` (the conversations alias) and its arguments.
+    fn predicate(&self, args: &mut Vec<SqlValue>) -> String {
+        match self {
+            Visibility::All => "1".into(),
+            Visibility::Nothing => "0".into(),
+            Visibility::One(id) => {
+                args.push(SqlValue::Integer(*id));
+                format!("c.id = ?{}", args.len())
+            }
+            Visibility::Requester { user_id, org } => {
+                args.push(SqlValue::Integer(*user_id));
+                let own = format!("c.requester_id = ?{}", args.len());
+                match org {
+                    None => own,
+                    Some(org) => {
+                        args.push(SqlValue::Integer(*org));
+                        format!(
+                            "({own} OR c.requester_id IN (SELECT id FROM users WHERE organization_id = ?{}))",
+                            args.len()
+                        )
+                    }
+                }
+            }
+            Visibility::Device { fingerprint, owner } => {
+                args.push(SqlValue::Text(fingerprint.clone()));
+                let device = format!(
+                    "c.id IN (SELECT conversation_id FROM conversation_devices WHERE fingerprint = ?{})",
+                    args.len()
+                );
+                match owner {
+                    None => device,
+                    Some(owner) => format!("({device} OR {})", owner.predicate(args)),
+                }
+            }
+        }
+    }
+}
+
+/// Filters of the conversation list.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Status type (NEW, OPEN, ...).
+    pub status_kind: Option<String>,
+    /// Highest priority level to include.
+    pub max_priority_level: Option<i64>,
+}
+
+/// A page of visible conversations, newest first, and the total count.
+pub fn list(
+    conn: &Connection,
+    vis: &Visibility,
+    filter: &ListFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Conversation>, i64), ApiError> {
+    let mut args = Vec::new();
+    let mut cond = vis.predicate(&mut args);
+    if let Some(kind) = &filter.status_kind {
+        args.push(SqlValue::Text(kind.clone()));
+        cond.push_str(&format!(" AND s.type = ?{}", args.len()));
+    }
+    if let Some(level) = filter.max_priority_level {
+        args.push(SqlValue::Integer(level));
+        cond.push_str(&format!(
+            " AND c.priority_id IN (SELECT id FROM case_priorities WHERE level <= ?{})",
+            args.len()
+        ));
+    }
+    let from = "FROM conversations c JOIN case_statuses s ON s.id = c.status_id";
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT COUNT(*) {from} WHERE {cond}"))?
+        .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
+    let n = args.len();
+    args.push(SqlValue::Integer(limit));
+    args.push(SqlValue::Integer(offset));
+    let sql = format!(
+        "SELECT {COLUMNS} {from} WHERE {cond} ORDER BY c.created_at DESC, c.id DESC LIMIT ?{} OFFSET ?{}",
+        n + 1,
+        n + 2
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(args.iter()), from_row)?.collect::<Result<_, _>>()?;
+    Ok((rows, total))
+}
+
+/// The conversation with this id, if `vis` lets the caller see it.
+pub fn get_visible(conn: &Connection, vis: &Visibility, id: i64) -> Result<Option<Conversation>, ApiError> {
+    let mut args = vec![SqlValue::Integer(id)];
+    let cond = vis.predicate(&mut args);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM conversations c JOIN case_statuses s ON s.id = c.status_id WHERE c.id = ?1 AND {cond}"
+    );
+    Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), from_row).optional()?)
+}
+
+/// Whether `user_id` takes part in any conversation `vis` shows: as requester,
+/// creator, assignee, replier or participant.
+pub fn involves_visible(conn: &Connection, vis: &Visibility, user_id: i64) -> Result<bool, ApiError> {
+    let mut args = vec![SqlValue::Integer(user_id)];
+    let cond = vis.predicate(&mut args);
+    let sql = format!(
+        "SELECT EXISTS (SELECT 1 FROM conversations c WHERE {cond} AND (
+            c.requester_id = ?1 OR c.creator_id = ?1 OR c.assigned_agent_id = ?1 OR c.last_replier_id = ?1
+            OR c.last_agent_replier_id = ?1
+            OR EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = ?1)))"
+    );
+    Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), |r| r.get(0))?)
+}
+
+/// What a new conversation starts with.
+#[derive(Debug, Clone)]
+pub struct NewConversation {
+    /// Subject line.
+    pub subject: String,
+    /// Channel.
+    pub channel: String,
+    /// Requester.
+    pub requester_id: i64,
+    /// Creator.
+    pub creator_id: i64,
+    /// Initial status.
+    pub status_id: i64,
+    /// Priority.
+    pub priority_id: Option<i64>,
+    /// Form.
+    pub form_id: Option<i64>,
+}
+
+/// Inserts a conversation (without messages) and returns its id.
+pub fn insert(conn: &Connection, c: &NewConversation, realtime_key: &str, now: i64) -> Result<i64, ApiError> {
+    conn.prepare_cached(
+        "INSERT INTO conversations (uuid, subject, channel, requester_id, creator_id, status_id, priority_id,
+             form_id, realtime_channel, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', ?9, ?9)",
+    )?
+    .execute(params![
+        uuid::Uuid::new_v4().to_string(),
+        c.subject,
+        c.channel,
+        c.requester_id,
+        c.creator_id,
+        c.status_id,
+        c.priority_id,
+        c.form_id,
+        now
+    ])?;
+    let id = conn.last_insert_rowid();
+    conn.prepare_cached("UPDATE conversations SET realtime_channel = ?2 WHERE id = ?1")?
+        .execute(params![id, format!("presence-{realtime_key}@v1_cases_{id}")])?;
+    Ok(id)
+}
+
+/// The changes a PUT may make; `None` leaves a column alone.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    /// New subject.
+    pub subject: Option<String>,
+    /// New status.
+    pub status_id: Option<i64>,
+    /// New priority.
+    pub priority_id: Option<i64>,
+    /// New type.
+    pub type_id: Option<i64>,
+}
+
+/// Applies `changes` and bumps `updated_at` when anything changed.
+pub fn update(conn: &Connection, id: i64, changes: &Changes, touched: bool, now: i64) -> Result<(), ApiError> {
+    conn.prepare_cached(
+        "UPDATE conversations SET subject = COALESCE(?2, subject), status_id = COALESCE(?3, status_id),
+             priority_id = COALESCE(?4, priority_id), type_id = COALESCE(?5, type_id),
+             updated_at = CASE WHEN ?6 THEN ?7 ELSE updated_at END
+         WHERE id = ?1",
+    )?
+    .execute(params![id, changes.subject, changes.status_id, changes.priority_id, changes.type_id, touched, now])?;
+    Ok(())
+}
+
+/// Records a new message on the conversation's summary columns.
+pub fn record_reply(
+    conn: &Connection,
+    id: i64,
+    author_id: i64,
+    author_is_staff: bool,
+    preview: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    conn.prepare_cached(
+        "UPDATE conversations SET last_replier_id = ?2,
+             last_agent_replier_id = CASE WHEN ?3 THEN ?2 ELSE last_agent_replier_id END,
+             last_replied_at = ?5, last_message_preview = ?4, last_message_status = 'SENT', updated_at = ?5
+         WHERE id = ?1",
+    )?
+    .execute(params![id, author_id, author_is_staff, preview, now])?;
+    Ok(())
+}
+
+/// Sets the conversation's `last_message_status` when `message_id` is its newest message.
+pub fn sync_last_message_status(conn: &Connection, id: i64, message_id: i64, status: &str) -> Result<(), ApiError> {
+    conn.prepare_cached(
+        "UPDATE conversations SET last_message_status = ?3
+         WHERE id = ?1 AND ?2 = (SELECT id FROM messages WHERE conversation_id = ?1
+                                 ORDER BY created_at DESC, id DESC LIMIT 1)",
+    )?
+    .execute(params![id, message_id, status])?;
+    Ok(())
+}
+
+/// Adds a participant (idempotent).
+pub fn add_participant(conn: &Connection, conversation_id: i64, user_id: i64, now: i64) -> Result<(), ApiError> {
+    conn.prepare_cached("INSERT OR IGNORE INTO participants (conversation_id, user_id, created_at) VALUES (?1, ?2, ?3)")?
+        .execute(params![conversation_id, user_id, now])?;
+    Ok(())
+}
+
+/// A page of participant ids (in order of joining) and the total count.
+pub fn participants(
+    conn: &Connection,
+    conversation_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<i64>, i64), ApiError> {
+    let total = conn
+        .prepare_cached("SELECT COUNT(*) FROM participants WHERE conversation_id = ?1")?
+        .query_row([conversation_id], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id FROM participants WHERE conversation_id = ?1 ORDER BY created_at, user_id LIMIT ?2 OFFSET ?3",
+    )?;
+    let ids = stmt.query_map(params![conversation_id, limit, offset], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok((ids, total))
+}
+
+/// A read marker with its derived unread count.
+#[derive(Debug, Clone)]
+pub struct ReadMarker {
+    /// Id.
+    pub id: i64,
+    /// The conversation.
+    pub conversation_id: i64,
+    /// Whose marker.
+    pub user_id: i64,
+    /// Last message read.
+    pub last_read_post_id: Option<i64>,
+    /// Unix seconds.
+    pub last_read_at: Option<i64>,
+    /// Messages after the last read one not written by the marker's user.
+    pub unread_count: i64,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+const MARKER: &str = "SELECT m.id, m.conversation_id, m.user_id, m.last_read_post_id, m.last_read_at,
+        (SELECT COUNT(*) FROM messages p WHERE p.conversation_id = m.conversation_id
+           AND p.id > COALESCE(m.last_read_post_id, 0) AND p.creator_id <> m.user_id),
+        m.created_at, m.updated_at
+    FROM read_markers m";
+
+fn marker(r: &Row) -> rusqlite::Result<ReadMarker> {
+    Ok(ReadMarker {
+        id: r.get(0)?,
+        conversation_id: r.get(1)?,
+        user_id: r.get(2)?,
+        last_read_post_id: r.get(3)?,
+        last_read_at: r.get(4)?,
+        unread_count: r.get(5)?,
+        created_at: r.get(6)?,
+        updated_at: r.get(7)?,
+    })
+}
+
+/// A user's read marker on a conversation.
+pub fn read_marker_of(conn: &Connection, conversation_id: i64, user_id: i64) -> Result<Option<ReadMarker>, ApiError> {
+    Ok(conn
+        .prepare_cached(&format!("{MARKER} WHERE m.conversation_id = ?1 AND m.user_id = ?2"))?
+        .query_row(params![conversation_id, user_id], marker)
+        .optional()?)
+}
+
+/// A read marker by id.
+pub fn read_marker(conn: &Connection, id: i64) -> Result<Option<ReadMarker>, ApiError> {
+    Ok(conn.prepare_cached(&format!("{MARKER} WHERE m.id = ?1"))?.query_row([id], marker).optional()?)
+}
+
+/// Moves a user's marker forward to `message_id` (never backward).
+pub fn mark_read(conn: &Connection, conversation_id: i64, user_id: i64, message_id: i64, now: i64) -> Result<(), ApiError> {
+    conn.prepare_cached(
+        "INSERT INTO read_markers (conversation_id, user_id, last_read_post_id, last_read_at, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?4)
+         ON CONFLICT (conversation_id, user_id) DO UPDATE SET
+             last_read_post_id = excluded.last_read_post_id, last_read_at = excluded.last_read_at,
+             updated_at = excluded.updated_at
+         WHERE COALESCE(last_read_post_id, 0) < excluded.last_read_post_id",
+    )?
+    .execute(params![conversation_id, user_id, message_id, now])?;
+    Ok(())
+}

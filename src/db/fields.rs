@@ -1,0 +1,278 @@
+//! Custom conversation fields, their options and translations, forms, and
+//! the values conversations hold for fields.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::error::ApiError;
+
+/// A row of `conversation_fields` with the ids of what hangs off it.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Id.
+    pub id: i64,
+    /// Stable UUID.
+    pub fielduuid: String,
+    /// TEXT, NUMERIC, SELECT, ...
+    pub kind: String,
+    /// The key clients use in `field_values`.
+    pub key: String,
+    /// Must be given when a conversation is created through a form holding it.
+    pub is_required: bool,
+    /// Customers may change it after creation.
+    pub is_editable: bool,
+    /// Built in.
+    pub is_system: bool,
+    /// Shown to customers at all.
+    pub is_visible_to_customers: bool,
+    /// For REGEX fields.
+    pub regular_expression: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+    /// `locale_fields` ids of the titles.
+    pub title_ids: Vec<i64>,
+    /// `locale_fields` ids of the descriptions.
+    pub description_ids: Vec<i64>,
+    /// `field_options` ids, in order.
+    pub option_ids: Vec<i64>,
+}
+
+/// A row of `field_options`.
+#[derive(Debug, Clone)]
+pub struct FieldOption {
+    /// Id.
+    pub id: i64,
+    /// The field it belongs to.
+    pub field_id: i64,
+    /// For cascading selects.
+    pub parent_id: Option<i64>,
+    /// Position.
+    pub sort_order: i64,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+    /// `locale_fields` ids of its labels.
+    pub value_ids: Vec<i64>,
+}
+
+/// A row of `locale_fields`.
+#[derive(Debug, Clone)]
+pub struct LocaleField {
+    /// Id.
+    pub id: i64,
+    /// e.g. `en-us`.
+    pub locale: String,
+    /// The text.
+    pub translation: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+/// A row of `forms` with its field ids.
+#[derive(Debug, Clone)]
+pub struct Form {
+    /// Id.
+    pub id: i64,
+    /// Title (deprecated in the API in favour of `titles`).
+    pub title: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+    /// `locale_fields` ids of the titles.
+    pub title_ids: Vec<i64>,
+    /// `locale_fields` ids of the descriptions.
+    pub description_ids: Vec<i64>,
+    /// The form's fields, in order.
+    pub field_ids: Vec<i64>,
+}
+
+const FIELD: &str = "SELECT id, fielduuid, type, key, is_required, is_editable, is_system, \
+    is_visible_to_customers, regular_expression, created_at, updated_at FROM conversation_fields";
+
+fn field(r: &Row) -> rusqlite::Result<Field> {
+    Ok(Field {
+        id: r.get(0)?,
+        fielduuid: r.get(1)?,
+        kind: r.get(2)?,
+        key: r.get(3)?,
+        is_required: r.get(4)?,
+        is_editable: r.get(5)?,
+        is_system: r.get(6)?,
+        is_visible_to_customers: r.get(7)?,
+        regular_expression: r.get(8)?,
+        created_at: r.get(9)?,
+        updated_at: r.get(10)?,
+        title_ids: Vec::new(),
+        description_ids: Vec::new(),
+        option_ids: Vec::new(),
+    })
+}
+
+fn ids(conn: &Connection, sql: &str, owner: i64) -> Result<Vec<i64>, ApiError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([owner], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+fn complete_field(conn: &Connection, mut f: Field) -> Result<Field, ApiError> {
+    f.title_ids = ids(conn, "SELECT id FROM locale_fields WHERE field_id = ?1 AND kind = 'title' ORDER BY id", f.id)?;
+    f.description_ids =
+        ids(conn, "SELECT id FROM locale_fields WHERE field_id = ?1 AND kind = 'description' ORDER BY id", f.id)?;
+    f.option_ids = ids(conn, "SELECT id FROM field_options WHERE field_id = ?1 ORDER BY sort_order, id", f.id)?;
+    Ok(f)
+}
+
+/// A page of fields (all, or only those customers see) and the total count.
+pub fn list(conn: &Connection, customer_only: bool, offset: i64, limit: i64) -> Result<(Vec<Field>, i64), ApiError> {
+    let filter = if customer_only { " WHERE is_visible_to_customers = 1" } else { "" };
+    let total = conn
+        .prepare_cached(&format!("SELECT COUNT(*) FROM conversation_fields{filter}"))?
+        .query_row([], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(&format!("{FIELD}{filter} ORDER BY sort_order, id LIMIT ?1 OFFSET ?2"))?;
+    let rows: Vec<Field> = stmt.query_map([limit, offset], field)?.collect::<Result<_, _>>()?;
+    let rows = rows.into_iter().map(|f| complete_field(conn, f)).collect::<Result<_, _>>()?;
+    Ok((rows, total))
+}
+
+/// Every field, by id; used to validate `field_values`.
+pub fn all(conn: &Connection) -> Result<Vec<Field>, ApiError> {
+    let mut stmt = conn.prepare_cached(&format!("{FIELD} ORDER BY sort_order, id"))?;
+    let rows: Vec<Field> = stmt.query_map([], field)?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// One field.
+pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Field>, ApiError> {
+    let f = conn.prepare_cached(&format!("{FIELD} WHERE id = ?1"))?.query_row([id], field).optional()?;
+    f.map(|f| complete_field(conn, f)).transpose()
+}
+
+/// One option.
+pub fn option_by_id(conn: &Connection, id: i64) -> Result<Option<FieldOption>, ApiError> {
+    let o = conn
+        .prepare_cached(
+            "SELECT id, field_id, parent_id, sort_order, created_at, updated_at FROM field_options WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(FieldOption {
+                id: r.get(0)?,
+                field_id: r.get(1)?,
+                parent_id: r.get(2)?,
+                sort_order: r.get(3)?,
+                created_at: r.get(4)?,
+                updated_at: r.get(5)?,
+                value_ids: Vec::new(),
+            })
+        })
+        .optional()?;
+    let Some(mut o) = o else { return Ok(None) };
+    o.value_ids = ids(conn, "SELECT id FROM locale_fields WHERE option_id = ?1 ORDER BY id", o.id)?;
+    Ok(Some(o))
+}
+
+/// The option ids of a field, with the parent of each.
+pub fn options_of(conn: &Connection, field_id: i64) -> Result<Vec<(i64, Option<i64>)>, ApiError> {
+    let mut stmt = conn.prepare_cached("SELECT id, parent_id FROM field_options WHERE field_id = ?1")?;
+    let rows = stmt.query_map([field_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// One translation, with what it belongs to: `(field, form, option)` ids.
+pub fn locale_by_id(
+    conn: &Connection,
+    id: i64,
+) -> Result<Option<(LocaleField, Option<i64>, Option<i64>, Option<i64>)>, ApiError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, locale, translation, created_at, updated_at, field_id, form_id, option_id
+             FROM locale_fields WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                LocaleField {
+                    id: r.get(0)?,
+                    locale: r.get(1)?,
+                    translation: r.get(2)?,
+                    created_at: r.get(3)?,
+                    updated_at: r.get(4)?,
+                },
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
+        })
+        .optional()?)
+}
+
+const FORM: &str = "SELECT id, title, description, created_at, updated_at FROM forms";
+
+fn form(r: &Row) -> rusqlite::Result<Form> {
+    Ok(Form {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        description: r.get(2)?,
+        created_at: r.get(3)?,
+        updated_at: r.get(4)?,
+        title_ids: Vec::new(),
+        description_ids: Vec::new(),
+        field_ids: Vec::new(),
+    })
+}
+
+fn complete_form(conn: &Connection, mut f: Form) -> Result<Form, ApiError> {
+    f.title_ids = ids(conn, "SELECT id FROM locale_fields WHERE form_id = ?1 AND kind = 'title' ORDER BY id", f.id)?;
+    f.description_ids =
+        ids(conn, "SELECT id FROM locale_fields WHERE form_id = ?1 AND kind = 'description' ORDER BY id", f.id)?;
+    f.field_ids = ids(conn, "SELECT field_id FROM form_fields WHERE form_id = ?1 ORDER BY sort_order, field_id", f.id)?;
+    Ok(f)
+}
+
+/// Every form, by `sort_order`.
+pub fn forms(conn: &Connection) -> Result<Vec<Form>, ApiError> {
+    let mut stmt = conn.prepare_cached(&format!("{FORM} ORDER BY sort_order, id"))?;
+    let rows: Vec<Form> = stmt.query_map([], form)?.collect::<Result<_, _>>()?;
+    rows.into_iter().map(|f| complete_form(conn, f)).collect()
+}
+
+/// One form.
+pub fn form_by_id(conn: &Connection, id: i64) -> Result<Option<Form>, ApiError> {
+    let f = conn.prepare_cached(&format!("{FORM} WHERE id = ?1"))?.query_row([id], form).optional()?;
+    f.map(|f| complete_form(conn, f)).transpose()
+}
+
+/// The values a conversation holds, as `(field_id, value)`, in field order;
+/// with `customer_only`, only fields customers see.
+pub fn values_of(conn: &Connection, conversation_id: i64, customer_only: bool) -> Result<Vec<(i64, String)>, ApiError> {
+    let sql = if customer_only {
+        "SELECT v.field_id, v.value FROM field_values v JOIN conversation_fields f ON f.id = v.field_id
+         WHERE v.conversation_id = ?1 AND f.is_visible_to_customers = 1 ORDER BY f.sort_order, f.id"
+    } else {
+        "SELECT v.field_id, v.value FROM field_values v JOIN conversation_fields f ON f.id = v.field_id
+         WHERE v.conversation_id = ?1 ORDER BY f.sort_order, f.id"
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([conversation_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// Sets (or replaces) one field value; an empty value removes it.
+pub fn set_value(conn: &Connection, conversation_id: i64, field_id: i64, value: &str) -> Result<(), ApiError> {
+    if value.is_empty() {
+        conn.prepare_cached("DELETE FROM field_values WHERE conversation_id = ?1 AND field_id = ?2")?
+            .execute(params![conversation_id, field_id])?;
+        return Ok(());
+    }
+    conn.prepare_cached(
+        "INSERT INTO field_values (conversation_id, field_id, value) VALUES (?1, ?2, ?3)
+         ON CONFLICT (conversation_id, field_id) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![conversation_id, field_id, value])?;
+    Ok(())
+}

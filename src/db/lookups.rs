@@ -1,0 +1,173 @@
+//! Small reference tables: case statuses, priorities and types, teams, roles.
+
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use crate::error::ApiError;
+
+/// A row of `case_statuses`.
+#[derive(Debug, Clone)]
+pub struct Status {
+    /// Id.
+    pub id: i64,
+    /// Display label.
+    pub label: String,
+    /// NEW, OPEN, PENDING, COMPLETED, CLOSED or CUSTOM.
+    pub kind: String,
+    /// Position in lists.
+    pub sort_order: i64,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+/// A row of `case_priorities`.
+#[derive(Debug, Clone)]
+pub struct Priority {
+    /// Id.
+    pub id: i64,
+    /// Display label.
+    pub label: String,
+    /// Urgency; higher is more urgent.
+    pub level: i64,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+/// A row of `case_types`.
+#[derive(Debug, Clone)]
+pub struct CaseType {
+    /// Id.
+    pub id: i64,
+    /// Display label.
+    pub label: String,
+    /// SYSTEM or CUSTOM.
+    pub kind: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+/// A row of `teams`.
+#[derive(Debug, Clone)]
+pub struct Team {
+    /// Id.
+    pub id: i64,
+    /// Id in a previous system.
+    pub legacy_id: Option<String>,
+    /// Name.
+    pub title: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+/// A row of `roles`.
+#[derive(Debug, Clone)]
+pub struct RoleRow {
+    /// Id.
+    pub id: i64,
+    /// Display title.
+    pub title: String,
+    /// OWNER, ADMIN, AGENT, COLLABORATOR or CUSTOMER.
+    pub kind: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+fn status(r: &Row) -> rusqlite::Result<Status> {
+    Ok(Status {
+        id: r.get(0)?,
+        label: r.get(1)?,
+        kind: r.get(2)?,
+        sort_order: r.get(3)?,
+        created_at: r.get(4)?,
+        updated_at: r.get(5)?,
+    })
+}
+
+fn priority(r: &Row) -> rusqlite::Result<Priority> {
+    Ok(Priority { id: r.get(0)?, label: r.get(1)?, level: r.get(2)?, created_at: r.get(3)?, updated_at: r.get(4)? })
+}
+
+fn case_type(r: &Row) -> rusqlite::Result<CaseType> {
+    Ok(CaseType { id: r.get(0)?, label: r.get(1)?, kind: r.get(2)?, created_at: r.get(3)?, updated_at: r.get(4)? })
+}
+
+fn team(r: &Row) -> rusqlite::Result<Team> {
+    Ok(Team { id: r.get(0)?, legacy_id: r.get(1)?, title: r.get(2)?, created_at: r.get(3)?, updated_at: r.get(4)? })
+}
+
+fn role(r: &Row) -> rusqlite::Result<RoleRow> {
+    Ok(RoleRow { id: r.get(0)?, title: r.get(1)?, kind: r.get(2)?, created_at: r.get(3)?, updated_at: r.get(4)? })
+}
+
+const STATUS: &str = "SELECT id, label, type, sort_order, created_at, updated_at FROM case_statuses";
+const PRIORITY: &str = "SELECT id, label, level, created_at, updated_at FROM case_priorities";
+const TYPE: &str = "SELECT id, label, type, created_at, updated_at FROM case_types";
+
+/// Every status, in `sort_order`.
+pub fn statuses(conn: &Connection) -> Result<Vec<Status>, ApiError> {
+    let mut stmt = conn.prepare_cached(&format!("{STATUS} ORDER BY sort_order, id"))?;
+    let rows = stmt.query_map([], status)?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// One status.
+pub fn status_by_id(conn: &Connection, id: i64) -> Result<Option<Status>, ApiError> {
+    Ok(conn.prepare_cached(&format!("{STATUS} WHERE id = ?1"))?.query_row([id], status).optional()?)
+}
+
+/// The first status (by `sort_order`) of a type, e.g. where new conversations start.
+pub fn first_status_of_type(conn: &Connection, kind: &str) -> Result<Option<Status>, ApiError> {
+    Ok(conn
+        .prepare_cached(&format!("{STATUS} WHERE type = ?1 ORDER BY sort_order, id LIMIT 1"))?
+        .query_row([kind], status)
+        .optional()?)
+}
+
+/// Every priority, by level.
+pub fn priorities(conn: &Connection) -> Result<Vec<Priority>, ApiError> {
+    let mut stmt = conn.prepare_cached(&format!("{PRIORITY} ORDER BY level, id"))?;
+    let rows = stmt.query_map([], priority)?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// One priority.
+pub fn priority_by_id(conn: &Connection, id: i64) -> Result<Option<Priority>, ApiError> {
+    Ok(conn.prepare_cached(&format!("{PRIORITY} WHERE id = ?1"))?.query_row([id], priority).optional()?)
+}
+
+/// Every type.
+pub fn types(conn: &Connection) -> Result<Vec<CaseType>, ApiError> {
+    let mut stmt = conn.prepare_cached(&format!("{TYPE} ORDER BY id"))?;
+    let rows = stmt.query_map([], case_type)?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// One type.
+pub fn type_by_id(conn: &Connection, id: i64) -> Result<Option<CaseType>, ApiError> {
+    Ok(conn.prepare_cached(&format!("{TYPE} WHERE id = ?1"))?.query_row([id], case_type).optional()?)
+}
+
+/// One team.
+pub fn team_by_id(conn: &Connection, id: i64) -> Result<Option<Team>, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT id, legacy_id, title, created_at, updated_at FROM teams WHERE id = ?1")?
+        .query_row([id], team)
+        .optional()?)
+}
+
+/// One role.
+pub fn role_by_id(conn: &Connection, id: i64) -> Result<Option<RoleRow>, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT id, title, type, created_at, updated_at FROM roles WHERE id = ?1")?
+        .query_row([id], role)
+        .optional()?)
+}

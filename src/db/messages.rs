@@ -1,0 +1,222 @@
+//! Messages of conversations and the files attached to them.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::error::ApiError;
+
+/// A row of `messages`.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// Id.
+    pub id: i64,
+    /// Stable UUID.
+    pub uuid: String,
+    /// The conversation.
+    pub conversation_id: i64,
+    /// The client's own id for the message, echoed back.
+    pub client_id: Option<String>,
+    /// Subject (the conversation's).
+    pub subject: String,
+    /// Channel.
+    pub channel: String,
+    /// Plain text.
+    pub content_text: String,
+    /// HTML rendering.
+    pub content_html: String,
+    /// Author.
+    pub creator_id: i64,
+    /// API, AGENT, MAIL, MESSENGER, MOBILE or HELPCENTER.
+    pub source: String,
+    /// JSON object text.
+    pub metadata: String,
+    /// SENT, DELIVERED, REJECTED or SEEN.
+    pub message_status: String,
+    /// For REJECTED.
+    pub reject_type: Option<String>,
+    /// For REJECTED.
+    pub reject_reason: Option<String>,
+    /// Unix seconds.
+    pub message_status_updated_at: Option<i64>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, uuid, conversation_id, client_id, subject, channel, content_text, content_html, \
+    creator_id, source, metadata, message_status, message_status_reject_type, message_status_reject_reason, \
+    message_status_updated_at, created_at, updated_at";
+
+fn from_row(r: &Row) -> rusqlite::Result<Message> {
+    Ok(Message {
+        id: r.get(0)?,
+        uuid: r.get(1)?,
+        conversation_id: r.get(2)?,
+        client_id: r.get(3)?,
+        subject: r.get(4)?,
+        channel: r.get(5)?,
+        content_text: r.get(6)?,
+        content_html: r.get(7)?,
+        creator_id: r.get(8)?,
+        source: r.get(9)?,
+        metadata: r.get(10)?,
+        message_status: r.get(11)?,
+        reject_type: r.get(12)?,
+        reject_reason: r.get(13)?,
+        message_status_updated_at: r.get(14)?,
+        created_at: r.get(15)?,
+        updated_at: r.get(16)?,
+    })
+}
+
+/// A page of a conversation's messages, newest first, and the total count.
+pub fn list(conn: &Connection, conversation_id: i64, offset: i64, limit: i64) -> Result<(Vec<Message>, i64), ApiError> {
+    let total = conn
+        .prepare_cached("SELECT COUNT(*) FROM messages WHERE conversation_id = ?1")?
+        .query_row([conversation_id], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1
+         ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3"
+    ))?;
+    let rows = stmt.query_map(params![conversation_id, limit, offset], from_row)?.collect::<Result<_, _>>()?;
+    Ok((rows, total))
+}
+
+/// One message of a conversation.
+pub fn get(conn: &Connection, conversation_id: i64, id: i64) -> Result<Option<Message>, ApiError> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM messages WHERE id = ?1 AND conversation_id = ?2"))?
+        .query_row(params![id, conversation_id], from_row)
+        .optional()?)
+}
+
+/// The message an earlier request with the same `client_id` created, if any.
+pub fn by_client_id(
+    conn: &Connection,
+    conversation_id: i64,
+    client_id: &str,
+    creator_id: i64,
+) -> Result<Option<Message>, ApiError> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1 AND client_id = ?2 AND creator_id = ?3
+             ORDER BY id LIMIT 1"
+        ))?
+        .query_row(params![conversation_id, client_id, creator_id], from_row)
+        .optional()?)
+}
+
+/// What a new message holds.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// The conversation.
+    pub conversation_id: i64,
+    /// Client's id.
+    pub client_id: Option<String>,
+    /// Subject.
+    pub subject: String,
+    /// Channel.
+    pub channel: String,
+    /// Plain text.
+    pub content_text: String,
+    /// HTML rendering of the text.
+    pub content_html: String,
+    /// Author.
+    pub creator_id: i64,
+    /// Source.
+    pub source: String,
+    /// JSON object text.
+    pub metadata: String,
+}
+
+/// Inserts a message (status SENT) and returns its id.
+pub fn insert(conn: &Connection, m: &NewMessage, now: i64) -> Result<i64, ApiError> {
+    conn.prepare_cached(
+        "INSERT INTO messages (uuid, conversation_id, client_id, subject, channel, content_text, content_html,
+             creator_id, source, metadata, message_status, message_status_updated_at, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'SENT', ?11, ?11, ?11)",
+    )?
+    .execute(params![
+        uuid::Uuid::new_v4().to_string(),
+        m.conversation_id,
+        m.client_id,
+        m.subject,
+        m.channel,
+        m.content_text,
+        m.content_html,
+        m.creator_id,
+        m.source,
+        m.metadata,
+        now
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Sets a message's status and returns whether it changed.
+pub fn set_status(conn: &Connection, id: i64, status: &str, now: i64) -> Result<bool, ApiError> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE messages SET message_status = ?2, message_status_updated_at = ?3, updated_at = ?3
+             WHERE id = ?1 AND message_status <> ?2",
+        )?
+        .execute(params![id, status, now])?;
+    Ok(n > 0)
+}
+
+/// An attached file, as the message resource lists it.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    /// Id.
+    pub id: i64,
+    /// Client's file name (metadata only).
+    pub name: String,
+    /// Bytes.
+    pub size: i64,
+    /// Sniffed MIME type.
+    pub mime: String,
+    /// Pixels, 0 for non-images.
+    pub width: i64,
+    /// Pixels, 0 for non-images.
+    pub height: i64,
+    /// For inline attachments.
+    pub content_id: Option<String>,
+    /// Alternative text.
+    pub alt: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// The files attached to a message, in upload order.
+pub fn attachments(conn: &Connection, message_id: i64) -> Result<Vec<Attachment>, ApiError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, size, type, width, height, content_id, alt, created_at FROM files
+         WHERE message_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([message_id], |r| {
+            Ok(Attachment {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                size: r.get(2)?,
+                mime: r.get(3)?,
+                width: r.get(4)?,
+                height: r.get(5)?,
+                content_id: r.get(6)?,
+                alt: r.get(7)?,
+                created_at: r.get(8)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// Attaches an uploaded, not yet attached file of `uploader_id` to a message;
+/// `false` when there is no such file.
+pub fn attach_file(conn: &Connection, file_id: i64, message_id: i64, uploader_id: i64) -> Result<bool, ApiError> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE files SET message_id = ?2 WHERE id = ?1 AND message_id IS NULL AND uploader_id = ?3",
+        )?
+        .execute(params![file_id, message_id, uploader_id])?;
+    Ok(n == 1)
+}

@@ -1,0 +1,36 @@
+//! Instance settings (the `settings` key/value table).
+
+use rusqlite::Connection;
+
+use crate::error::ApiError;
+
+/// What the instance lets customers see and do.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings {
+    /// Customers see `status` on conversations.
+    pub customers_see_status: bool,
+    /// Customers see `priority`.
+    pub customers_see_priority: bool,
+    /// Customers see `type`.
+    pub customers_see_type: bool,
+    /// Customers may set `priority_id`.
+    pub customers_edit_priority: bool,
+}
+
+/// Reads the settings; a missing key counts as `false`.
+pub fn load(conn: &Connection) -> Result<Settings, ApiError> {
+    let mut stmt = conn.prepare("SELECT key, value FROM settings")?;
+    let mut s = Settings::default();
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (key, value) = row?;
+        let on = value == "true";
+        match key.as_str() {
+            "customers_see_status" => s.customers_see_status = on,
+            "customers_see_priority" => s.customers_see_priority = on,
+            "customers_see_type" => s.customers_see_type = on,
+            "customers_edit_priority" => s.customers_edit_priority = on,
+            _ => {}
+        }
+    }
+    Ok(s)
+}

@@ -1,0 +1,164 @@
+//! Users, their roles, organizations and team memberships.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::error::ApiError;
+
+/// The five kinds of user (conventions §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Owns the instance.
+    Owner,
+    /// Administers it.
+    Admin,
+    /// Answers conversations.
+    Agent,
+    /// Sees every conversation and may reply, but not triage.
+    Collaborator,
+    /// Asks for help; sees only their own conversations.
+    Customer,
+}
+
+impl Role {
+    /// Parses the `roles.type` column.
+    pub fn parse(s: &str) -> Role {
+        match s {
+            "OWNER" => Role::Owner,
+            "ADMIN" => Role::Admin,
+            "AGENT" => Role::Agent,
+            "COLLABORATOR" => Role::Collaborator,
+            _ => Role::Customer,
+        }
+    }
+
+    /// Everyone but customers works for the support team.
+    pub fn is_staff(self) -> bool {
+        self != Role::Customer
+    }
+
+    /// May change status, priority and type of any conversation.
+    pub fn may_triage(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin | Role::Agent)
+    }
+}
+
+/// One row of `users`, with its role's type and its teams.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// Id.
+    pub id: i64,
+    /// Stable UUID.
+    pub uuid: String,
+    /// Display name.
+    pub full_name: String,
+    /// Primary email.
+    pub email: String,
+    /// `roles.id`.
+    pub role_id: i64,
+    /// `roles.type`.
+    pub role: Role,
+    /// Organization, if any.
+    pub organization_id: Option<i64>,
+    /// Key of the avatar URL.
+    pub avatar_uuid: String,
+    /// Realtime presence channel.
+    pub presence_channel: String,
+    /// Unix seconds.
+    pub last_activity_at: Option<i64>,
+    /// Unix seconds.
+    pub last_active_at: Option<i64>,
+    /// Unix seconds.
+    pub last_seen_at: Option<i64>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+    /// Ids of the user's teams, ascending.
+    pub team_ids: Vec<i64>,
+}
+
+const COLUMNS: &str = "u.id, u.uuid, u.full_name, u.email, u.role_id, r.type, u.organization_id, \
+    u.avatar_uuid, u.presence_channel, u.last_activity_at, u.last_active_at, u.last_seen_at, \
+    u.created_at, u.updated_at";
+
+fn from_row(r: &Row) -> rusqlite::Result<User> {
+    Ok(User {
+        id: r.get(0)?,
+        uuid: r.get(1)?,
+        full_name: r.get(2)?,
+        email: r.get(3)?,
+        role_id: r.get(4)?,
+        role: Role::parse(&r.get::<_, String>(5)?),
+        organization_id: r.get(6)?,
+        avatar_uuid: r.get(7)?,
+        presence_channel: r.get(8)?,
+        last_activity_at: r.get(9)?,
+        last_active_at: r.get(10)?,
+        last_seen_at: r.get(11)?,
+        created_at: r.get(12)?,
+        updated_at: r.get(13)?,
+        team_ids: Vec::new(),
+    })
+}
+
+fn with_teams(conn: &Connection, user: Option<User>) -> Result<Option<User>, ApiError> {
+    let Some(mut user) = user else { return Ok(None) };
+    let mut stmt = conn.prepare_cached("SELECT team_id FROM team_members WHERE user_id = ?1 ORDER BY team_id")?;
+    user.team_ids = stmt.query_map([user.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(Some(user))
+}
+
+/// The user with this id.
+pub fn get(conn: &Connection, id: i64) -> Result<Option<User>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = ?1");
+    let user = conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?;
+    with_teams(conn, user)
+}
+
+/// The user with this email (case-insensitive).
+pub fn by_email(conn: &Connection, email: &str) -> Result<Option<User>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id WHERE u.email = ?1");
+    let user = conn.prepare_cached(&sql)?.query_row([email], from_row).optional()?;
+    with_teams(conn, user)
+}
+
+/// The enabled user with this email and their password hash, for Basic authentication.
+pub fn credentials(conn: &Connection, email: &str) -> Result<Option<(i64, Option<String>)>, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT id, password_hash FROM users WHERE email = ?1 AND is_enabled = 1")?
+        .query_row([email], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Creates a customer (no password) and returns their id.
+pub fn create_customer(conn: &Connection, full_name: &str, email: &str, now: i64) -> Result<i64, ApiError> {
+    let hex = |n: usize| crate::auth::random_hex(n);
+    conn.prepare_cached(
+        "INSERT INTO users (uuid, full_name, email, role_id, avatar_uuid, presence_channel, created_at, updated_at)
+         VALUES (?1, ?2, ?3, (SELECT id FROM roles WHERE type = 'CUSTOMER'), ?4, ?5, ?6, ?6)",
+    )?
+    .execute(params![
+        uuid::Uuid::new_v4().to_string(),
+        full_name,
+        email,
+        uuid::Uuid::new_v4().to_string(),
+        format!("user_presence-{}@{}", hex(32), hex(20)),
+        now
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Records that the user just used the API (`last_activity_at`, `last_active_at`).
+pub fn touch_activity(conn: &Connection, id: i64, now: i64) -> Result<(), ApiError> {
+    conn.prepare_cached("UPDATE users SET last_activity_at = ?2, last_active_at = ?2 WHERE id = ?1")?
+        .execute(params![id, now])?;
+    Ok(())
+}
+
+/// The display name behind an avatar key.
+pub fn name_by_avatar(conn: &Connection, avatar_uuid: &str) -> Result<Option<String>, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT full_name FROM users WHERE avatar_uuid = ?1")?
+        .query_row([avatar_uuid], |r| r.get(0))
+        .optional()?)
+}

@@ -1,0 +1,262 @@
+//! The one error type of the HTTP layer and its Kayako error envelope
+//! (conventions §4). Every `From` impl into [`ApiError`] lives here.
+//!
+//! `Internal` logs its source chain once and never shows it to the client.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde_json::{json, Value};
+
+/// What kind of problem a single parameter has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldCode {
+    /// The parameter is missing or empty.
+    Required,
+    /// The parameter has the wrong type, format or value.
+    Invalid,
+}
+
+/// One problem with one request parameter.
+#[derive(Debug, Clone)]
+pub struct FieldProblem {
+    /// Required or invalid.
+    pub code: FieldCode,
+    /// The parameter's name as the client sent it (`field_values.reported_issues`).
+    pub parameter: String,
+    /// A human-readable sentence.
+    pub message: String,
+}
+
+/// Every way a request can fail, each mapped to one Kayako error code.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// `400 FIELD_REQUIRED` / `FIELD_INVALID`, one error object per problem.
+    #[error("invalid parameters")]
+    Fields(Vec<FieldProblem>),
+    /// `400 INVALID_REQUEST_BODY`.
+    #[error("invalid request body: {0}")]
+    InvalidBody(String),
+    /// `401 AUTHENTICATION_FAILED`.
+    #[error("authentication failed: {0}")]
+    AuthenticationFailed(&'static str),
+    /// `401 AUTHENTICATION_REQUIRED`.
+    #[error("authentication required")]
+    AuthenticationRequired,
+    /// `403 PERMISSION_DENIED`, optionally about one parameter.
+    #[error("permission denied: {message}")]
+    PermissionDenied {
+        /// The parameter the caller may not set, if the refusal is about one.
+        parameter: Option<String>,
+        /// Why.
+        message: String,
+    },
+    /// `403 CSRF_FAILED`.
+    #[error("CSRF token missing or wrong")]
+    CsrfFailed,
+    /// `404 RESOURCE_NOT_FOUND`: absent, or not visible to the caller.
+    #[error("resource not found")]
+    NotFound,
+    /// `405 METHOD_NOT_ALLOWED`.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// `413 PAYLOAD_TOO_LARGE`.
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
+    /// `500 INTERNAL_SERVER_ERROR`; the source goes to the log only.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A single `FIELD_REQUIRED` problem.
+    pub fn required(parameter: &str) -> Self {
+        ApiError::Fields(vec![FieldProblem::required(parameter)])
+    }
+
+    /// A single `FIELD_INVALID` problem.
+    pub fn invalid(parameter: &str, message: impl Into<String>) -> Self {
+        ApiError::Fields(vec![FieldProblem::invalid(parameter, message)])
+    }
+
+    /// `403` with a reason, about no parameter in particular.
+    pub fn denied(message: impl Into<String>) -> Self {
+        ApiError::PermissionDenied { parameter: None, message: message.into() }
+    }
+
+    /// `403` about one parameter the caller may not set.
+    pub fn denied_parameter(parameter: &str) -> Self {
+        ApiError::PermissionDenied {
+            parameter: Some(parameter.to_owned()),
+            message: "You do not have permission to change this field".to_owned(),
+        }
+    }
+
+    /// Logs `source` with its chain and returns an opaque `Internal`.
+    pub fn internal(source: &(dyn std::error::Error + 'static)) -> Self {
+        let mut text = source.to_string();
+        let mut cause = source.source();
+        while let Some(c) = cause {
+            text.push_str(": ");
+            text.push_str(&c.to_string());
+            cause = c.source();
+        }
+        tracing::error!(error = %text, "internal error");
+        ApiError::Internal(text)
+    }
+
+    fn errors(&self) -> Vec<Value> {
+        let one = |code: &str, parameter: Option<&str>, message: &str| {
+            let mut e = json!({
+                "code": code,
+                "message": message,
+                "more_info": format!("https://developer.kayako.com/api/v1/reference/errors/{code}"),
+            });
+            if let Some(p) = parameter {
+                e["parameter"] = json!(p);
+            }
+            e
+        };
+        match self {
+            ApiError::Fields(problems) => problems
+                .iter()
+                .map(|p| {
+                    let code = match p.code {
+                        FieldCode::Required => "FIELD_REQUIRED",
+                        FieldCode::Invalid => "FIELD_INVALID",
+                    };
+                    one(code, Some(&p.parameter), &p.message)
+                })
+                .collect(),
+            ApiError::InvalidBody(why) => vec![one(
+                "INVALID_REQUEST_BODY",
+                None,
+                &format!("The request body could not be parsed: {why}"),
+            )],
+            ApiError::AuthenticationFailed(why) => vec![one("AUTHENTICATION_FAILED", None, why)],
+            ApiError::AuthenticationRequired => vec![one(
+                "AUTHENTICATION_REQUIRED",
+                None,
+                "This endpoint requires you to be authenticated",
+            )],
+            ApiError::PermissionDenied { parameter, message } => {
+                vec![one("PERMISSION_DENIED", parameter.as_deref(), message)]
+            }
+            ApiError::CsrfFailed => vec![one(
+                "CSRF_FAILED",
+                None,
+                "A valid X-CSRF-Token header is required for this request",
+            )],
+            ApiError::NotFound => vec![one(
+                "RESOURCE_NOT_FOUND",
+                None,
+                "The requested resource does not exist or is not visible to you",
+            )],
+            ApiError::MethodNotAllowed => vec![one(
+                "METHOD_NOT_ALLOWED",
+                None,
+                "The method is not allowed on this resource",
+            )],
+            ApiError::PayloadTooLarge(why) => vec![one("PAYLOAD_TOO_LARGE", None, why)],
+            ApiError::Internal(_) => vec![one(
+                "INTERNAL_SERVER_ERROR",
+                None,
+                "Something went wrong on our side; the details are in the server log",
+            )],
+        }
+    }
+}
+
+impl FieldProblem {
+    /// The parameter is missing or empty.
+    pub fn required(parameter: &str) -> Self {
+        FieldProblem {
+            code: FieldCode::Required,
+            parameter: parameter.to_owned(),
+            message: "This action requires the field to be specified".to_owned(),
+        }
+    }
+
+    /// The parameter's value is not acceptable.
+    pub fn invalid(parameter: &str, message: impl Into<String>) -> Self {
+        FieldProblem { code: FieldCode::Invalid, parameter: parameter.to_owned(), message: message.into() }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Fields(_) | ApiError::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::AuthenticationFailed(_) | ApiError::AuthenticationRequired => StatusCode::UNAUTHORIZED,
+            ApiError::PermissionDenied { .. } | ApiError::CsrfFailed => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let body = json!({ "status": status.as_u16(), "errors": self.errors() });
+        HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, "application/json"))
+            .insert_header(("X-API-Version", "1"))
+            .body(body.to_string())
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(e: rusqlite::Error) -> Self {
+        ApiError::internal(&e)
+    }
+}
+
+impl From<r2d2::Error> for ApiError {
+    fn from(e: r2d2::Error) -> Self {
+        ApiError::internal(&e)
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(e: serde_json::Error) -> Self {
+        ApiError::internal(&e)
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        ApiError::internal(&e)
+    }
+}
+
+/// Collects parameter problems so that one response reports all of them.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<FieldProblem>);
+
+impl Problems {
+    /// Records one problem.
+    pub fn push(&mut self, p: FieldProblem) {
+        self.0.push(p);
+    }
+
+    /// Records the problems of a failed [`ApiError::Fields`]; any other error is returned.
+    pub fn absorb<T>(&mut self, r: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
+        match r {
+            Ok(v) => Ok(Some(v)),
+            Err(ApiError::Fields(ps)) => {
+                self.0.extend(ps);
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// `Ok` when nothing was recorded, else one `400` carrying everything.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Fields(self.0))
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Parley: a self-hosted, single-binary server for the customer-facing Kayako
+//! Conversations API, over one SQLite file. See ARCHITECTURE.md for the map.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod startup;

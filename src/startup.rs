@@ -1,0 +1,206 @@
+//! Builds the application: state, middleware and the whole route table in
+//! one function ([`routes`]). The listener is bound before the server starts,
+//! so tests can ask for port 0 and learn the real port without sleeping.
+
+use std::net::TcpListener;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::Uri;
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{web, App, HttpServer};
+
+use crate::api::lookups::CaseLookup;
+use crate::api::{conversations, forms, lookups, messages, ratings, system};
+use crate::auth;
+use crate::config::ServeConfig;
+use crate::db::migrate::DemoOutcome;
+use crate::db::settings::{self, Settings};
+use crate::db::Db;
+
+/// What every handler may reach, through `web::Data<AppState>`.
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The configuration the server started with.
+    pub config: ServeConfig,
+    /// Base of every `resource_url`, without a trailing slash.
+    pub public_url: String,
+    /// Instance settings, read once at start-up.
+    pub settings: Settings,
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    server: Server,
+    port: u16,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// File system or socket.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The database.
+    #[error("database: {0}")]
+    Db(#[from] crate::db::DbOpenError),
+    /// Settings could not be read.
+    #[error("settings: {0}")]
+    Settings(#[from] crate::error::ApiError),
+}
+
+impl Application {
+    /// Opens the data directory and database, loads demo data if asked, and
+    /// binds the listener.
+    pub fn build(config: ServeConfig) -> Result<Application, StartError> {
+        let listener = TcpListener::bind(config.bind)?;
+        Self::build_with_listener(config, listener)
+    }
+
+    /// Like [`Application::build`] with a listener bound by the caller.
+    pub fn build_with_listener(config: ServeConfig, listener: TcpListener) -> Result<Application, StartError> {
+        std::fs::create_dir_all(config.data_dir.join("attachments"))?;
+        let (db, demo) = Db::open(&config.db_path(), config.demo)?;
+        match demo {
+            Some(DemoOutcome::Loaded) => tracing::info!("demo data loaded"),
+            Some(DemoOutcome::AlreadyLoaded) => tracing::info!("demo data already present"),
+            Some(DemoOutcome::SkippedNotEmpty) => {
+                tracing::warn!("--demo ignored: the database already holds other data")
+            }
+            None => {}
+        }
+        let settings = db.read_blocking(settings::load)?;
+        let port = listener.local_addr()?.port();
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", listener.local_addr().map(|a| a.to_string()).unwrap_or_default()))
+            .trim_end_matches('/')
+            .to_owned();
+        tracing::info!(%public_url, data_dir = %config.data_dir.display(), "listening");
+        let workers = config.workers;
+        let state = web::Data::new(AppState { db, config, public_url, settings });
+        let mut server = HttpServer::new(move || {
+            App::new().app_data(state.clone()).wrap(from_fn(strip_json_suffix)).configure(routes)
+        })
+        .listen(listener)?;
+        if let Some(n) = workers {
+            server = server.workers(n);
+        }
+        Ok(Application { server: server.run(), port })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until stopped.
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The whole route table.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    use web::{get, post, put, resource};
+    let allowed = || web::to(system::method_not_allowed);
+    let case = |cfg: &mut web::ServiceConfig, path: &str, which: CaseLookup| {
+        cfg.service(
+            web::scope(path)
+                .app_data(web::Data::new(which))
+                .service(resource("").route(get().to(lookups::case_list)).default_service(allowed()))
+                .service(resource("/{id}").route(get().to(lookups::case_get)).default_service(allowed())),
+        );
+    };
+    cfg.route("/healthz", get().to(system::healthz))
+        .route("/avatar/get/{uuid}", get().to(system::avatar))
+        .service(
+            web::scope("/api/v1")
+                .wrap(from_fn(auth::identify))
+                .configure(|cfg| {
+                    cfg.service(
+                        resource("/conversations")
+                            .route(get().to(conversations::list))
+                            .route(post().to(conversations::create))
+                            .default_service(allowed()),
+                    )
+                    .service(resource("/conversations/forms").route(get().to(forms::list_forms)).default_service(allowed()))
+                    .service(
+                        resource("/conversations/forms/{id}").route(get().to(forms::get_form)).default_service(allowed()),
+                    )
+                    .service(
+                        resource("/conversations/fields").route(get().to(forms::list_fields)).default_service(allowed()),
+                    )
+                    .service(
+                        resource("/conversations/fields/{id}").route(get().to(forms::get_field)).default_service(allowed()),
+                    )
+                    .service(
+                        resource("/conversations/{id:\\d+}")
+                            .route(get().to(conversations::get))
+                            .route(put().to(conversations::update))
+                            .default_service(allowed()),
+                    )
+                    .service(
+                        resource("/conversations/{id}/participants")
+                            .route(get().to(conversations::participants))
+                            .default_service(allowed()),
+                    )
+                    .service(
+                        resource("/conversations/{id}/messages")
+                            .route(get().to(messages::list))
+                            .route(post().to(messages::create))
+                            .default_service(allowed()),
+                    )
+                    .service(
+                        resource("/conversations/{id}/messages/{mid}")
+                            .route(get().to(messages::get))
+                            .route(put().to(messages::update))
+                            .default_service(allowed()),
+                    )
+                    .service(
+                        resource("/conversations/{id}/ratings")
+                            .route(get().to(ratings::list))
+                            .route(post().to(ratings::create))
+                            .default_service(allowed()),
+                    )
+                    .service(
+                        resource("/conversations/{id}/ratings/{rid}")
+                            .route(put().to(ratings::update))
+                            .default_service(allowed()),
+                    )
+                    .service(resource("/cases/ratings/{id}").route(get().to(ratings::get)).default_service(allowed()))
+                    .service(resource("/users/{id}").route(get().to(lookups::user)).default_service(allowed()))
+                    .service(resource("/teams/{id}").route(get().to(lookups::team)).default_service(allowed()))
+                    .service(resource("/roles/{id}").route(get().to(lookups::role)).default_service(allowed()))
+                    .service(
+                        resource("/locales/fields/{id}").route(get().to(lookups::locale_field)).default_service(allowed()),
+                    );
+                    case(cfg, "/cases/statuses", CaseLookup::Status);
+                    case(cfg, "/cases/priorities", CaseLookup::Priority);
+                    case(cfg, "/cases/types", CaseLookup::Type);
+                })
+                .default_service(web::to(system::not_found)),
+        )
+        .default_service(web::to(system::not_found));
+}
+
+/// `/api/v1/conversations/1.json` and `/api/v1/conversations/1` are the same
+/// resource: drop the suffix before routing.
+async fn strip_json_suffix(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if let Some(stripped) = req.path().strip_suffix(".json") {
+        let path_and_query = match req.query_string() {
+            "" => stripped.to_owned(),
+            q => format!("{stripped}?{q}"),
+        };
+        if let Ok(uri) = path_and_query.parse::<Uri>() {
+            req.match_info_mut().get_mut().update(&uri);
+            req.head_mut().uri = uri;
+        }
+    }
+    next.call(req).await
+}

@@ -1,0 +1,232 @@
+//! Test harness: each test gets its own data directory and a real server on
+//! port 0, and talks to it over HTTP like any client would.
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::sync::mpsc;
+
+use base64::Engine;
+use parley::config::ServeConfig;
+use parley::startup::Application;
+use serde_json::Value;
+
+/// The demo users' password.
+pub const PASSWORD: &str = "brewfictus-demo";
+pub const SIMON: &str = "simon@brewfictus.com";
+pub const CARYN: &str = "caryn@atmospherecoffee.com";
+pub const MARK: &str = "mark@atmospherecoffee.com";
+pub const DANA: &str = "dana@northwindbeans.com";
+pub const ALEX: &str = "alex@brewfictus.com";
+pub const JORDAN: &str = "jordan@brewfictus.com";
+pub const MORGAN: &str = "morgan@brewfictus.com";
+
+pub struct TestApp {
+    pub base: String,
+    pub dir: tempfile::TempDir,
+    agent: ureq::Agent,
+}
+
+/// A server with the demo data loaded.
+pub fn spawn_demo() -> TestApp {
+    spawn(true)
+}
+
+/// A server with an empty (reference data only) database.
+pub fn spawn_empty() -> TestApp {
+    spawn(false)
+}
+
+fn spawn(demo: bool) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = ServeConfig::with_data_dir(dir.path().to_path_buf());
+    config.demo = demo;
+    config.workers = Some(1);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+    let port = listener.local_addr().expect("local addr").port();
+    let (ready_tx, ready_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            match Application::build_with_listener(config, listener) {
+                Ok(app) => {
+                    let _ = ready_tx.send(Ok(()));
+                    let _ = app.run().await;
+                }
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e.to_string()));
+                }
+            }
+        })
+    });
+    ready_rx.recv().expect("server thread").expect("server starts");
+    TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        dir,
+        agent: ureq::AgentBuilder::new().redirects(0).build(),
+    }
+}
+
+/// A response as a client sees it.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: HashMap<String, String>,
+    pub text: String,
+    pub body: Value,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+    }
+
+    /// The error codes of a Kayako error envelope, in order.
+    pub fn error_codes(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errs| errs.iter().map(|e| e["code"].as_str().unwrap_or("").to_owned()).collect())
+            .unwrap_or_default()
+    }
+
+    /// `(code, parameter)` of every error.
+    pub fn errors(&self) -> Vec<(String, String)> {
+        self.body["errors"]
+            .as_array()
+            .map(|errs| {
+                errs.iter()
+                    .map(|e| {
+                        (e["code"].as_str().unwrap_or("").to_owned(), e["parameter"].as_str().unwrap_or("").to_owned())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Ids of a collection's items.
+    pub fn ids(&self) -> Vec<i64> {
+        self.body["data"].as_array().map(|a| a.iter().filter_map(|v| v["id"].as_i64()).collect()).unwrap_or_default()
+    }
+}
+
+pub struct Req<'a> {
+    app: &'a TestApp,
+    method: &'a str,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<(String, Vec<u8>)>,
+}
+
+impl TestApp {
+    pub fn req<'a>(&'a self, method: &'a str, path: &str) -> Req<'a> {
+        Req { app: self, method, url: format!("{}{}", self.base, path), headers: Vec::new(), body: None }
+    }
+
+    pub fn get(&self, path: &str) -> Req<'_> {
+        self.req("GET", path)
+    }
+
+    pub fn post(&self, path: &str) -> Req<'_> {
+        self.req("POST", path)
+    }
+
+    pub fn put(&self, path: &str) -> Req<'_> {
+        self.req("PUT", path)
+    }
+
+    /// Logs in with Basic (CSRF off) and returns the session id.
+    pub fn session(&self, email: &str) -> String {
+        let r = self.get("/api/v1/conversations").basic(email, PASSWORD).header("X-CSRF", "false").send();
+        assert_eq!(r.status, 200, "login of {email} failed: {}", r.text);
+        r.body["session_id"].as_str().expect("session_id").to_owned()
+    }
+
+    /// Creates a conversation as a public caller with a fresh fingerprint.
+    pub fn device_conversation(&self, fingerprint: &str, name: &str, email: &str, subject: &str) -> Resp {
+        let r = self
+            .post("/api/v1/conversations")
+            .fingerprint(fingerprint)
+            .json(&serde_json::json!({"name": name, "email": email, "subject": subject, "contents": "Hello there"}))
+            .send();
+        assert_eq!(r.status, 201, "{}", r.text);
+        r
+    }
+}
+
+impl<'a> Req<'a> {
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn basic(self, email: &str, password: &str) -> Self {
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{email}:{password}"));
+        self.header("Authorization", &format!("Basic {token}"))
+    }
+
+    pub fn session(self, id: &str) -> Self {
+        self.header("X-Session-ID", id)
+    }
+
+    pub fn fingerprint(self, fp: &str) -> Self {
+        self.header("X-Fingerprint-ID", fp)
+    }
+
+    pub fn json(mut self, v: &Value) -> Self {
+        self.body = Some(("application/json".into(), v.to_string().into_bytes()));
+        self
+    }
+
+    pub fn raw(mut self, content_type: &str, body: &[u8]) -> Self {
+        self.body = Some((content_type.into(), body.to_vec()));
+        self
+    }
+
+    pub fn form(mut self, pairs: &[(&str, &str)]) -> Self {
+        let body = serde_urlencoded::to_string(pairs).expect("urlencode");
+        self.body = Some(("application/x-www-form-urlencoded".into(), body.into_bytes()));
+        self
+    }
+
+    /// A multipart body of text parts.
+    pub fn multipart(mut self, parts: &[(&str, &str)]) -> Self {
+        let boundary = "parleytestboundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in parts {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+            );
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.body = Some((format!("multipart/form-data; boundary={boundary}"), body));
+        self
+    }
+
+    pub fn send(self) -> Resp {
+        let mut r = self.app.agent.request(self.method, &self.url);
+        for (k, v) in &self.headers {
+            r = r.set(k, v);
+        }
+        let result = match self.body {
+            Some((ct, bytes)) => r.set("Content-Type", &ct).send_bytes(&bytes),
+            None => r.call(),
+        };
+        let response = match result {
+            Ok(resp) => resp,
+            Err(ureq::Error::Status(_, resp)) => resp,
+            Err(e) => panic!("transport error: {e}"),
+        };
+        let status = response.status();
+        let headers = response
+            .headers_names()
+            .into_iter()
+            .filter_map(|n| response.header(&n).map(|v| (n.to_ascii_lowercase(), v.to_owned())))
+            .collect();
+        let text = response.into_string().expect("body text");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp { status, headers, text, body }
+    }
+}
+
+/// A fresh device fingerprint (UUID v4).
+pub fn new_fingerprint() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

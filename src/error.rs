@@ -62,6 +62,9 @@ pub enum ApiError {
     /// `413 PAYLOAD_TOO_LARGE`.
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
+    /// `429 TOO_MANY_REQUESTS`, with the seconds to wait for `Retry-After`.
+    #[error("too many requests")]
+    TooManyRequests(i64),
     /// `500 INTERNAL_SERVER_ERROR`; the source goes to the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -127,36 +130,31 @@ impl ApiError {
                     one(code, Some(&p.parameter), &p.message)
                 })
                 .collect(),
-            ApiError::InvalidBody(why) => vec![one(
-                "INVALID_REQUEST_BODY",
-                None,
-                &format!("The request body could not be parsed: {why}"),
-            )],
+            ApiError::InvalidBody(why) => {
+                vec![one("INVALID_REQUEST_BODY", None, &format!("The request body could not be parsed: {why}"))]
+            }
             ApiError::AuthenticationFailed(why) => vec![one("AUTHENTICATION_FAILED", None, why)],
-            ApiError::AuthenticationRequired => vec![one(
-                "AUTHENTICATION_REQUIRED",
-                None,
-                "This endpoint requires you to be authenticated",
-            )],
+            ApiError::AuthenticationRequired => {
+                vec![one("AUTHENTICATION_REQUIRED", None, "This endpoint requires you to be authenticated")]
+            }
             ApiError::PermissionDenied { parameter, message } => {
                 vec![one("PERMISSION_DENIED", parameter.as_deref(), message)]
             }
-            ApiError::CsrfFailed => vec![one(
-                "CSRF_FAILED",
-                None,
-                "A valid X-CSRF-Token header is required for this request",
-            )],
-            ApiError::NotFound => vec![one(
-                "RESOURCE_NOT_FOUND",
-                None,
-                "The requested resource does not exist or is not visible to you",
-            )],
-            ApiError::MethodNotAllowed => vec![one(
-                "METHOD_NOT_ALLOWED",
-                None,
-                "The method is not allowed on this resource",
-            )],
+            ApiError::CsrfFailed => {
+                vec![one("CSRF_FAILED", None, "A valid X-CSRF-Token header is required for this request")]
+            }
+            ApiError::NotFound => {
+                vec![one("RESOURCE_NOT_FOUND", None, "The requested resource does not exist or is not visible to you")]
+            }
+            ApiError::MethodNotAllowed => {
+                vec![one("METHOD_NOT_ALLOWED", None, "The method is not allowed on this resource")]
+            }
             ApiError::PayloadTooLarge(why) => vec![one("PAYLOAD_TOO_LARGE", None, why)],
+            ApiError::TooManyRequests(_) => vec![one(
+                "TOO_MANY_REQUESTS",
+                None,
+                "Too many failed attempts; try again after the time in Retry-After",
+            )],
             ApiError::Internal(_) => vec![one(
                 "INTERNAL_SERVER_ERROR",
                 None,
@@ -191,6 +189,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -198,10 +197,12 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         let body = json!({ "status": status.as_u16(), "errors": self.errors() });
-        HttpResponse::build(status)
-            .insert_header((header::CONTENT_TYPE, "application/json"))
-            .insert_header(("X-API-Version", "1"))
-            .body(body.to_string())
+        let mut res = HttpResponse::build(status);
+        res.insert_header((header::CONTENT_TYPE, "application/json")).insert_header(("X-API-Version", "1"));
+        if let ApiError::TooManyRequests(seconds) = self {
+            res.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        res.body(body.to_string())
     }
 }
 

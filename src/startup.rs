@@ -28,6 +28,8 @@ pub struct AppState {
     pub public_url: String,
     /// Instance settings, read once at start-up.
     pub settings: Settings,
+    /// Failed Basic logins by client address.
+    pub login_throttle: auth::LoginThrottle,
 }
 
 /// A bound, not yet running server.
@@ -80,9 +82,13 @@ impl Application {
             .to_owned();
         tracing::info!(%public_url, data_dir = %config.data_dir.display(), "listening");
         let workers = config.workers;
-        let state = web::Data::new(AppState { db, config, public_url, settings });
+        let state = web::Data::new(AppState { db, config, public_url, settings, login_throttle: Default::default() });
         let mut server = HttpServer::new(move || {
-            App::new().app_data(state.clone()).wrap(from_fn(strip_json_suffix)).configure(routes)
+            App::new()
+                .app_data(state.clone())
+                .wrap(from_fn(strip_json_suffix))
+                .wrap(cors())
+                .configure(routes)
         })
         .listen(listener)?;
         if let Some(n) = workers {
@@ -100,6 +106,29 @@ impl Application {
     pub async fn run(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Browser clients (the web messenger, help-center pages) call from other
+/// origins; they authenticate with headers, never cookies, so any origin may call.
+fn cors() -> actix_cors::Cors {
+    actix_cors::Cors::default()
+        .allow_any_origin()
+        .allowed_methods(["GET", "POST", "PUT", "DELETE", "OPTIONS"])
+        .allowed_headers([
+            "authorization",
+            "content-type",
+            "x-session-id",
+            "x-csrf-token",
+            "x-csrf",
+            "x-fingerprint-id",
+            "x-request-token",
+            "x-identity-name",
+            "x-identity-email",
+            "x-identity-timestamp",
+            "x-identity-signature",
+        ])
+        .expose_headers(["x-csrf-token", "x-request-token", "x-api-version", "retry-after"])
+        .max_age(3600)
 }
 
 /// The whole route table.
@@ -126,15 +155,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                             .route(post().to(conversations::create))
                             .default_service(allowed()),
                     )
-                    .service(resource("/conversations/forms").route(get().to(forms::list_forms)).default_service(allowed()))
                     .service(
-                        resource("/conversations/forms/{id}").route(get().to(forms::get_form)).default_service(allowed()),
+                        resource("/conversations/forms").route(get().to(forms::list_forms)).default_service(allowed()),
                     )
                     .service(
-                        resource("/conversations/fields").route(get().to(forms::list_fields)).default_service(allowed()),
+                        resource("/conversations/forms/{id}")
+                            .route(get().to(forms::get_form))
+                            .default_service(allowed()),
                     )
                     .service(
-                        resource("/conversations/fields/{id}").route(get().to(forms::get_field)).default_service(allowed()),
+                        resource("/conversations/fields")
+                            .route(get().to(forms::list_fields))
+                            .default_service(allowed()),
+                    )
+                    .service(
+                        resource("/conversations/fields/{id}")
+                            .route(get().to(forms::get_field))
+                            .default_service(allowed()),
                     )
                     .service(
                         resource("/conversations/{id:\\d+}")
@@ -175,7 +212,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .service(resource("/teams/{id}").route(get().to(lookups::team)).default_service(allowed()))
                     .service(resource("/roles/{id}").route(get().to(lookups::role)).default_service(allowed()))
                     .service(
-                        resource("/locales/fields/{id}").route(get().to(lookups::locale_field)).default_service(allowed()),
+                        resource("/locales/fields/{id}")
+                            .route(get().to(lookups::locale_field))
+                            .default_service(allowed()),
                     );
                     case(cfg, "/cases/statuses", CaseLookup::Status);
                     case(cfg, "/cases/priorities", CaseLookup::Priority);

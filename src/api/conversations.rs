@@ -106,7 +106,7 @@ pub async fn participants(ctx: Ctx, path: web::Path<String>) -> Result<HttpRespo
 /// Who a new conversation is for, as far as the request alone tells.
 enum RequesterSpec {
     /// A logged-in user; staff may name a customer by email.
-    Acting(User, Option<(Option<String>, String)>),
+    Acting(Box<User>, Option<(Option<String>, String)>),
     /// A customer found by email, or created (then `name` is needed).
     ByEmail(Option<String>, String),
 }
@@ -125,13 +125,13 @@ pub async fn create(ctx: Ctx, params: Params) -> Result<HttpResponse, ApiError> 
     }
     let spec = match (&ctx.caller.identity, ctx.caller.user()) {
         (Identity::User(u), _) if u.role.is_staff() => {
-            Some(RequesterSpec::Acting(u.clone(), email.clone().map(|e| (name.clone(), e))))
+            Some(RequesterSpec::Acting(Box::new(u.clone()), email.clone().map(|e| (name.clone(), e))))
         }
-        (Identity::User(u), _) => Some(RequesterSpec::Acting(u.clone(), None)),
+        (Identity::User(u), _) => Some(RequesterSpec::Acting(Box::new(u.clone()), None)),
         // A known device may start a conversation as itself or as another customer.
         (_, Some(owner)) => Some(match &email {
             Some(e) => RequesterSpec::ByEmail(name.clone(), e.clone()),
-            None => RequesterSpec::Acting(owner.clone(), None),
+            None => RequesterSpec::Acting(Box::new(owner.clone()), None),
         }),
         _ => {
             if name.is_none() {
@@ -228,8 +228,8 @@ fn resolve_people(tx: &rusqlite::Connection, spec: RequesterSpec, now: i64) -> R
         users::get(tx, id)?.ok_or(ApiError::NotFound)
     };
     match spec {
-        RequesterSpec::Acting(staff, Some((name, email))) => Ok((by_email(name, &email)?, staff)),
-        RequesterSpec::Acting(user, None) => Ok((user.clone(), user)),
+        RequesterSpec::Acting(staff, Some((name, email))) => Ok((by_email(name, &email)?, *staff)),
+        RequesterSpec::Acting(user, None) => Ok(((*user).clone(), *user)),
         RequesterSpec::ByEmail(name, email) => {
             let user = by_email(name, &email)?;
             if user.role.is_staff() {
@@ -358,11 +358,7 @@ pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
 }
 
 /// The conversation `id` if the caller may see it, else `404`.
-pub fn visible(
-    conn: &rusqlite::Connection,
-    vis: &store::Visibility,
-    id: i64,
-) -> Result<store::Conversation, ApiError> {
+pub fn visible(conn: &rusqlite::Connection, vis: &store::Visibility, id: i64) -> Result<store::Conversation, ApiError> {
     store::get_visible(conn, vis, id)?.ok_or(ApiError::NotFound)
 }
 

@@ -45,7 +45,9 @@ pub async fn team(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
     let data = ctx
         .state
         .db
-        .read(move |conn| lookups::team_by_id(conn, id)?.map(|t| render::team(&view, &t, "team")).ok_or(ApiError::NotFound))
+        .read(move |conn| {
+            lookups::team_by_id(conn, id)?.map(|t| render::team(&view, &t, "team")).ok_or(ApiError::NotFound)
+        })
         .await?;
     ctx.finish(Reply::one("team", data)).await
 }
@@ -121,7 +123,11 @@ pub async fn case_list(ctx: Ctx, which: web::Data<CaseLookup>) -> Result<HttpRes
 }
 
 /// `GET /cases/statuses/:id` and the like.
-pub async fn case_get(ctx: Ctx, which: web::Data<CaseLookup>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn case_get(
+    ctx: Ctx,
+    which: web::Data<CaseLookup>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let which = **which;
     let id = path_id(&path)?;
     which.check(&ctx)?;
@@ -139,8 +145,8 @@ pub async fn locale_field(ctx: Ctx, path: web::Path<String>) -> Result<HttpRespo
         .state
         .db
         .read(move |conn| {
-            let (l, field_id, _form_id, option_id) = fields::locale_by_id(conn, id)?.ok_or(ApiError::NotFound)?;
-            let owner_field = match (field_id, option_id) {
+            let l = fields::locale_by_id(conn, id)?.ok_or(ApiError::NotFound)?;
+            let owner_field = match (l.field_id, l.option_id) {
                 (Some(f), _) => Some(f),
                 (None, Some(o)) => fields::option_by_id(conn, o)?.map(|o| o.field_id),
                 _ => None,

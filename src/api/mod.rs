@@ -5,15 +5,15 @@
 //! every response is shaped the same way.
 
 pub mod conversations;
+mod field_values;
 pub mod forms;
 pub mod lookups;
 pub mod messages;
 pub mod params;
 pub mod ratings;
 pub mod render;
-pub mod system;
-mod field_values;
 mod shape;
+pub mod system;
 
 use std::collections::HashSet;
 
@@ -112,9 +112,9 @@ impl Ctx {
     pub async fn finish(self, reply: Reply) -> Result<HttpResponse, ApiError> {
         let includes = shape::names(self.query("include"));
         let camel = self.query("_case").is_some_and(|c| c.eq_ignore_ascii_case("camel"));
-        let fields: Option<HashSet<String>> = self.query("fields").map(|f| {
-            f.split(',').map(|s| shape::snake(s.trim())).filter(|s| !s.is_empty()).collect()
-        });
+        let fields: Option<HashSet<String>> = self
+            .query("fields")
+            .map(|f| f.split(',').map(|s| shape::snake(s.trim())).filter(|s| !s.is_empty()).collect());
         let Reply { status, resource, data, paging, headers } = reply;
 
         let mut data = match data {

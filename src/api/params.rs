@@ -27,12 +27,8 @@ impl FromRequest for Params {
     type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Params, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
+        let content_type =
+            req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
         let declared_length = req
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -107,9 +103,8 @@ async fn multipart(payload: actix_web::dev::Payload, boundary: String) -> Result
         }
     });
     let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
-    let constraints = multer::Constraints::new().size_limit(
-        multer::SizeLimit::new().whole_stream(MAX_TEXT_BODY as u64).per_field(MAX_TEXT_PART),
-    );
+    let constraints = multer::Constraints::new()
+        .size_limit(multer::SizeLimit::new().whole_stream(MAX_TEXT_BODY as u64).per_field(MAX_TEXT_PART));
     let mut form = multer::Multipart::with_constraints(stream, boundary, constraints);
     let mut map = Map::new();
     let mut parts = 0usize;

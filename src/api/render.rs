@@ -53,7 +53,8 @@ fn user_stub(id: Option<i64>) -> Value {
 /// A conversation as `view` may see it.
 pub fn conversation(conn: &Connection, view: &View, c: &Conversation) -> Result<Value, ApiError> {
     let s = &view.settings;
-    let show = |visible: bool, v: Option<Value>| if view.staff || visible { v.unwrap_or(Value::Null) } else { Value::Null };
+    let show =
+        |visible: bool, v: Option<Value>| if view.staff || visible { v.unwrap_or(Value::Null) } else { Value::Null };
     let team = match c.assigned_team_id {
         Some(id) => lookups::team_by_id(conn, id)?
             .map(|t| json!({ "id": t.id, "legacy_id": t.legacy_id, "resource_type": "team" }))
@@ -345,11 +346,11 @@ pub fn load(conn: &Connection, view: &View, kind: &str, id: i64) -> Result<Optio
         "case_type" => lookups::type_by_id(conn, id)?.map(|t| case_type(view, &t)),
         "role" => lookups::role_by_id(conn, id)?.map(|r| role(view, &r)),
         "read_marker" => conversations::read_marker(conn, id)?.map(|m| read_marker(&m)),
-        "conversation_field" => fields::by_id(conn, id)?
-            .filter(|f| view.staff || f.is_visible_to_customers)
-            .map(|f| field(view, &f)),
+        "conversation_field" => {
+            fields::by_id(conn, id)?.filter(|f| view.staff || f.is_visible_to_customers).map(|f| field(view, &f))
+        }
         "field_option" => fields::option_by_id(conn, id)?.map(|o| field_option(&o)),
-        "locale_field" => fields::locale_by_id(conn, id)?.map(|(l, ..)| locale_field(view, &l)),
+        "locale_field" => fields::locale_by_id(conn, id)?.map(|l| locale_field(view, &l)),
         "conversation_form" => fields::form_by_id(conn, id)?.map(|f| form(view, &f)),
         "conversation" => match conversations::get_visible(conn, &conversations::Visibility::All, id)? {
             Some(c) => Some(conversation(conn, view, &c)?),

@@ -14,9 +14,7 @@ const MAX_DEPTH: usize = 3;
 
 /// The snake_case names in an `include` list (`*` stays `*`); unknown names are harmless.
 pub fn names(include: Option<&str>) -> HashSet<String> {
-    include
-        .map(|s| s.split(',').map(|n| snake(n.trim())).filter(|n| !n.is_empty()).collect())
-        .unwrap_or_default()
+    include.map(|s| s.split(',').map(|n| snake(n.trim())).filter(|n| !n.is_empty()).collect()).unwrap_or_default()
 }
 
 /// `userMinimal` → `user_minimal`; snake_case passes unchanged.

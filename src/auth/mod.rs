@@ -4,6 +4,7 @@
 //! themselves; they ask the `Caller` what it may see and do.
 
 mod password;
+mod throttle;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -20,9 +21,12 @@ use crate::error::ApiError;
 use crate::startup::AppState;
 
 pub use password::{hash_password, verify_password};
+pub use throttle::LoginThrottle;
 
 /// How long a request token stays valid (conventions §6).
 pub const REQUEST_TOKEN_SECONDS: i64 = 120;
+
+const BAD_LOGIN: ApiError = ApiError::AuthenticationFailed("The email or password is wrong");
 
 /// Sessions are touched at most this often, so reads stay reads.
 const SESSION_TOUCH_SECONDS: i64 = 60;
@@ -222,11 +226,11 @@ async fn session(req: &ServiceRequest, state: &AppState, id: String, now: i64) -
     Ok(Caller { identity: Identity::User(user), new_session: None })
 }
 
-async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) -> Result<Caller, ApiError> {
-    const BAD: ApiError = ApiError::AuthenticationFailed("The email or password is wrong");
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded).map_err(|_| BAD)?;
-    let text = String::from_utf8(decoded).map_err(|_| BAD)?;
-    let (email, password) = text.split_once(':').ok_or(BAD)?;
+/// The user id behind a Basic credential, or `AUTHENTICATION_FAILED`.
+async fn check_basic(state: &AppState, encoded: &str) -> Result<i64, ApiError> {
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded).map_err(|_| BAD_LOGIN)?;
+    let text = String::from_utf8(decoded).map_err(|_| BAD_LOGIN)?;
+    let (email, password) = text.split_once(':').ok_or(BAD_LOGIN)?;
     let email = email.trim().to_owned();
     let password = password.to_owned();
     let found = state.db.read(move |c| users::credentials(c, &email)).await?;
@@ -236,10 +240,24 @@ async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) 
         _ => (None, password::DUMMY_HASH.to_owned()),
     };
     let ok = web::block(move || verify_password(&password, &hash)).await?;
-    let user_id = match (ok, user_id) {
-        (true, Some(id)) => id,
-        _ => return Err(BAD),
-    };
+    match (ok, user_id) {
+        (true, Some(id)) => Ok(id),
+        _ => Err(BAD_LOGIN),
+    }
+}
+
+async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) -> Result<Caller, ApiError> {
+    let ip = req.peer_addr().map(|a| a.ip()).unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+    if let Some(wait) = state.login_throttle.retry_after(ip, now) {
+        return Err(ApiError::TooManyRequests(wait));
+    }
+    let outcome = check_basic(state, encoded).await;
+    match &outcome {
+        Ok(_) => state.login_throttle.succeeded(ip),
+        Err(ApiError::AuthenticationFailed(_)) => state.login_throttle.failed(ip, now),
+        Err(_) => {}
+    }
+    let user_id = outcome?;
     let csrf_off = header_str(req, "x-csrf").is_some_and(|v| v.eq_ignore_ascii_case("false"));
     let new = store::Session {
         id: random_hex(32),
@@ -256,7 +274,7 @@ async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) 
             users::get(tx, user_id)
         })
         .await?
-        .ok_or(BAD)?;
+        .ok_or(BAD_LOGIN)?;
     Ok(Caller { identity: Identity::User(user), new_session: Some((new.id, new.csrf_token)) })
 }
 

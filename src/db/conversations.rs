@@ -294,7 +294,15 @@ pub fn update(conn: &Connection, id: i64, changes: &Changes, touched: bool, now:
              updated_at = CASE WHEN ?6 THEN ?7 ELSE updated_at END
          WHERE id = ?1",
     )?
-    .execute(params![id, changes.subject, changes.status_id, changes.priority_id, changes.type_id, touched, now])?;
+    .execute(params![
+        id,
+        changes.subject,
+        changes.status_id,
+        changes.priority_id,
+        changes.type_id,
+        touched,
+        now
+    ])?;
     Ok(())
 }
 
@@ -330,8 +338,10 @@ pub fn sync_last_message_status(conn: &Connection, id: i64, message_id: i64, sta
 
 /// Adds a participant (idempotent).
 pub fn add_participant(conn: &Connection, conversation_id: i64, user_id: i64, now: i64) -> Result<(), ApiError> {
-    conn.prepare_cached("INSERT OR IGNORE INTO participants (conversation_id, user_id, created_at) VALUES (?1, ?2, ?3)")?
-        .execute(params![conversation_id, user_id, now])?;
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO participants (conversation_id, user_id, created_at) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![conversation_id, user_id, now])?;
     Ok(())
 }
 
@@ -406,7 +416,13 @@ pub fn read_marker(conn: &Connection, id: i64) -> Result<Option<ReadMarker>, Api
 }
 
 /// Moves a user's marker forward to `message_id` (never backward).
-pub fn mark_read(conn: &Connection, conversation_id: i64, user_id: i64, message_id: i64, now: i64) -> Result<(), ApiError> {
+pub fn mark_read(
+    conn: &Connection,
+    conversation_id: i64,
+    user_id: i64,
+    message_id: i64,
+    now: i64,
+) -> Result<(), ApiError> {
     conn.prepare_cached(
         "INSERT INTO read_markers (conversation_id, user_id, last_read_post_id, last_read_at, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?4, ?4)

@@ -70,6 +70,12 @@ pub struct LocaleField {
     pub created_at: i64,
     /// Unix seconds.
     pub updated_at: i64,
+    /// The field it translates a title or description of.
+    pub field_id: Option<i64>,
+    /// The form it translates a title or description of.
+    pub form_id: Option<i64>,
+    /// The option it labels.
+    pub option_id: Option<i64>,
 }
 
 /// A row of `forms` with its field ids.
@@ -184,29 +190,24 @@ pub fn options_of(conn: &Connection, field_id: i64) -> Result<Vec<(i64, Option<i
     Ok(rows)
 }
 
-/// One translation, with what it belongs to: `(field, form, option)` ids.
-pub fn locale_by_id(
-    conn: &Connection,
-    id: i64,
-) -> Result<Option<(LocaleField, Option<i64>, Option<i64>, Option<i64>)>, ApiError> {
+/// One translation.
+pub fn locale_by_id(conn: &Connection, id: i64) -> Result<Option<LocaleField>, ApiError> {
     Ok(conn
         .prepare_cached(
             "SELECT id, locale, translation, created_at, updated_at, field_id, form_id, option_id
              FROM locale_fields WHERE id = ?1",
         )?
         .query_row([id], |r| {
-            Ok((
-                LocaleField {
-                    id: r.get(0)?,
-                    locale: r.get(1)?,
-                    translation: r.get(2)?,
-                    created_at: r.get(3)?,
-                    updated_at: r.get(4)?,
-                },
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-            ))
+            Ok(LocaleField {
+                id: r.get(0)?,
+                locale: r.get(1)?,
+                translation: r.get(2)?,
+                created_at: r.get(3)?,
+                updated_at: r.get(4)?,
+                field_id: r.get(5)?,
+                form_id: r.get(6)?,
+                option_id: r.get(7)?,
+            })
         })
         .optional()?)
 }

@@ -214,9 +214,7 @@ pub fn attachments(conn: &Connection, message_id: i64) -> Result<Vec<Attachment>
 /// `false` when there is no such file.
 pub fn attach_file(conn: &Connection, file_id: i64, message_id: i64, uploader_id: i64) -> Result<bool, ApiError> {
     let n = conn
-        .prepare_cached(
-            "UPDATE files SET message_id = ?2 WHERE id = ?1 AND message_id IS NULL AND uploader_id = ?3",
-        )?
+        .prepare_cached("UPDATE files SET message_id = ?2 WHERE id = ?1 AND message_id IS NULL AND uploader_id = ?3")?
         .execute(params![file_id, message_id, uploader_id])?;
     Ok(n == 1)
 }

@@ -59,11 +59,8 @@ pub fn load_demo(conn: &mut Connection) -> Result<DemoOutcome, DbOpenError> {
     if loaded {
         return Ok(DemoOutcome::AlreadyLoaded);
     }
-    let has_data: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM conversations)",
-        [],
-        |r| r.get(0),
-    )?;
+    let has_data: bool =
+        tx.query_row("SELECT EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM conversations)", [], |r| r.get(0))?;
     if has_data {
         return Ok(DemoOutcome::SkippedNotEmpty);
     }

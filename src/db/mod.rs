@@ -67,10 +67,7 @@ impl Db {
 
         let manager = SqliteConnectionManager::file(path)
             .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX);
-        let readers = Pool::builder()
-            .max_size(8)
-            .connection_customizer(Box::new(ReaderSetup))
-            .build(manager)?;
+        let readers = Pool::builder().max_size(8).connection_customizer(Box::new(ReaderSetup)).build(manager)?;
 
         let (tx, rx) = mpsc::sync_channel::<Job>(WRITE_QUEUE);
         thread::Builder::new()
@@ -124,9 +121,7 @@ impl Db {
         actix_web::web::block(move || writer.send(job))
             .await?
             .map_err(|_| ApiError::Internal("the writer thread has stopped".into()))?;
-        result
-            .await
-            .map_err(|_| ApiError::Internal("the writer dropped a job".into()))?
+        result.await.map_err(|_| ApiError::Internal("the writer dropped a job".into()))?
     }
 }
 

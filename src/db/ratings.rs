@@ -75,7 +75,13 @@ pub fn insert(
 }
 
 /// Changes score and/or comment.
-pub fn update(conn: &Connection, id: i64, score: Option<&str>, comment: Option<&str>, now: i64) -> Result<(), ApiError> {
+pub fn update(
+    conn: &Connection,
+    id: i64,
+    score: Option<&str>,
+    comment: Option<&str>,
+    now: i64,
+) -> Result<(), ApiError> {
     conn.prepare_cached(
         "UPDATE ratings SET score = COALESCE(?2, score), comment = COALESCE(?3, comment), updated_at = ?4 WHERE id = ?1",
     )?

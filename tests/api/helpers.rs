@@ -58,11 +58,7 @@ fn spawn(demo: bool) -> TestApp {
         })
     });
     ready_rx.recv().expect("server thread").expect("server starts");
-    TestApp {
-        base: format!("http://127.0.0.1:{port}"),
-        dir,
-        agent: ureq::AgentBuilder::new().redirects(0).build(),
-    }
+    TestApp { base: format!("http://127.0.0.1:{port}"), dir, agent: ureq::AgentBuilder::new().redirects(0).build() }
 }
 
 /// A response as a client sees it.
@@ -192,7 +188,8 @@ impl<'a> Req<'a> {
         let mut body = Vec::new();
         for (name, value) in parts {
             body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
             );
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());

@@ -1,0 +1,12 @@
+//! Black-box tests: a real server over HTTP against a real SQLite file.
+
+mod auth;
+mod bodies_and_errors;
+mod conversations;
+mod forms_and_fields;
+mod helpers;
+mod lookups;
+mod messages;
+mod ratings;
+mod reference;
+mod shaping;

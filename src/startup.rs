@@ -84,11 +84,7 @@ impl Application {
         let workers = config.workers;
         let state = web::Data::new(AppState { db, config, public_url, settings, login_throttle: Default::default() });
         let mut server = HttpServer::new(move || {
-            App::new()
-                .app_data(state.clone())
-                .wrap(from_fn(strip_json_suffix))
-                .wrap(cors())
-                .configure(routes)
+            App::new().app_data(state.clone()).wrap(from_fn(strip_json_suffix)).wrap(cors()).configure(routes)
         })
         .listen(listener)?;
         if let Some(n) = workers {

@@ -234,5 +234,7 @@ fn browsers_on_other_origins_may_call_the_api() {
     assert_eq!(preflight.status, 200, "{}", preflight.text);
     assert!(preflight.header("access-control-allow-origin").is_some());
     let r = app.get("/api/v1/conversations/forms").header("Origin", "http://localhost:3000").send();
-    assert!(r.header("access-control-expose-headers").is_some_and(|h| h.to_ascii_lowercase().contains("x-request-token")));
+    assert!(r
+        .header("access-control-expose-headers")
+        .is_some_and(|h| h.to_ascii_lowercase().contains("x-request-token")));
 }

@@ -123,6 +123,7 @@ CREATE TABLE conversation_fields (
     created_at              INTEGER NOT NULL,
     updated_at              INTEGER NOT NULL
 ) STRICT;
+CREATE INDEX conversation_fields_by_sort_order ON conversation_fields (sort_order, id);
 
 -- Options of CHECKBOX, RADIO, SELECT and CASCADINGSELECT fields.
 CREATE TABLE field_options (

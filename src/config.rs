@@ -19,6 +19,39 @@ pub struct Cli {
 pub enum Command {
     /// Serve the API.
     Serve(ServeConfig),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// `parley user ...`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user who can sign in (e.g. the instance's first owner or an agent).
+    Add(AddUser),
+}
+
+/// `parley user add`.
+#[derive(Debug, Clone, Args)]
+pub struct AddUser {
+    /// Directory holding `parley.db`.
+    #[arg(long, env = "PARLEY_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Full name.
+    #[arg(long)]
+    pub name: String,
+    /// Email, used to sign in.
+    #[arg(long)]
+    pub email: String,
+    /// OWNER, ADMIN, AGENT, COLLABORATOR or CUSTOMER.
+    #[arg(long, default_value = "AGENT")]
+    pub role: String,
+    /// Organization name (created if missing).
+    #[arg(long)]
+    pub organization: Option<String>,
+    /// Password; when absent it is read from the first line of standard input.
+    #[arg(long, env = "PARLEY_USER_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
 }
 
 /// Everything `parley serve` needs.

@@ -1,6 +1,7 @@
 //! Parley: a self-hosted, single-binary server for the customer-facing Kayako
 //! Conversations API, over one SQLite file. See ARCHITECTURE.md for the map.
 
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod config;

@@ -1,7 +1,7 @@
 //! The `parley` binary: parse the command line, set up logging, run.
 
 use clap::Parser;
-use parley::config::{Cli, Command};
+use parley::config::{Cli, Command, UserCommand};
 use parley::startup::Application;
 
 fn main() -> std::process::ExitCode {
@@ -16,6 +16,11 @@ fn main() -> std::process::ExitCode {
             let app = Application::build(config).map_err(|e| e.to_string())?;
             app.run().await.map_err(|e| e.to_string())
         }),
+        Command::User(UserCommand::Add(args)) => read_password(args.password.clone()).and_then(|password| {
+            let id = parley::admin::add_user(&args, &password)?;
+            println!("created user {id} <{}> as {}", args.email.trim(), args.role.trim().to_ascii_uppercase());
+            Ok(())
+        }),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -24,4 +29,14 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// The given password, or the first line of standard input.
+fn read_password(given: Option<String>) -> Result<String, String> {
+    if let Some(p) = given {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| format!("reading the password from stdin: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }

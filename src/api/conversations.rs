@@ -267,7 +267,8 @@ pub fn source_param(params: &Params) -> Result<Option<String>, ApiError> {
     }
 }
 
-fn valid_email(e: &str) -> bool {
+/// Whether `e` looks like an email address (one `@`, a dotted domain, no spaces).
+pub fn valid_email(e: &str) -> bool {
     let Some((local, domain)) = e.split_once('@') else { return false };
     !local.is_empty()
         && domain.contains('.')

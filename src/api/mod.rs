@@ -12,7 +12,7 @@ pub mod messages;
 pub mod params;
 pub mod ratings;
 pub mod render;
-mod shape;
+pub(crate) mod shape;
 pub mod system;
 
 use std::collections::HashSet;
@@ -25,6 +25,7 @@ use crate::auth::Caller;
 use crate::db::conversations::Visibility;
 use crate::error::ApiError;
 use crate::startup::AppState;
+pub use conversations::valid_email;
 use render::View;
 
 /// Largest page a client may ask for; larger `limit`s are clamped.

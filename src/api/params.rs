@@ -22,6 +22,23 @@ const MAX_PARTS: usize = 256;
 #[derive(Debug, Default)]
 pub struct Params(Map<String, Value>);
 
+impl Params {
+    /// Clients in `_case=camel` mode may send `clientId` for `client_id`;
+    /// top-level keys are read in both spellings (the snake_case one wins).
+    fn accept_camel_case(mut self) -> Params {
+        let camel: Vec<String> = self.0.keys().filter(|k| k.chars().any(|c| c.is_ascii_uppercase())).cloned().collect();
+        for key in camel {
+            let snake = super::shape::snake(&key);
+            if !self.0.contains_key(&snake) {
+                if let Some(v) = self.0.remove(&key) {
+                    self.0.insert(snake, v);
+                }
+            }
+        }
+        self
+    }
+}
+
 impl FromRequest for Params {
     type Error = ApiError;
     type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Params, ApiError>>>>;
@@ -35,39 +52,45 @@ impl FromRequest for Params {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
         let payload = payload.take();
-        Box::pin(async move {
-            if declared_length.is_some_and(|n| n > MAX_TEXT_BODY) {
-                return Err(too_large());
-            }
-            let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-            if mime == "multipart/form-data" {
-                let boundary = multer::parse_boundary(&content_type)
-                    .map_err(|_| ApiError::InvalidBody("multipart body without a boundary".into()))?;
-                return multipart(payload, boundary).await.map(Params);
-            }
-            let body = read_limited(payload).await?;
-            if body.iter().all(u8::is_ascii_whitespace) {
-                return Ok(Params::default());
-            }
-            let json_like = mime == "application/json" || mime.ends_with("+json");
-            if json_like || (mime.is_empty() && body.first() == Some(&b'{')) {
-                match serde_json::from_slice::<Value>(&body) {
-                    Ok(Value::Object(map)) => Ok(Params(map)),
-                    Ok(_) => Err(ApiError::InvalidBody("a JSON body must be an object".into())),
-                    Err(e) => Err(ApiError::InvalidBody(format!("invalid JSON: {e}"))),
-                }
-            } else if mime == "application/x-www-form-urlencoded" || mime.is_empty() {
-                let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-                    .map_err(|e| ApiError::InvalidBody(format!("invalid urlencoded body: {e}")))?;
-                let mut map = Map::new();
-                for (k, v) in pairs {
-                    insert_nested(&mut map, &k, Value::String(v));
-                }
-                Ok(Params(map))
-            } else {
-                Err(ApiError::InvalidBody(format!("unsupported Content-Type {mime:?}")))
-            }
-        })
+        Box::pin(async move { parse(content_type, declared_length, payload).await.map(Params::accept_camel_case) })
+    }
+}
+
+async fn parse(
+    content_type: String,
+    declared_length: Option<usize>,
+    payload: actix_web::dev::Payload,
+) -> Result<Params, ApiError> {
+    if declared_length.is_some_and(|n| n > MAX_TEXT_BODY) {
+        return Err(too_large());
+    }
+    let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if mime == "multipart/form-data" {
+        let boundary = multer::parse_boundary(&content_type)
+            .map_err(|_| ApiError::InvalidBody("multipart body without a boundary".into()))?;
+        return multipart(payload, boundary).await.map(Params);
+    }
+    let body = read_limited(payload).await?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Params::default());
+    }
+    let json_like = mime == "application/json" || mime.ends_with("+json");
+    if json_like || (mime.is_empty() && body.first() == Some(&b'{')) {
+        match serde_json::from_slice::<Value>(&body) {
+            Ok(Value::Object(map)) => Ok(Params(map)),
+            Ok(_) => Err(ApiError::InvalidBody("a JSON body must be an object".into())),
+            Err(e) => Err(ApiError::InvalidBody(format!("invalid JSON: {e}"))),
+        }
+    } else if mime == "application/x-www-form-urlencoded" || mime.is_empty() {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+            .map_err(|e| ApiError::InvalidBody(format!("invalid urlencoded body: {e}")))?;
+        let mut map = Map::new();
+        for (k, v) in pairs {
+            insert_nested(&mut map, &k, Value::String(v));
+        }
+        Ok(Params(map))
+    } else {
+        Err(ApiError::InvalidBody(format!("unsupported Content-Type {mime:?}")))
     }
 }
 

@@ -104,6 +104,21 @@ impl Db {
         f(&conn)
     }
 
+    /// Like [`Db::write`], waiting on the current thread; for command-line tools,
+    /// never for the async executor.
+    pub fn write_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction) -> Result<T, ApiError> + Send + 'static,
+    {
+        let (done, result) = oneshot::channel();
+        let job: Job = Box::new(move |conn: &mut Connection| {
+            let _ = done.send(in_transaction(conn, f));
+        });
+        self.writer.send(job).map_err(|_| ApiError::Internal("the writer thread has stopped".into()))?;
+        result.blocking_recv().map_err(|_| ApiError::Internal("the writer dropped a job".into()))?
+    }
+
     /// Runs `f` on the writer inside one `BEGIN IMMEDIATE` transaction, committed
     /// only when `f` returns `Ok`; any error rolls everything back.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>

@@ -148,6 +148,39 @@ pub fn create_customer(conn: &Connection, full_name: &str, email: &str, now: i64
     Ok(conn.last_insert_rowid())
 }
 
+/// Creates a user with a password hash and returns their id.
+pub fn create(
+    conn: &Connection,
+    full_name: &str,
+    email: &str,
+    role_type: &str,
+    organization_id: Option<i64>,
+    password_hash: &str,
+    now: i64,
+) -> Result<i64, ApiError> {
+    let id = create_customer(conn, full_name, email, now)?;
+    conn.prepare_cached(
+        "UPDATE users SET role_id = (SELECT id FROM roles WHERE type = ?2), organization_id = ?3, password_hash = ?4
+         WHERE id = ?1",
+    )?
+    .execute(params![id, role_type, organization_id, password_hash])?;
+    Ok(id)
+}
+
+/// The organization with this name, created if missing.
+pub fn organization_named(conn: &Connection, name: &str, now: i64) -> Result<i64, ApiError> {
+    let found: Option<i64> = conn
+        .prepare_cached("SELECT id FROM organizations WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    conn.prepare_cached("INSERT INTO organizations (name, created_at, updated_at) VALUES (?1, ?2, ?2)")?
+        .execute(params![name, now])?;
+    Ok(conn.last_insert_rowid())
+}
+
 /// Records that the user just used the API (`last_activity_at`, `last_active_at`).
 pub fn touch_activity(conn: &Connection, id: i64, now: i64) -> Result<(), ApiError> {
     conn.prepare_cached("UPDATE users SET last_activity_at = ?2, last_active_at = ?2 WHERE id = ?1")?

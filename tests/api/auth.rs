@@ -238,3 +238,38 @@ fn browsers_on_other_origins_may_call_the_api() {
         .header("access-control-expose-headers")
         .is_some_and(|h| h.to_ascii_lowercase().contains("x-request-token")));
 }
+
+#[test]
+fn an_idle_session_expires() {
+    let app = spawn_demo();
+    let session = app.session(CARYN);
+    let conn = rusqlite::Connection::open(app.dir.path().join("parley.db")).expect("open db");
+    conn.execute("UPDATE sessions SET last_used_at = last_used_at - 86401", []).expect("age session");
+    let r = app.get("/api/v1/conversations").session(&session).send();
+    assert_eq!(r.status, 401);
+    assert_eq!(r.error_codes(), ["AUTHENTICATION_FAILED"]);
+}
+
+#[test]
+fn a_user_added_on_the_command_line_can_sign_in() {
+    let app = spawn_empty();
+    let args = parley::config::AddUser {
+        data_dir: app.dir.path().to_path_buf(),
+        name: "Olive Owner".into(),
+        email: "olive@example.org".into(),
+        role: "owner".into(),
+        organization: Some("Olive Roasters".into()),
+        password: None,
+    };
+    let id = parley::admin::add_user(&args, "correct horse").expect("user added");
+    let r = app.get(&format!("/api/v1/users/{id}")).basic("olive@example.org", "correct horse").send();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["data"]["full_name"], "Olive Owner");
+    assert_eq!(r.body["data"]["role"]["id"], 5, "OWNER");
+    assert!(parley::admin::add_user(&args, "correct horse").is_err(), "emails are unique");
+    assert!(
+        parley::admin::add_user(&parley::config::AddUser { role: "KING".into(), ..args.clone() }, "password1").is_err()
+    );
+    let short = parley::config::AddUser { email: "s@example.org".into(), ..args };
+    assert!(parley::admin::add_user(&short, "short").is_err());
+}

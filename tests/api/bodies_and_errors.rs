@@ -185,3 +185,43 @@ fn data_survives_a_restart_and_demo_loading_is_idempotent() {
         .expect("query");
     assert_eq!(subjects, ["Persist"]);
 }
+
+#[test]
+fn camel_case_parameter_names_are_accepted() {
+    let app = spawn_demo();
+    let caryn = app.session(CARYN);
+    let r = app
+        .post("/api/v1/conversations/1/messages?_case=camel")
+        .session(&caryn)
+        .json(&json!({"contents": "camel", "clientId": "camel-1"}))
+        .send();
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.body["data"]["clientId"], "camel-1");
+}
+
+#[test]
+fn internal_errors_carry_no_detail() {
+    let app = spawn_demo();
+    let caryn = app.session(CARYN);
+    let conn = rusqlite::Connection::open(app.dir.path().join("parley.db")).expect("db");
+    conn.execute_batch("DROP TABLE ratings").expect("break the database");
+    let r = app.get("/api/v1/conversations/1/ratings").session(&caryn).send();
+    assert_eq!(r.status, 500);
+    assert_eq!(r.error_codes(), ["INTERNAL_SERVER_ERROR"]);
+    assert!(!r.text.contains("ratings"), "no internal detail leaks: {}", r.text);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+}
+
+#[test]
+fn the_database_is_in_wal_mode_and_a_newer_schema_is_refused() {
+    let app = spawn_empty();
+    let path = app.dir.path().join("parley.db");
+    let conn = rusqlite::Connection::open(&path).expect("db");
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
+    assert_eq!(mode, "wal");
+    let other = tempfile::tempdir().expect("dir");
+    let newer = other.path().join("parley.db");
+    rusqlite::Connection::open(&newer).expect("create").execute_batch("PRAGMA user_version = 99").expect("version");
+    let err = parley::db::Db::open(&newer, false).err().expect("refused");
+    assert!(err.to_string().contains("newer"), "{err}");
+}

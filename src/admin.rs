@@ -1,0 +1,46 @@
+//! Command-line administration that needs no running server, such as
+//! creating the first owner of a fresh instance.
+
+use crate::api::valid_email;
+use crate::auth::hash_password;
+use crate::config::AddUser;
+use crate::db::{self, users, Db};
+use crate::error::ApiError;
+
+/// Shortest password `parley user add` accepts.
+pub const MIN_PASSWORD: usize = 8;
+
+/// Creates the user described by `args` with `password`; returns the new id.
+pub fn add_user(args: &AddUser, password: &str) -> Result<i64, String> {
+    let role = args.role.trim().to_ascii_uppercase();
+    if !["OWNER", "ADMIN", "AGENT", "COLLABORATOR", "CUSTOMER"].contains(&role.as_str()) {
+        return Err(format!("unknown role {role:?}: use OWNER, ADMIN, AGENT, COLLABORATOR or CUSTOMER"));
+    }
+    let email = args.email.trim().to_owned();
+    if !valid_email(&email) {
+        return Err(format!("{email:?} is not a valid email address"));
+    }
+    let name = args.name.trim().to_owned();
+    if name.is_empty() {
+        return Err("the name must not be empty".into());
+    }
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(format!("the password must have at least {MIN_PASSWORD} characters"));
+    }
+    std::fs::create_dir_all(&args.data_dir).map_err(|e| format!("{}: {e}", args.data_dir.display()))?;
+    let (db, _) = Db::open(&args.data_dir.join("parley.db"), false).map_err(|e| e.to_string())?;
+    let hash = hash_password(password).map_err(|e| e.to_string())?;
+    let organization = args.organization.clone().map(|o| o.trim().to_owned()).filter(|o| !o.is_empty());
+    db.write_blocking(move |tx| {
+        let now = db::now();
+        if users::by_email(tx, &email)?.is_some() {
+            return Err(ApiError::invalid("email", format!("a user with email {email} already exists")));
+        }
+        let org = organization.map(|o| users::organization_named(tx, &o, now)).transpose()?;
+        users::create(tx, &name, &email, &role, org, &hash, now)
+    })
+    .map_err(|e| match e {
+        ApiError::Fields(problems) => problems.into_iter().map(|p| p.message).collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
+    })
+}

@@ -70,7 +70,8 @@ pub struct ServeConfig {
     pub public_url: Option<String>,
 
     /// Load the demo data into an empty database (a no-op when it is already there).
-    #[arg(long, env = "PARLEY_DEMO", default_value_t = false)]
+    #[arg(long, env = "PARLEY_DEMO", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub demo: bool,
 
     /// Seconds of inactivity after which a session expires.

@@ -37,10 +37,16 @@ pub fn spawn_empty() -> TestApp {
 }
 
 fn spawn(demo: bool) -> TestApp {
+    spawn_with(demo, |_| {})
+}
+
+/// A server whose configuration `adjust` may change first.
+pub fn spawn_with(demo: bool, adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = ServeConfig::with_data_dir(dir.path().to_path_buf());
     config.demo = demo;
     config.workers = Some(1);
+    adjust(&mut config);
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let port = listener.local_addr().expect("local addr").port();
     let (ready_tx, ready_rx) = mpsc::channel();

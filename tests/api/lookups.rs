@@ -59,3 +59,15 @@ fn customers_see_people_of_their_conversations_but_not_the_directory() {
     assert_eq!(app.get("/api/v1/users/4").session(&agent).send().body["data"]["email"], DANA);
     assert_eq!(app.get("/api/v1/users/4242").session(&agent).send().status, 404);
 }
+
+#[test]
+fn resource_urls_use_the_configured_public_url() {
+    let app = spawn_with(true, |c| c.public_url = Some("https://help.brewfictus.example/".into()));
+    let caryn = app.session(CARYN);
+    let r = app.get("/api/v1/conversations/1?include=user_minimal").session(&caryn).send();
+    assert_eq!(r.body["data"]["resource_url"], "https://help.brewfictus.example/api/v1/conversations/1");
+    assert_eq!(
+        r.body["data"]["creator"]["avatar"],
+        "https://help.brewfictus.example/avatar/get/a6d2cc92-85e7-5005-b962-955efa915d26"
+    );
+}

@@ -294,9 +294,24 @@ CREATE TABLE files (
     height       INTEGER NOT NULL DEFAULT 0,
     content_id   TEXT,
     alt          TEXT,
-    uploader_id  INTEGER REFERENCES users (id),
+    -- Who uploaded it: a user, and for device uploads the fingerprint too.
+    uploader_id          INTEGER REFERENCES users (id),
+    uploader_fingerprint TEXT,
     message_id   INTEGER REFERENCES messages (id) ON DELETE CASCADE,
     created_at   INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX files_by_message ON files (message_id, id);
 CREATE INDEX files_unattached ON files (created_at) WHERE message_id IS NULL;
+
+-- Thumbnails generated for image files, stored beside the original.
+CREATE TABLE thumbnails (
+    id           INTEGER PRIMARY KEY,
+    file_id      INTEGER NOT NULL REFERENCES files (id) ON DELETE CASCADE,
+    storage_name TEXT NOT NULL UNIQUE,
+    size         INTEGER NOT NULL,
+    width        INTEGER NOT NULL,
+    height       INTEGER NOT NULL,
+    type         TEXT NOT NULL,
+    created_at   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX thumbnails_by_file ON thumbnails (file_id, id);

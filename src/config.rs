@@ -78,6 +78,18 @@ pub struct ServeConfig {
     #[arg(long, env = "PARLEY_SESSION_TTL", default_value_t = 86_400)]
     pub session_ttl: i64,
 
+    /// Largest attachment, in bytes.
+    #[arg(long, env = "PARLEY_MAX_FILE_BYTES", default_value_t = 20 * 1024 * 1024)]
+    pub max_file_bytes: u64,
+
+    /// Largest request body carrying files, in bytes.
+    #[arg(long, env = "PARLEY_MAX_REQUEST_BYTES", default_value_t = 50 * 1024 * 1024)]
+    pub max_request_bytes: u64,
+
+    /// Most files one message may carry.
+    #[arg(long, env = "PARLEY_MAX_FILES_PER_MESSAGE", default_value_t = 10)]
+    pub max_files_per_message: usize,
+
     /// Worker threads serving HTTP (default: one per core).
     #[arg(long, env = "PARLEY_WORKERS")]
     pub workers: Option<usize>,
@@ -92,8 +104,16 @@ impl ServeConfig {
             public_url: None,
             demo: false,
             session_ttl: 86_400,
+            max_file_bytes: 20 * 1024 * 1024,
+            max_request_bytes: 50 * 1024 * 1024,
+            max_files_per_message: 10,
             workers: None,
         }
+    }
+
+    /// The attachments directory.
+    pub fn attachments_dir(&self) -> PathBuf {
+        self.data_dir.join("attachments")
     }
 
     /// The path of the SQLite database.

@@ -6,5 +6,8 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod db;
+mod demo;
 pub mod error;
 pub mod startup;
+pub mod storage;
+pub mod sweep;

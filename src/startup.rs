@@ -3,6 +3,7 @@
 //! so tests can ask for port 0 and learn the real port without sleeping.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
@@ -11,12 +12,13 @@ use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App, HttpServer};
 
 use crate::api::lookups::CaseLookup;
-use crate::api::{conversations, forms, lookups, messages, ratings, system};
+use crate::api::{attachments, conversations, files, forms, lookups, messages, ratings, system};
 use crate::auth;
 use crate::config::ServeConfig;
 use crate::db::migrate::DemoOutcome;
 use crate::db::settings::{self, Settings};
 use crate::db::Db;
+use crate::storage::Storage;
 
 /// What every handler may reach, through `web::Data<AppState>`.
 pub struct AppState {
@@ -30,12 +32,15 @@ pub struct AppState {
     pub settings: Settings,
     /// Failed Basic logins by client address.
     pub login_throttle: auth::LoginThrottle,
+    /// Attachment files on disk.
+    pub storage: Arc<Storage>,
 }
 
 /// A bound, not yet running server.
 pub struct Application {
     server: Server,
     port: u16,
+    state: web::Data<AppState>,
 }
 
 /// Why the server could not start.
@@ -62,11 +67,18 @@ impl Application {
 
     /// Like [`Application::build`] with a listener bound by the caller.
     pub fn build_with_listener(config: ServeConfig, listener: TcpListener) -> Result<Application, StartError> {
-        std::fs::create_dir_all(config.data_dir.join("attachments"))?;
+        let storage = Arc::new(Storage::open(config.attachments_dir())?);
         let (db, demo) = Db::open(&config.db_path(), config.demo)?;
         match demo {
-            Some(DemoOutcome::Loaded) => tracing::info!("demo data loaded"),
-            Some(DemoOutcome::AlreadyLoaded) => tracing::info!("demo data already present"),
+            Some(DemoOutcome::Loaded) => {
+                crate::demo::attach_files(&db, &storage)?;
+                tracing::info!("demo data loaded");
+            }
+            Some(DemoOutcome::AlreadyLoaded) => {
+                // Completes a demo whose files were interrupted on an earlier start.
+                crate::demo::attach_files(&db, &storage)?;
+                tracing::info!("demo data already present");
+            }
             Some(DemoOutcome::SkippedNotEmpty) => {
                 tracing::warn!("--demo ignored: the database already holds other data")
             }
@@ -82,15 +94,17 @@ impl Application {
             .to_owned();
         tracing::info!(%public_url, data_dir = %config.data_dir.display(), "listening");
         let workers = config.workers;
-        let state = web::Data::new(AppState { db, config, public_url, settings, login_throttle: Default::default() });
+        let state =
+            web::Data::new(AppState { db, config, public_url, settings, login_throttle: Default::default(), storage });
+        let app_state = state.clone();
         let mut server = HttpServer::new(move || {
-            App::new().app_data(state.clone()).wrap(from_fn(strip_json_suffix)).wrap(cors()).configure(routes)
+            App::new().app_data(app_state.clone()).wrap(from_fn(strip_json_suffix)).wrap(cors()).configure(routes)
         })
         .listen(listener)?;
         if let Some(n) = workers {
             server = server.workers(n);
         }
-        Ok(Application { server: server.run(), port })
+        Ok(Application { server: server.run(), port, state })
     }
 
     /// The port actually bound.
@@ -98,9 +112,12 @@ impl Application {
         self.port
     }
 
-    /// Serves until stopped.
+    /// Serves until stopped, sweeping attachments at start-up and periodically.
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let sweeper = actix_web::rt::spawn(crate::sweep::every(self.state.clone(), crate::sweep::INTERVAL));
+        let result = self.server.await;
+        sweeper.abort();
+        result
     }
 }
 
@@ -203,6 +220,33 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                             .route(put().to(ratings::update))
                             .default_service(allowed()),
                     )
+                    .service(
+                        resource("/conversations/{id}/messages/{mid}/download_all")
+                            .route(get().to(attachments::download_all))
+                            .default_service(allowed()),
+                    )
+                    .service(
+                        resource("/conversations/{id}/messages/{mid}/attachments/{aid}")
+                            .route(get().to(attachments::get))
+                            .default_service(allowed()),
+                    )
+                    .service(
+                        resource("/conversations/{id}/messages/{mid}/attachments/{aid}/url")
+                            .route(get().to(attachments::view))
+                            .default_service(allowed()),
+                    )
+                    .service(
+                        resource("/conversations/{id}/messages/{mid}/attachments/{aid}/download")
+                            .route(get().to(attachments::download))
+                            .default_service(allowed()),
+                    )
+                    .service(
+                        resource("/conversations/{id}/messages/{mid}/attachments/{aid}/thumbnails/{tid}")
+                            .route(get().to(attachments::thumbnail))
+                            .default_service(allowed()),
+                    )
+                    .service(resource("/files").route(post().to(files::create)).default_service(allowed()))
+                    .service(resource("/files/{id}").route(get().to(files::get)).default_service(allowed()))
                     .service(resource("/cases/ratings/{id}").route(get().to(ratings::get)).default_service(allowed()))
                     .service(resource("/users/{id}").route(get().to(lookups::user)).default_service(allowed()))
                     .service(resource("/teams/{id}").route(get().to(lookups::team)).default_service(allowed()))

@@ -5,8 +5,9 @@ use actix_web::{web, HttpResponse};
 use serde_json::{Map, Value};
 
 use super::field_values::{self, Access};
+use super::files::{check_file_count, store_uploads};
 use super::messages::{compose, Target};
-use super::params::Params;
+use super::params::{Form, Params};
 use super::{path_id, render, Ctx, Reply};
 use crate::auth::{self, Identity, REQUEST_TOKEN_SECONDS};
 use crate::db::conversations::{self as store, Changes, ListFilter, NewConversation};
@@ -112,10 +113,11 @@ enum RequesterSpec {
 }
 
 /// `POST /conversations`.
-pub async fn create(ctx: Ctx, params: Params) -> Result<HttpResponse, ApiError> {
+pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
+    let params = &form.params;
     let mut problems = Problems::default();
     let subject = problems.absorb(params.required_text("subject"))?;
-    let composed = problems.absorb(compose(&params))?;
+    let composed = problems.absorb(compose(params))?;
     let name = problems.absorb(params.text("name"))?.flatten();
     let email = problems.absorb(params.text("email"))?.flatten();
     if let Some(e) = &email {
@@ -150,6 +152,15 @@ pub async fn create(ctx: Ctx, params: Params) -> Result<HttpResponse, ApiError> 
         return Err(ApiError::denied_parameter("priority_id"));
     }
 
+    let file_ids = composed.as_ref().map_or(0, |c| c.file_ids.len());
+    check_file_count(&ctx, form.uploads.len() + file_ids)?;
+    // Stored before the rest is validated, so that all problems are reported at
+    // once; if the request fails, dropping the uploads deletes the files.
+    let (mut uploads, stored) = store_uploads(&ctx, form.uploads).await?;
+    let mut composed = composed;
+    if let Some(c) = composed.as_mut() {
+        c.files = stored;
+    }
     let caller = ctx.caller.clone();
     let view = ctx.view();
     let anonymous_answer = !matches!(caller.identity, Identity::User(_));
@@ -210,6 +221,7 @@ pub async fn create(ctx: Ctx, params: Params) -> Result<HttpResponse, ApiError> 
             Ok((render::conversation(tx, &view, &c)?, token))
         })
         .await?;
+    uploads.iter_mut().for_each(|u| u.keep());
     let mut reply = Reply::created("conversation", data);
     if let Some(token) = token {
         reply = reply.with_header("X-Request-Token", token);

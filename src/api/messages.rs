@@ -8,12 +8,15 @@ use rusqlite::Connection;
 use serde_json::{Map, Value};
 
 use super::conversations::{source_param, visible};
-use super::params::Params;
+use super::files::{check_file_count, store_uploads};
+use super::params::{Form, Params};
 use super::{path_id, render, Ctx, Reply};
+use crate::db::files::{self, Uploader};
 use crate::db::messages::{self as store, NewMessage};
 use crate::db::users::User;
 use crate::db::{self, auth as credentials, conversations, lookups};
 use crate::error::{ApiError, FieldProblem, Problems};
+use crate::storage::StoredFile;
 
 /// Characters of a message kept as the conversation's `last_message_preview`.
 const PREVIEW_CHARS: usize = 255;
@@ -31,6 +34,8 @@ pub struct Composed {
     pub client_id: Option<String>,
     /// Previously uploaded files to attach.
     pub file_ids: Vec<i64>,
+    /// Files that came with this request, already durable on disk.
+    pub files: Vec<StoredFile>,
 }
 
 /// Reads `contents`, `source`, `metadata`, `client_id` and `file_ids`,
@@ -68,7 +73,7 @@ pub fn compose(params: &Params) -> Result<Composed, ApiError> {
     }
     problems.finish()?;
     let contents = contents.ok_or_else(|| ApiError::required("contents"))?;
-    Ok(Composed { contents, source, metadata, client_id, file_ids })
+    Ok(Composed { contents, source, metadata, client_id, file_ids, files: Vec::new() })
 }
 
 /// A user-friendly browser name for a raw `User-Agent` string.
@@ -150,10 +155,14 @@ pub fn insert(
         metadata: Value::Object(composed.metadata).to_string(),
     };
     let id = store::insert(tx, &new, now)?;
+    let uploader = Uploader { user_id: Some(author.id), fingerprint: fingerprint.map(str::to_owned) };
     for file_id in composed.file_ids {
-        if !store::attach_file(tx, file_id, id, author.id)? {
+        if !files::attach(tx, file_id, id, &uploader)? {
             return Err(ApiError::invalid("file_ids", format!("File {file_id} does not exist or is already attached")));
         }
+    }
+    for stored in &composed.files {
+        files::insert(tx, stored, &uploader, Some(id), now)?;
     }
     let preview: String = new.content_text.chars().take(PREVIEW_CHARS).collect();
     conversations::record_reply(tx, target.id, author.id, author.role.is_staff(), &preview, now)?;
@@ -180,7 +189,7 @@ pub async fn list(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
             let (rows, total) = store::list(conn, id, offset, limit)?;
             let mut items = Vec::with_capacity(rows.len());
             for m in &rows {
-                items.push(render::message(&view, m, &store::attachments(conn, m.id)?));
+                items.push(render::message(&view, m, &files::of_message(conn, m.id)?));
             }
             Ok((items, total))
         })
@@ -200,17 +209,20 @@ pub async fn get(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResp
         .read(move |conn| {
             visible(conn, &vis, id)?;
             let m = store::get(conn, id, mid)?.ok_or(ApiError::NotFound)?;
-            Ok(render::message(&view, &m, &store::attachments(conn, m.id)?))
+            Ok(render::message(&view, &m, &files::of_message(conn, m.id)?))
         })
         .await?;
     ctx.finish(Reply::one("conversation_message", data)).await
 }
 
 /// `POST /conversations/:id/messages`.
-pub async fn create(ctx: Ctx, path: web::Path<String>, params: Params) -> Result<HttpResponse, ApiError> {
+pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
     ctx.caller.require_member(true)?;
-    let composed = compose(&params)?;
+    let mut composed = compose(&form.params)?;
+    check_file_count(&ctx, form.uploads.len() + composed.file_ids.len())?;
+    let (mut uploads, stored) = store_uploads(&ctx, form.uploads).await?;
+    composed.files = stored;
     let vis = ctx.visibility()?;
     let view = ctx.view();
     let author = ctx.caller.user().cloned();
@@ -227,7 +239,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
             }
             if let Some(client_id) = &composed.client_id {
                 if let Some(first) = store::by_client_id(tx, id, client_id, author.id)? {
-                    return Ok((render::message(&view, &first, &store::attachments(tx, first.id)?), true));
+                    return Ok((render::message(&view, &first, &files::of_message(tx, first.id)?), true));
                 }
             }
             let target = Target { id, subject: &c.subject, channel: &c.channel };
@@ -240,9 +252,15 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
                 }
             }
             let m = store::get(tx, id, mid)?.ok_or(ApiError::NotFound)?;
-            Ok((render::message(&view, &m, &store::attachments(tx, mid)?), false))
+            Ok((render::message(&view, &m, &files::of_message(tx, mid)?), false))
         })
         .await?;
+    // The rows are committed: the files are the database's now (a replay stored none).
+    uploads.iter_mut().for_each(|u| {
+        if !replayed {
+            u.keep()
+        }
+    });
     let reply = if replayed {
         Reply::one("conversation_message", data).with_status(StatusCode::OK)
     } else {

@@ -4,8 +4,10 @@
 //! `include` expansion, `fields`, `_case=camel`, the envelope and headers, so
 //! every response is shaped the same way.
 
+pub mod attachments;
 pub mod conversations;
 mod field_values;
+pub mod files;
 pub mod forms;
 pub mod lookups;
 pub mod messages;

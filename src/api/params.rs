@@ -1,26 +1,63 @@
 //! Request parameters from any of the three body encodings (conventions §2):
-//! JSON, urlencoded (with `a[b]=c` nesting) and multipart (text parts; files
-//! are refused until attachments land). The result is one JSON object, read
-//! through typed getters that report `FIELD_INVALID` with the parameter name.
+//! JSON, urlencoded (with `a[b]=c` nesting) and multipart. The result is one
+//! JSON object, read through typed getters that report `FIELD_INVALID` with
+//! the parameter name.
+//!
+//! [`Params`] takes text only and refuses file parts; [`Form`] also streams
+//! file parts (`files`, `files[]`, `content`) to disk as [`Upload`]s. Every
+//! limit is enforced here: multer's default to unlimited, so the whole-stream,
+//! per-part and part-count limits are always set, and an oversized body is
+//! drained (up to a cap) before the `413`, so the client reads the answer.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::StreamExt;
 use serde_json::{Map, Value};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::error::ApiError;
+use crate::startup::AppState;
+use crate::storage::{Storage, Upload};
 
 /// Largest JSON or urlencoded body, and largest multipart body without files.
-pub const MAX_TEXT_BODY: usize = 2 * 1024 * 1024;
+pub const MAX_TEXT_BODY: u64 = 2 * 1024 * 1024;
 /// Largest single multipart text part.
-const MAX_TEXT_PART: u64 = 1024 * 1024;
+const MAX_TEXT_PART: usize = 1024 * 1024;
 /// Most parts one multipart body may have (multer itself sets no bound).
-const MAX_PARTS: usize = 256;
+pub const MAX_PARTS: usize = 256;
+/// Multipart field names that may carry files.
+const FILE_FIELDS: [&str; 3] = ["files", "files[]", "content"];
+/// A refused body is read and discarded up to this many bytes, so the client
+/// sees the `413` instead of a reset connection; beyond it the connection closes.
+const DRAIN_CAP: u64 = 256 * 1024 * 1024;
+/// How long draining may take.
+const DRAIN_TIME: Duration = Duration::from_secs(30);
 
-/// The parsed parameters of a POST or PUT.
+/// The parsed text parameters of a POST or PUT (file parts are refused).
 #[derive(Debug, Default)]
 pub struct Params(Map<String, Value>);
+
+/// Parameters plus the files of a multipart body, already on disk but not yet
+/// durable: dropping an [`Upload`] deletes it.
+#[derive(Debug, Default)]
+pub struct Form {
+    /// Text parameters.
+    pub params: Params,
+    /// File parts in arrival order.
+    pub uploads: Vec<Upload>,
+}
+
+/// What a body may carry and how much of it.
+#[derive(Clone)]
+struct Limits {
+    body: u64,
+    file: u64,
+    files: usize,
+    storage: Option<Arc<Storage>>,
+}
 
 impl Params {
     /// Clients in `_case=camel` mode may send `clientId` for `client_id`;
@@ -39,47 +76,105 @@ impl Params {
     }
 }
 
+type Parsing<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, ApiError>>>>;
+
+fn request_parts(req: &HttpRequest) -> (String, Option<u64>) {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let length = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    (content_type, length)
+}
+
 impl FromRequest for Params {
     type Error = ApiError;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Params, ApiError>>>>;
+    type Future = Parsing<Params>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let content_type =
-            req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-        let declared_length = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
+        let (content_type, length) = request_parts(req);
+        let limits = Limits { body: MAX_TEXT_BODY, file: 0, files: 0, storage: None };
         let payload = payload.take();
-        Box::pin(async move { parse(content_type, declared_length, payload).await.map(Params::accept_camel_case) })
+        Box::pin(async move { Ok(parse(content_type, length, payload, limits).await?.params) })
     }
+}
+
+impl FromRequest for Form {
+    type Error = ApiError;
+    type Future = Parsing<Form>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let (content_type, length) = request_parts(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let payload = payload.take();
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
+            let c = &state.config;
+            let limits = Limits {
+                body: c.max_request_bytes,
+                file: c.max_file_bytes,
+                files: c.max_files_per_message,
+                storage: Some(state.storage.clone()),
+            };
+            parse(content_type, length, payload, limits).await
+        })
+    }
+}
+
+fn too_large(what: &str, limit: u64) -> ApiError {
+    ApiError::PayloadTooLarge(format!("{what} is larger than the limit of {limit} bytes"))
+}
+
+/// Reads and discards the rest of a refused body (bounded), then returns `err`.
+async fn drain_then(mut payload: actix_web::dev::Payload, err: ApiError) -> ApiError {
+    let _ = tokio::time::timeout(DRAIN_TIME, async {
+        let mut seen = 0u64;
+        while let Some(Ok(chunk)) = payload.next().await {
+            seen += chunk.len() as u64;
+            if seen > DRAIN_CAP {
+                break;
+            }
+        }
+    })
+    .await;
+    err
 }
 
 async fn parse(
     content_type: String,
-    declared_length: Option<usize>,
-    payload: actix_web::dev::Payload,
-) -> Result<Params, ApiError> {
-    if declared_length.is_some_and(|n| n > MAX_TEXT_BODY) {
-        return Err(too_large());
+    declared_length: Option<u64>,
+    mut payload: actix_web::dev::Payload,
+    limits: Limits,
+) -> Result<Form, ApiError> {
+    if let Some(n) = declared_length.filter(|n| *n > limits.body) {
+        let err = too_large("The request body", limits.body);
+        return Err(if n <= DRAIN_CAP { drain_then(payload, err).await } else { err });
     }
     let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if mime == "multipart/form-data" {
         let boundary = multer::parse_boundary(&content_type)
             .map_err(|_| ApiError::InvalidBody("multipart body without a boundary".into()))?;
-        return multipart(payload, boundary).await.map(Params);
+        let (map, uploads) = multipart(payload, boundary, limits).await?;
+        return Ok(Form { params: Params(map).accept_camel_case(), uploads });
     }
-    let body = read_limited(payload).await?;
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::InvalidBody(format!("the body could not be read: {e}")))?;
+        if (body.len() + chunk.len()) as u64 > MAX_TEXT_BODY {
+            return Err(drain_then(payload, too_large("The request body", MAX_TEXT_BODY)).await);
+        }
+        body.extend_from_slice(&chunk);
+    }
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Params::default());
+        return Ok(Form::default());
     }
     let json_like = mime == "application/json" || mime.ends_with("+json");
-    if json_like || (mime.is_empty() && body.first() == Some(&b'{')) {
+    let map = if json_like || (mime.is_empty() && body.first() == Some(&b'{')) {
         match serde_json::from_slice::<Value>(&body) {
-            Ok(Value::Object(map)) => Ok(Params(map)),
-            Ok(_) => Err(ApiError::InvalidBody("a JSON body must be an object".into())),
-            Err(e) => Err(ApiError::InvalidBody(format!("invalid JSON: {e}"))),
+            Ok(Value::Object(map)) => map,
+            Ok(_) => return Err(ApiError::InvalidBody("a JSON body must be an object".into())),
+            Err(e) => return Err(ApiError::InvalidBody(format!("invalid JSON: {e}"))),
         }
     } else if mime == "application/x-www-form-urlencoded" || mime.is_empty() {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
@@ -88,81 +183,127 @@ async fn parse(
         for (k, v) in pairs {
             insert_nested(&mut map, &k, Value::String(v));
         }
-        Ok(Params(map))
+        map
     } else {
-        Err(ApiError::InvalidBody(format!("unsupported Content-Type {mime:?}")))
-    }
-}
-
-fn too_large() -> ApiError {
-    ApiError::PayloadTooLarge(format!("The request body is larger than {MAX_TEXT_BODY} bytes"))
-}
-
-async fn read_limited(mut payload: actix_web::dev::Payload) -> Result<web::BytesMut, ApiError> {
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::InvalidBody(format!("the body could not be read: {e}")))?;
-        if body.len() + chunk.len() > MAX_TEXT_BODY {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+        return Err(ApiError::InvalidBody(format!("unsupported Content-Type {mime:?}")));
+    };
+    Ok(Form { params: Params(map).accept_camel_case(), uploads: Vec::new() })
 }
 
 /// Parses a multipart body with multer. actix's payload is not `Send`, so a
 /// local task feeds it through a bounded channel; a truncated upload reaches
-/// multer as an error, never as a clean end of stream.
-async fn multipart(payload: actix_web::dev::Payload, boundary: String) -> Result<Map<String, Value>, ApiError> {
+/// multer as an error, never as a clean end of stream. When parsing fails, the
+/// task drains the rest of the body before the error is answered.
+async fn multipart(
+    payload: actix_web::dev::Payload,
+    boundary: String,
+    limits: Limits,
+) -> Result<(Map<String, Value>, Vec<Upload>), ApiError> {
     let (tx, rx) = mpsc::channel::<Result<web::Bytes, std::io::Error>>(8);
+    let (drained_tx, drained) = oneshot::channel::<()>();
     actix_web::rt::spawn(async move {
         let mut payload = payload;
+        let mut forwarding = true;
+        let mut discarded = 0u64;
         while let Some(chunk) = payload.next().await {
-            let item = chunk.map_err(|e| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, e.to_string()));
-            let failed = item.is_err();
-            if tx.send(item).await.is_err() || failed {
+            if forwarding {
+                let item = chunk.map_err(|e| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, e.to_string()));
+                let failed = item.is_err();
+                if failed || tx.send(item).await.is_err() {
+                    forwarding = false;
+                    if failed {
+                        break;
+                    }
+                }
+            } else if let Ok(chunk) = chunk {
+                discarded += chunk.len() as u64;
+                if discarded > DRAIN_CAP {
+                    break;
+                }
+            } else {
                 break;
             }
         }
+        let _ = drained_tx.send(());
     });
     let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
-    let constraints = multer::Constraints::new()
-        .size_limit(multer::SizeLimit::new().whole_stream(MAX_TEXT_BODY as u64).per_field(MAX_TEXT_PART));
-    let mut form = multer::Multipart::with_constraints(stream, boundary, constraints);
+    let constraints = multer::Constraints::new().size_limit(
+        multer::SizeLimit::new().whole_stream(limits.body).per_field(limits.file.max(MAX_TEXT_PART as u64)),
+    );
+    let multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
+    match read_parts(multipart, &limits).await {
+        Ok(parsed) => Ok(parsed),
+        Err(err) => {
+            // The receiver is gone now; wait (bounded) while the feeder drains the body.
+            let _ = tokio::time::timeout(DRAIN_TIME, drained).await;
+            Err(err)
+        }
+    }
+}
+
+async fn read_parts(
+    mut form: multer::Multipart<'static>,
+    limits: &Limits,
+) -> Result<(Map<String, Value>, Vec<Upload>), ApiError> {
     let mut map = Map::new();
+    let mut uploads: Vec<Upload> = Vec::new();
     let mut parts = 0usize;
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => return Err(multipart_error(e)),
-        };
+    while let Some(mut field) = form.next_field().await.map_err(|e| multipart_error(e, limits))? {
         parts += 1;
         if parts > MAX_PARTS {
             return Err(ApiError::PayloadTooLarge(format!("A multipart body may have at most {MAX_PARTS} parts")));
         }
         let name = field.name().unwrap_or("").to_owned();
-        if field.file_name().is_some() {
-            return Err(ApiError::invalid(
-                if name.is_empty() { "files" } else { &name },
-                "File uploads are not supported by this server yet",
-            ));
+        let Some(file_name) = field.file_name().map(str::to_owned) else {
+            let mut text = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, limits))? {
+                if text.len() + chunk.len() > MAX_TEXT_PART {
+                    return Err(too_large(&format!("The part {name:?}"), MAX_TEXT_PART as u64));
+                }
+                text.extend_from_slice(&chunk);
+            }
+            let text = String::from_utf8(text).map_err(|_| ApiError::invalid(&name, "Must be UTF-8 text"))?;
+            if !name.is_empty() {
+                insert_nested(&mut map, &name, Value::String(text));
+            }
+            continue;
+        };
+        let parameter = if name.is_empty() { "files" } else { name.as_str() };
+        let Some(storage) = &limits.storage else {
+            return Err(ApiError::invalid(parameter, "This endpoint does not accept files"));
+        };
+        if !FILE_FIELDS.contains(&name.as_str()) {
+            return Err(ApiError::invalid(parameter, "Files are accepted only in parts named files[] or content"));
         }
-        let text = field.text().await.map_err(multipart_error)?;
-        if !name.is_empty() {
-            insert_nested(&mut map, &name, Value::String(text));
+        let mut upload = storage.begin(&name, &file_name).await.map_err(|e| ApiError::internal(&e))?;
+        while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, limits))? {
+            if upload.size + chunk.len() as u64 > limits.file {
+                return Err(too_large(&format!("The file {:?}", upload.name), limits.file));
+            }
+            upload.write(&chunk).await.map_err(|e| ApiError::internal(&e))?;
+        }
+        upload.finish().await.map_err(|e| ApiError::internal(&e))?;
+        // A browser form with no file chosen sends an empty, unnamed part.
+        if file_name.is_empty() && upload.size == 0 {
+            continue;
+        }
+        uploads.push(upload);
+        if uploads.len() > limits.files {
+            return Err(ApiError::PayloadTooLarge(format!("A message may carry at most {} files", limits.files)));
         }
     }
-    Ok(map)
+    Ok((map, uploads))
 }
 
-fn multipart_error(e: multer::Error) -> ApiError {
+fn multipart_error(e: multer::Error, limits: &Limits) -> ApiError {
     match e {
-        multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => too_large(),
+        multer::Error::StreamSizeExceeded { .. } => too_large("The request body", limits.body),
+        multer::Error::FieldSizeExceeded { field_name, .. } => {
+            too_large(&format!("The part {:?}", field_name.unwrap_or_default()), limits.file)
+        }
         other => ApiError::InvalidBody(format!("invalid multipart body: {other}")),
     }
 }
-
 /// Inserts `value` at a bracketed key: `a[b]` nests, `a[]` appends.
 fn insert_nested(map: &mut Map<String, Value>, key: &str, value: Value) {
     let (base, rest) = match key.find('[') {

@@ -8,8 +8,9 @@ use serde_json::{json, Value};
 
 use crate::db::conversations::{Conversation, ReadMarker};
 use crate::db::fields::{Field, FieldOption, Form, LocaleField};
+use crate::db::files::FileRow;
 use crate::db::lookups::{CaseType, Priority, RoleRow, Status, Team};
-use crate::db::messages::{Attachment, Message};
+use crate::db::messages::Message;
 use crate::db::ratings::Rating;
 use crate::db::settings::Settings;
 use crate::db::users::User;
@@ -105,31 +106,9 @@ pub fn conversation(conn: &Connection, view: &View, c: &Conversation) -> Result<
 }
 
 /// A message with its attachments.
-pub fn message(view: &View, m: &Message, attachments: &[Attachment]) -> Value {
+pub fn message(view: &View, m: &Message, attachments: &[FileRow]) -> Value {
     let base = format!("conversations/{}/messages/{}", m.conversation_id, m.id);
     let metadata: Value = serde_json::from_str(&m.metadata).unwrap_or_else(|_| json!({}));
-    let attachments: Vec<Value> = attachments
-        .iter()
-        .map(|a| {
-            let at = format!("{base}/attachments/{}", a.id);
-            json!({
-                "id": a.id,
-                "name": a.name,
-                "size": a.size,
-                "width": a.width,
-                "height": a.height,
-                "type": a.mime,
-                "content_id": a.content_id,
-                "alt": a.alt,
-                "url": view.url(&format!("{at}/url")),
-                "url_download": view.url(&format!("{at}/download")),
-                "thumbnails": [],
-                "created_at": ts(Some(a.created_at)),
-                "resource_type": "attachment",
-                "resource_url": view.url(&at),
-            })
-        })
-        .collect();
     let download_all =
         if attachments.is_empty() { Value::Null } else { Value::String(view.url(&format!("{base}/download_all"))) };
     json!({
@@ -141,7 +120,7 @@ pub fn message(view: &View, m: &Message, attachments: &[Attachment]) -> Value {
         "content_text": m.content_text,
         "content_html": m.content_html,
         "creator": user_stub(Some(m.creator_id)),
-        "attachments": attachments,
+        "attachments": attachments.iter().map(|a| attachment(view, m.conversation_id, m.id, a)).collect::<Vec<_>>(),
         "download_all": download_all,
         "source": m.source,
         "metadata": metadata,
@@ -153,6 +132,60 @@ pub fn message(view: &View, m: &Message, attachments: &[Attachment]) -> Value {
         "updated_at": ts(Some(m.updated_at)),
         "resource_type": "case_message",
         "resource_url": view.url(&base),
+    })
+}
+
+/// A file attached to a message, with every field of the reference.
+pub fn attachment(view: &View, conversation_id: i64, message_id: i64, f: &FileRow) -> Value {
+    let at = format!("conversations/{conversation_id}/messages/{message_id}/attachments/{}", f.id);
+    let thumbnails: Vec<Value> = f
+        .thumbnails
+        .iter()
+        .map(|t| {
+            json!({
+                "id": t.id,
+                "name": f.name,
+                "size": t.size,
+                "width": t.width,
+                "height": t.height,
+                "type": t.mime,
+                "url": view.url(&format!("{at}/thumbnails/{}", t.id)),
+                "created_at": ts(Some(t.created_at)),
+                "resource_type": "thumbnail",
+            })
+        })
+        .collect();
+    json!({
+        "id": f.id,
+        "name": f.name,
+        "size": f.size,
+        "width": f.width,
+        "height": f.height,
+        "type": f.mime,
+        "content_id": f.content_id,
+        "alt": f.alt,
+        "url": view.url(&format!("{at}/url")),
+        "url_download": view.url(&format!("{at}/download")),
+        "thumbnails": thumbnails,
+        "created_at": ts(Some(f.created_at)),
+        "resource_type": "attachment",
+        "resource_url": view.url(&at),
+    })
+}
+
+/// An upload not yet (or already) attached, as `POST /files` answers it.
+pub fn file(view: &View, f: &FileRow) -> Value {
+    json!({
+        "id": f.id,
+        "name": f.name,
+        "size": f.size,
+        "width": f.width,
+        "height": f.height,
+        "type": f.mime,
+        "is_attached": f.message_id.is_some(),
+        "created_at": ts(Some(f.created_at)),
+        "resource_type": "file",
+        "resource_url": view.url(&format!("files/{}", f.id)),
     })
 }
 

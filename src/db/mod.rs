@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod conversations;
 pub mod fields;
+pub mod files;
 pub mod lookups;
 pub mod messages;
 pub mod migrate;
@@ -104,19 +105,19 @@ impl Db {
         f(&conn)
     }
 
-    /// Like [`Db::write`], waiting on the current thread; for command-line tools,
-    /// never for the async executor.
+    /// Like [`Db::write`], waiting on the current thread; for start-up and
+    /// command-line tools, never for request handling.
     pub fn write_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&Transaction) -> Result<T, ApiError> + Send + 'static,
     {
-        let (done, result) = oneshot::channel();
+        let (done, result) = mpsc::sync_channel(1);
         let job: Job = Box::new(move |conn: &mut Connection| {
             let _ = done.send(in_transaction(conn, f));
         });
         self.writer.send(job).map_err(|_| ApiError::Internal("the writer thread has stopped".into()))?;
-        result.blocking_recv().map_err(|_| ApiError::Internal("the writer dropped a job".into()))?
+        result.recv().map_err(|_| ApiError::Internal("the writer dropped a job".into()))?
     }
 
     /// Runs `f` on the writer inside one `BEGIN IMMEDIATE` transaction, committed

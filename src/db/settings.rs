@@ -34,3 +34,14 @@ pub fn load(conn: &Connection) -> Result<Settings, ApiError> {
     }
     Ok(s)
 }
+
+/// Whether a marker setting (such as `demo_files_loaded`) is present.
+pub fn is_marked(conn: &Connection, key: &str) -> Result<bool, ApiError> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM settings WHERE key = ?1)", [key], |r| r.get(0))?)
+}
+
+/// Sets a marker setting to `true`.
+pub fn mark(conn: &Connection, key: &str) -> Result<(), ApiError> {
+    conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, 'true')", [key])?;
+    Ok(())
+}

@@ -105,25 +105,6 @@ fn too_many_multipart_parts_are_refused() {
 }
 
 #[test]
-fn file_parts_are_refused_clearly_until_uploads_are_supported() {
-    let app = spawn_demo();
-    let before = count(&app);
-    let boundary = "b0undary";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"subject\"\r\n\r\nWith file\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"files[]\"; filename=\"a.txt\"\r\n\
-         Content-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n"
-    );
-    let r = app
-        .post("/api/v1/conversations")
-        .raw(&format!("multipart/form-data; boundary={boundary}"), body.as_bytes())
-        .send();
-    assert_eq!(r.status, 400);
-    assert_eq!(r.errors(), [("FIELD_INVALID".to_owned(), "files[]".to_owned())]);
-    assert_eq!(count(&app), before);
-}
-
-#[test]
 fn unknown_paths_are_404_and_wrong_methods_405_in_the_envelope() {
     let app = spawn_demo();
     for path in ["/api/v1/nothing", "/nothing", "/api/v1/conversations/abc", "/api/v2/conversations"] {

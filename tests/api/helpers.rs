@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::TcpListener;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 use base64::Engine;
 use parley::config::ServeConfig;
@@ -22,7 +22,7 @@ pub const MORGAN: &str = "morgan@brewfictus.com";
 
 pub struct TestApp {
     pub base: String,
-    pub dir: tempfile::TempDir,
+    pub dir: Arc<tempfile::TempDir>,
     agent: ureq::Agent,
 }
 
@@ -42,7 +42,32 @@ fn spawn(demo: bool) -> TestApp {
 
 /// A server whose configuration `adjust` may change first.
 pub fn spawn_with(demo: bool, adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
+    spawn_in(Arc::new(tempfile::tempdir().expect("temp dir")), demo, adjust)
+}
+
+impl TestApp {
+    /// Another server on the same data directory, as after a restart.
+    pub fn restart(&self) -> TestApp {
+        spawn_in(self.dir.clone(), false, |_| {})
+    }
+
+    /// The attachments directory's file names.
+    pub fn stored_files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.path().join("attachments"))
+            .expect("attachments dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// A direct connection to the database file.
+    pub fn db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.dir.path().join("parley.db")).expect("open db")
+    }
+}
+
+fn spawn_in(dir: Arc<tempfile::TempDir>, demo: bool, adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
     let mut config = ServeConfig::with_data_dir(dir.path().to_path_buf());
     config.demo = demo;
     config.workers = Some(1);
@@ -189,18 +214,41 @@ impl<'a> Req<'a> {
     }
 
     /// A multipart body of text parts.
-    pub fn multipart(mut self, parts: &[(&str, &str)]) -> Self {
-        let boundary = "parleytestboundary7MA4YWxkTrZu0gW";
-        let mut body = Vec::new();
-        for (name, value) in parts {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .as_bytes(),
-            );
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        self.body = Some((format!("multipart/form-data; boundary={boundary}"), body));
+    pub fn multipart(self, parts: &[(&str, &str)]) -> Self {
+        let parts: Vec<Part> = parts.iter().map(|(n, v)| Part::text(n, v)).collect();
+        self.parts(&parts)
+    }
+
+    /// A multipart body of text and file parts, in the given order.
+    pub fn parts(mut self, parts: &[Part]) -> Self {
+        self.body = Some(multipart_body(parts));
         self
+    }
+
+    /// The raw response body bytes, for binary downloads.
+    pub fn send_bytes(self) -> (u16, HashMap<String, String>, Vec<u8>) {
+        let mut r = self.app.agent.request(self.method, &self.url);
+        for (k, v) in &self.headers {
+            r = r.set(k, v);
+        }
+        let result = match self.body {
+            Some((ct, bytes)) => r.set("Content-Type", &ct).send_bytes(&bytes),
+            None => r.call(),
+        };
+        let response = match result {
+            Ok(resp) => resp,
+            Err(ureq::Error::Status(_, resp)) => resp,
+            Err(e) => panic!("transport error: {e}"),
+        };
+        let status = response.status();
+        let headers = response
+            .headers_names()
+            .into_iter()
+            .filter_map(|n| response.header(&n).map(|v| (n.to_ascii_lowercase(), v.to_owned())))
+            .collect();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes).expect("body");
+        (status, headers, bytes)
     }
 
     pub fn send(self) -> Resp {
@@ -232,4 +280,68 @@ impl<'a> Req<'a> {
 /// A fresh device fingerprint (UUID v4).
 pub fn new_fingerprint() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+/// One part of a multipart body.
+pub struct Part {
+    pub name: String,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl Part {
+    pub fn text(name: &str, value: &str) -> Part {
+        Part { name: name.into(), file_name: None, content_type: None, bytes: value.as_bytes().to_vec() }
+    }
+
+    pub fn file(name: &str, file_name: &str, content_type: &str, bytes: &[u8]) -> Part {
+        Part {
+            name: name.into(),
+            file_name: Some(file_name.into()),
+            content_type: Some(content_type.into()),
+            bytes: bytes.to_vec(),
+        }
+    }
+}
+
+pub const BOUNDARY: &str = "parleytestboundary7MA4YWxkTrZu0gW";
+
+/// `(content type, body)` of a multipart request.
+pub fn multipart_body(parts: &[Part]) -> (String, Vec<u8>) {
+    let mut body = Vec::new();
+    for p in parts {
+        body.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{}\"", p.name).as_bytes(),
+        );
+        if let Some(f) = &p.file_name {
+            body.extend_from_slice(format!("; filename=\"{f}\"").as_bytes());
+        }
+        body.extend_from_slice(b"\r\n");
+        if let Some(ct) = &p.content_type {
+            body.extend_from_slice(format!("Content-Type: {ct}\r\n").as_bytes());
+        }
+        body.extend_from_slice(b"\r\n");
+        body.extend_from_slice(&p.bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+}
+
+/// A PNG of the given size.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).expect("encode png");
+    out.into_inner()
+}
+
+/// Waits (bounded) until `done` holds; for effects the server completes after answering.
+pub fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }

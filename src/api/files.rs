@@ -1,0 +1,100 @@
+//! `POST /api/v1/files` (upload first, attach later with `file_ids`) and the
+//! helpers every endpoint that takes files shares.
+
+use actix_web::{web, HttpResponse};
+
+use super::params::Form;
+use super::{path_id, render, Ctx, Reply};
+use crate::db::files::{self, Uploader};
+use crate::db::{self};
+use crate::error::{ApiError, FieldProblem};
+use crate::storage::{safe_name, StoredFile, Upload};
+
+/// `413` when a message would carry more files than the configured maximum.
+pub fn check_file_count(ctx: &Ctx, count: usize) -> Result<(), ApiError> {
+    let max = ctx.state.config.max_files_per_message;
+    if count > max {
+        return Err(ApiError::PayloadTooLarge(format!("A message may carry at most {max} files")));
+    }
+    Ok(())
+}
+
+/// Makes received uploads durable (off the async executor). The uploads still
+/// own their files: the caller commits the rows, then calls `keep()` on each.
+pub async fn store_uploads(ctx: &Ctx, uploads: Vec<Upload>) -> Result<(Vec<Upload>, Vec<StoredFile>), ApiError> {
+    if uploads.is_empty() {
+        return Ok((uploads, Vec::new()));
+    }
+    let storage = ctx.state.storage.clone();
+    web::block(move || {
+        let mut uploads = uploads;
+        let mut stored = Vec::with_capacity(uploads.len());
+        for upload in &mut uploads {
+            stored.push(storage.store(upload)?);
+        }
+        Ok::<_, std::io::Error>((uploads, stored))
+    })
+    .await?
+    .map_err(|e| ApiError::internal(&e))
+}
+
+/// The identity a file is uploaded by and may be attached by.
+pub fn uploader(ctx: &Ctx) -> Uploader {
+    Uploader { user_id: ctx.caller.user().map(|u| u.id), fingerprint: ctx.caller.fingerprint().map(str::to_owned) }
+}
+
+/// `POST /files`: one file part (`content`), optional `name`.
+pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
+    ctx.caller.require_member(true)?;
+    let Form { params, uploads } = form;
+    let name = params.text("name")?;
+    if uploads.len() > 1 {
+        return Err(ApiError::invalid("content", "Upload one file per request"));
+    }
+    if uploads.is_empty() {
+        return Err(ApiError::Fields(vec![FieldProblem::required("content")]));
+    }
+    let (mut uploads, mut stored) = store_uploads(&ctx, uploads).await?;
+    if let (Some(name), Some(first)) = (name, stored.first_mut()) {
+        first.name = safe_name(&name);
+    }
+    let uploader = uploader(&ctx);
+    let view = ctx.view();
+    let now = db::now();
+    let data = ctx
+        .state
+        .db
+        .write(move |tx| {
+            let file = stored.first().ok_or_else(|| ApiError::required("content"))?;
+            let id = files::insert(tx, file, &uploader, None, now)?;
+            let row = files::get(tx, id)?.ok_or(ApiError::NotFound)?;
+            Ok(render::file(&view, &row))
+        })
+        .await?;
+    uploads.iter_mut().for_each(Upload::keep);
+    ctx.finish(Reply::created("file", data)).await
+}
+
+/// `GET /files/:id`: the uploader (and staff) may read an upload's metadata.
+pub async fn get(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&path)?;
+    ctx.caller.require_member(true)?;
+    let me = uploader(&ctx);
+    let view = ctx.view();
+    let data = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let f = files::get(conn, id)?.ok_or(ApiError::NotFound)?;
+            let mine = match &me.fingerprint {
+                Some(fp) => f.uploader_fingerprint.as_deref() == Some(fp.as_str()),
+                None => f.uploader_fingerprint.is_none() && f.uploader_id.is_some() && f.uploader_id == me.user_id,
+            };
+            if !(mine || view.staff) {
+                return Err(ApiError::NotFound);
+            }
+            Ok(render::file(&view, &f))
+        })
+        .await?;
+    ctx.finish(Reply::one("file", data)).await
+}

@@ -1,0 +1,48 @@
+//! Periodic clean-up of attachments: unattached uploads older than a day lose
+//! their rows and files, and files no row names (left by a crash between
+//! rename and commit) or `.part` leftovers are removed. Runs at start-up and
+//! then every [`INTERVAL`].
+
+use std::time::Duration;
+
+use actix_web::web;
+
+use crate::db::{self, files};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+/// Time between sweeps.
+pub const INTERVAL: Duration = Duration::from_secs(3600);
+/// Uploads never attached to a message are removed after this long.
+pub const UNATTACHED_SECONDS: i64 = 86_400;
+
+/// Sweeps now and then every `interval`, forever.
+pub async fn every(state: web::Data<AppState>, interval: Duration) {
+    let mut ticks = tokio::time::interval(interval);
+    loop {
+        ticks.tick().await;
+        match once(&state).await {
+            Ok((rows, files)) if rows + files > 0 => {
+                tracing::info!(unattached = rows, orphaned = files, "swept attachments")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "attachment sweep failed"),
+        }
+    }
+}
+
+/// One sweep; returns `(unattached uploads removed, orphaned files removed)`.
+pub async fn once(state: &AppState) -> Result<(usize, usize), ApiError> {
+    let cutoff = db::now() - UNATTACHED_SECONDS;
+    let stale = state.db.write(move |tx| files::delete_unattached_before(tx, cutoff)).await?;
+    let storage = state.storage.clone();
+    let removed_rows = stale.len();
+    let referenced = state.db.read(files::referenced_names).await?;
+    let orphans = web::block(move || {
+        storage.remove(&stale);
+        storage.sweep(&referenced)
+    })
+    .await?
+    .map_err(|e| ApiError::internal(&e))?;
+    Ok((removed_rows, orphans))
+}

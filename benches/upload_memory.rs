@@ -94,7 +94,8 @@ fn main() {
         .set("X-CSRF", "false")
         .call()
         .expect("login");
-    let session = login.into_json::<serde_json::Value>().expect("json")["session_id"].as_str().expect("session").to_owned();
+    let session =
+        login.into_json::<serde_json::Value>().expect("json")["session_id"].as_str().expect("session").to_owned();
 
     let upload = |size: u64| {
         let boundary = "benchboundary0123456789";

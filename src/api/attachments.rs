@@ -149,8 +149,13 @@ pub async fn download_all(
         return Err(ApiError::NotFound);
     }
     let storage = ctx.state.storage.clone();
-    let entries: Vec<(String, std::path::PathBuf)> =
-        rows.iter().filter_map(|f| storage.path_of(&f.storage_name).map(|p| (f.name.clone(), p))).collect();
+    let entries: Vec<ZipEntry> = rows
+        .iter()
+        .filter_map(|f| {
+            let path = storage.path_of(&f.storage_name)?;
+            Some(ZipEntry { name: f.name.clone(), path, size: f.size, at: f.created_at })
+        })
+        .collect();
     let tmp = ctx.state.config.attachments_dir().join(format!("{}.zip.part", uuid::Uuid::new_v4().simple()));
     let file = web::block(move || {
         let built = write_zip(&tmp, &entries);
@@ -166,19 +171,47 @@ pub async fn download_all(
     Ok(respond(named, &req, "application/zip", &name, false))
 }
 
-fn write_zip(tmp: &Path, entries: &[(String, std::path::PathBuf)]) -> std::io::Result<std::fs::File> {
+/// One file going into a `download_all` zip.
+struct ZipEntry {
+    name: String,
+    path: std::path::PathBuf,
+    size: i64,
+    at: i64,
+}
+
+fn write_zip(tmp: &Path, entries: &[ZipEntry]) -> std::io::Result<std::fs::File> {
     let out = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(tmp)?;
     let mut zip = zip::ZipWriter::new(out);
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored).large_file(true);
     let mut used = HashSet::new();
-    for (name, path) in entries {
-        zip.start_file(unique_name(name, &mut used), options).map_err(std::io::Error::other)?;
-        std::io::copy(&mut std::fs::File::open(path)?, &mut zip)?;
+    for entry in entries {
+        let mut options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            // Zip64 only where an entry needs it, so that every unzip tool opens the rest.
+            .large_file(entry.size >= i64::from(u32::MAX));
+        if let Some(at) = zip_time(entry.at) {
+            options = options.last_modified_time(at);
+        }
+        zip.start_file(unique_name(&entry.name, &mut used), options).map_err(std::io::Error::other)?;
+        std::io::copy(&mut std::fs::File::open(&entry.path)?, &mut zip)?;
     }
     let mut file = zip.finish().map_err(std::io::Error::other)?;
     file.flush()?;
     Ok(file)
+}
+
+/// A zip timestamp (UTC) for Unix seconds; zip cannot say anything before 1980.
+fn zip_time(unix: i64) -> Option<zip::DateTime> {
+    use chrono::{Datelike, Timelike};
+    let t = chrono::DateTime::from_timestamp(unix, 0)?;
+    zip::DateTime::from_date_and_time(
+        u16::try_from(t.year()).ok()?,
+        t.month() as u8,
+        t.day() as u8,
+        t.hour() as u8,
+        t.minute() as u8,
+        t.second() as u8,
+    )
+    .ok()
 }
 
 /// `name`, or `name (2).ext` and so on when an earlier entry took it.

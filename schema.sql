@@ -43,6 +43,8 @@ CREATE TABLE users (
 ) STRICT;
 CREATE INDEX users_by_organization ON users (organization_id);
 CREATE INDEX users_by_role ON users (role_id);
+CREATE INDEX users_by_presence_channel ON users (presence_channel);
+CREATE INDEX users_by_last_active ON users (last_active_at);
 
 CREATE TABLE teams (
     id         INTEGER PRIMARY KEY,
@@ -200,6 +202,7 @@ CREATE INDEX conversations_by_created ON conversations (created_at DESC, id DESC
 CREATE INDEX conversations_by_requester ON conversations (requester_id, created_at DESC, id DESC);
 CREATE INDEX conversations_by_status ON conversations (status_id, created_at DESC, id DESC);
 CREATE INDEX conversations_by_priority ON conversations (priority_id);
+CREATE INDEX conversations_by_realtime_channel ON conversations (realtime_channel);
 
 -- The devices (fingerprints) a conversation was started or joined from.
 CREATE TABLE conversation_devices (
@@ -247,6 +250,7 @@ CREATE TABLE messages (
 CREATE INDEX messages_by_conversation ON messages (conversation_id, created_at DESC, id DESC);
 CREATE INDEX messages_by_conversation_id ON messages (conversation_id, id);
 CREATE INDEX messages_by_client_id ON messages (conversation_id, client_id, creator_id) WHERE client_id IS NOT NULL;
+CREATE INDEX messages_by_creator_client_id ON messages (creator_id, client_id) WHERE client_id IS NOT NULL;
 
 -- One read marker per user and conversation; unread_count is derived from messages.
 CREATE TABLE read_markers (
@@ -315,3 +319,17 @@ CREATE TABLE thumbnails (
     created_at   INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX thumbnails_by_file ON thumbnails (file_id, id);
+
+-- The realtime event log: every event published on a channel, kept at least
+-- 24 hours so that a reconnecting client (Last-Event-ID / since) misses nothing.
+-- AUTOINCREMENT: ids are never reused after pruning, so a resume point stays valid.
+CREATE TABLE events (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel    TEXT NOT NULL,
+    type       TEXT NOT NULL,
+    -- JSON object: the event's payload.
+    data       TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX events_by_channel ON events (channel, id);
+CREATE INDEX events_by_created ON events (created_at);

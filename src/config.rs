@@ -22,6 +22,13 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Print the instance's messenger token (generated on first use), the secret
+    /// your backend signs messenger identities with.
+    MessengerToken {
+        /// Directory holding `parley.db`.
+        #[arg(long, env = "PARLEY_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
 }
 
 /// `parley user ...`.

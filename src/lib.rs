@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 mod demo;
 pub mod error;
+pub mod realtime;
 pub mod startup;
 pub mod storage;
 pub mod sweep;

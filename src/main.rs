@@ -11,11 +11,18 @@ fn main() -> std::process::ExitCode {
         )
         .init();
     let cli = Cli::parse();
+    // Every realtime subscriber holds a socket: allow as many as the system lets us.
+    if let Err(e) = rlimit::increase_nofile_limit(u64::MAX) {
+        tracing::warn!(error = %e, "could not raise the open-file limit");
+    }
     let result = match cli.command {
         Command::Serve(config) => actix_web::rt::System::new().block_on(async move {
             let app = Application::build(config).map_err(|e| e.to_string())?;
             app.run().await.map_err(|e| e.to_string())
         }),
+        Command::MessengerToken { data_dir } => {
+            parley::admin::messenger_token(&data_dir).map(|token| println!("{token}"))
+        }
         Command::User(UserCommand::Add(args)) => read_password(args.password.clone()).and_then(|password| {
             let id = parley::admin::add_user(&args, &password)?;
             println!("created user {id} <{}> as {}", args.email.trim(), args.role.trim().to_ascii_uppercase());

@@ -12,12 +12,14 @@ use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App, HttpServer};
 
 use crate::api::lookups::CaseLookup;
-use crate::api::{attachments, conversations, files, forms, lookups, messages, ratings, system};
+use crate::api::{attachments, conversations, files, forms, lookups, messages, messenger, ratings, system};
 use crate::auth;
 use crate::config::ServeConfig;
 use crate::db::migrate::DemoOutcome;
 use crate::db::settings::{self, Settings};
 use crate::db::Db;
+use crate::realtime::stream as realtime;
+use crate::realtime::Hub;
 use crate::storage::Storage;
 
 /// What every handler may reach, through `web::Data<AppState>`.
@@ -34,6 +36,10 @@ pub struct AppState {
     pub login_throttle: auth::LoginThrottle,
     /// Attachment files on disk.
     pub storage: Arc<Storage>,
+    /// Realtime fan-out.
+    pub hub: Arc<Hub>,
+    /// The secret messenger identity signatures are keyed by.
+    pub messenger_token: String,
 }
 
 /// A bound, not yet running server.
@@ -85,6 +91,7 @@ impl Application {
             None => {}
         }
         let settings = db.read_blocking(settings::load)?;
+        let messenger_token = db.write_blocking(|tx| settings::messenger_token(tx))?;
         let port = listener.local_addr()?.port();
         let public_url = config
             .public_url
@@ -94,8 +101,16 @@ impl Application {
             .to_owned();
         tracing::info!(%public_url, data_dir = %config.data_dir.display(), "listening");
         let workers = config.workers;
-        let state =
-            web::Data::new(AppState { db, config, public_url, settings, login_throttle: Default::default(), storage });
+        let state = web::Data::new(AppState {
+            db,
+            config,
+            public_url,
+            settings,
+            login_throttle: Default::default(),
+            storage,
+            hub: Arc::new(Hub::default()),
+            messenger_token,
+        });
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {
             App::new().app_data(app_state.clone()).wrap(from_fn(strip_json_suffix)).wrap(cors()).configure(routes)
@@ -112,11 +127,14 @@ impl Application {
         self.port
     }
 
-    /// Serves until stopped, sweeping attachments at start-up and periodically.
+    /// Serves until stopped, sweeping attachments at start-up and periodically,
+    /// and feeding realtime subscribers from the event log.
     pub async fn run(self) -> std::io::Result<()> {
         let sweeper = actix_web::rt::spawn(crate::sweep::every(self.state.clone(), crate::sweep::INTERVAL));
+        let fetcher = actix_web::rt::spawn(self.state.hub.clone().run(self.state.db.clone()));
         let result = self.server.await;
         sweeper.abort();
+        fetcher.abort();
         result
     }
 }
@@ -166,6 +184,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                         resource("/conversations")
                             .route(get().to(conversations::list))
                             .route(post().to(conversations::create))
+                            .default_service(allowed()),
+                    )
+                    .service(
+                        resource("/conversations/starter")
+                            .route(get().to(messenger::starter))
+                            .default_service(allowed()),
+                    )
+                    .service(resource("/realtime").route(get().to(realtime::sse)).default_service(allowed()))
+                    .service(resource("/realtime/ws").route(get().to(realtime::websocket)).default_service(allowed()))
+                    .service(
+                        resource("/conversations/{id}/typing")
+                            .route(post().to(messenger::typing))
                             .default_service(allowed()),
                     )
                     .service(

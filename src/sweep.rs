@@ -1,13 +1,13 @@
-//! Periodic clean-up of attachments: unattached uploads older than a day lose
-//! their rows and files, and files no row names (left by a crash between
-//! rename and commit) or `.part` leftovers are removed. Runs at start-up and
-//! then every [`INTERVAL`].
+//! Periodic clean-up: unattached uploads older than a day lose their rows and
+//! files; files no row names (left by a crash between rename and commit) and
+//! `.part` leftovers are removed; realtime events older than two days are
+//! pruned. Runs at start-up and then every [`INTERVAL`].
 
 use std::time::Duration;
 
 use actix_web::web;
 
-use crate::db::{self, files};
+use crate::db::{self, events, files};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -15,6 +15,8 @@ use crate::startup::AppState;
 pub const INTERVAL: Duration = Duration::from_secs(3600);
 /// Uploads never attached to a message are removed after this long.
 pub const UNATTACHED_SECONDS: i64 = 86_400;
+/// Realtime events are kept this long (at least a day, so resuming clients miss nothing).
+pub const EVENT_RETENTION_SECONDS: i64 = 2 * 86_400;
 
 /// Sweeps now and then every `interval`, forever.
 pub async fn every(state: web::Data<AppState>, interval: Duration) {
@@ -33,8 +35,15 @@ pub async fn every(state: web::Data<AppState>, interval: Duration) {
 
 /// One sweep; returns `(unattached uploads removed, orphaned files removed)`.
 pub async fn once(state: &AppState) -> Result<(usize, usize), ApiError> {
-    let cutoff = db::now() - UNATTACHED_SECONDS;
-    let stale = state.db.write(move |tx| files::delete_unattached_before(tx, cutoff)).await?;
+    let now = db::now();
+    let cutoff = now - UNATTACHED_SECONDS;
+    let stale = state
+        .db
+        .write(move |tx| {
+            events::prune(tx, now - EVENT_RETENTION_SECONDS)?;
+            files::delete_unattached_before(tx, cutoff)
+        })
+        .await?;
     let storage = state.storage.clone();
     let removed_rows = stale.len();
     let referenced = state.db.read(files::referenced_names).await?;

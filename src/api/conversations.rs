@@ -12,8 +12,9 @@ use super::{path_id, render, Ctx, Reply};
 use crate::auth::{self, Identity, REQUEST_TOKEN_SECONDS};
 use crate::db::conversations::{self as store, Changes, ListFilter, NewConversation};
 use crate::db::users::{self, User};
-use crate::db::{self, auth as credentials, fields, lookups};
+use crate::db::{self, auth as credentials, fields, lookups, messages};
 use crate::error::{ApiError, FieldProblem, Problems};
+use crate::realtime::emit;
 
 /// Conversation sources a client may name (reference: HELPCENTER, MESSENGER, API).
 pub const SOURCES: [&str; 3] = ["HELPCENTER", "MESSENGER", "API"];
@@ -165,7 +166,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
     let view = ctx.view();
     let anonymous_answer = !matches!(caller.identity, Identity::User(_));
     let now = db::now();
-    let (data, token) = ctx
+    let (data, token, replayed) = ctx
         .state
         .db
         .write(move |tx| {
@@ -189,6 +190,15 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
             let (requester, author) = resolve_people(tx, spec, now)?;
             if let Some(fp) = caller.fingerprint() {
                 credentials::bind_device(tx, fp, requester.id, now)?;
+            }
+            // A retry of an identified client returns the conversation its first try created.
+            if let (Some(client_id), true) = (&composed.client_id, caller.user().is_some()) {
+                if let Some(existing) = messages::conversation_by_first_client_id(tx, client_id, author.id)? {
+                    if let Some(c) = store::get_visible(tx, &caller.visibility(false), existing)? {
+                        let view = render::View { user_id: Some(author.id), ..view };
+                        return Ok((render::conversation(tx, &view, &c)?, None, true));
+                    }
+                }
             }
             let status = lookups::first_status_of_type(tx, "NEW")?
                 .ok_or_else(|| ApiError::Internal("no status of type NEW is configured".into()))?;
@@ -218,10 +228,15 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
             };
             let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
             let view = render::View { user_id: Some(author.id), ..view };
-            Ok((render::conversation(tx, &view, &c)?, token))
+            Ok((render::conversation(tx, &view, &c)?, token, false))
         })
         .await?;
+    if replayed {
+        // The first try's files are attached already; this retry's copies go.
+        return ctx.finish(Reply::one("conversation", data)).await;
+    }
     uploads.iter_mut().for_each(|u| u.keep());
+    ctx.state.hub.wake();
     let mut reply = Reply::created("conversation", data);
     if let Some(token) = token {
         reply = reply.with_header("X-Request-Token", token);
@@ -359,14 +374,32 @@ pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
                 || changes.priority_id.is_some_and(|p| Some(p) != c.priority_id)
                 || changes.type_id.is_some_and(|t| Some(t) != c.type_id)
                 || !values.is_empty();
+            let mut changed = Vec::new();
+            if changes.subject.as_ref().is_some_and(|s| *s != c.subject) {
+                changed.push("subject");
+            }
+            if changes.status_id.is_some_and(|s| s != c.status_id) {
+                changed.push("status");
+            }
+            if changes.priority_id.is_some_and(|p| Some(p) != c.priority_id) {
+                changed.push("priority");
+            }
+            if changes.type_id.is_some_and(|t| Some(t) != c.type_id) {
+                changed.push("type");
+            }
+            if !values.is_empty() {
+                changed.push("custom_fields");
+            }
             store::update(tx, id, &changes, touched, now)?;
             for (field_id, value) in &values {
                 fields::set_value(tx, id, *field_id, value)?;
             }
+            emit::conversation_updated(tx, &c.realtime_channel, id, &changed, now)?;
             let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
             render::conversation(tx, &view, &c)
         })
         .await?;
+    ctx.state.hub.wake();
     ctx.finish(Reply::one("conversation", data)).await
 }
 

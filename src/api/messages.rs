@@ -14,8 +14,9 @@ use super::{path_id, render, Ctx, Reply};
 use crate::db::files::{self, Uploader};
 use crate::db::messages::{self as store, NewMessage};
 use crate::db::users::User;
-use crate::db::{self, auth as credentials, conversations, lookups};
+use crate::db::{self, auth as credentials, conversations, lookups, users};
 use crate::error::{ApiError, FieldProblem, Problems};
+use crate::realtime::emit;
 use crate::storage::StoredFile;
 
 /// Characters of a message kept as the conversation's `last_message_preview`.
@@ -249,12 +250,18 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
                 if let Some(open) = lookups::first_status_of_type(tx, "OPEN")? {
                     let changes = conversations::Changes { status_id: Some(open.id), ..Default::default() };
                     conversations::update(tx, id, &changes, true, now)?;
+                    emit::conversation_updated(tx, &c.realtime_channel, id, &["status"], now)?;
                 }
             }
             let m = store::get(tx, id, mid)?.ok_or(ApiError::NotFound)?;
-            Ok((render::message(&view, &m, &files::of_message(tx, mid)?), false))
+            let data = render::message(&view, &m, &files::of_message(tx, mid)?);
+            emit::message_created(tx, &c.realtime_channel, id, data.clone(), now)?;
+            Ok((data, false))
         })
         .await?;
+    if !replayed {
+        ctx.state.hub.wake();
+    }
     // The rows are committed: the files are the database's now (a replay stored none).
     uploads.iter_mut().for_each(|u| {
         if !replayed {
@@ -288,25 +295,37 @@ pub async fn update(ctx: Ctx, path: web::Path<(String, String)>, params: Params)
         return Err(ApiError::invalid("message_status", "Must be DELIVERED or SEEN"));
     }
     let vis = ctx.visibility()?;
-    let reader = ctx.caller.user().map(|u| u.id);
+    let reader = ctx.caller.user().map(|u| (u.id, u.role));
     let now = db::now();
-    ctx.state
+    let changed = ctx
+        .state
         .db
         .write(move |tx| {
-            visible(tx, &vis, id)?;
-            let reader = reader.ok_or(ApiError::NotFound)?;
+            let c = visible(tx, &vis, id)?;
+            let (reader, role) = reader.ok_or(ApiError::NotFound)?;
             let m = store::get(tx, id, mid)?.ok_or(ApiError::NotFound)?;
-            // Receipts come from readers; an author's own receipt changes nothing.
-            if m.creator_id != reader && rank(&status) > rank(&m.message_status) && rank(&m.message_status) < u8::MAX {
+            let author_is_staff = users::get(tx, m.creator_id)?.is_some_and(|u| u.role.is_staff());
+            // A receipt counts only from the other side: an agent reading a
+            // customer's message, or a customer reading an agent's. The author,
+            // or a colleague on the same side, moves only their own read marker.
+            let other_side = author_is_staff != role.is_staff();
+            let forward = rank(&status) > rank(&m.message_status) && rank(&m.message_status) < u8::MAX;
+            let changed = other_side && forward;
+            if changed {
                 store::set_status(tx, mid, &status, now)?;
                 conversations::sync_last_message_status(tx, id, mid, &status)?;
+                let reader = emit::Reader { id: reader, role: role.as_str() };
+                emit::message_status(tx, &c.realtime_channel, id, mid, &status, reader, now)?;
             }
             if status == "SEEN" {
                 conversations::mark_read(tx, id, reader, mid, now)?;
             }
-            Ok(())
+            Ok(changed)
         })
         .await?;
+    if changed {
+        ctx.state.hub.wake();
+    }
     ctx.finish(Reply::ok()).await
 }
 

@@ -11,6 +11,7 @@ pub mod files;
 pub mod forms;
 pub mod lookups;
 pub mod messages;
+pub mod messenger;
 pub mod params;
 pub mod ratings;
 pub mod render;

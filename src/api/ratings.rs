@@ -8,6 +8,7 @@ use super::params::Params;
 use super::{path_id, render, Ctx, Reply};
 use crate::db::{self, ratings as store};
 use crate::error::{ApiError, Problems};
+use crate::realtime::emit;
 
 fn score_param(params: &Params, required: bool) -> Result<Option<String>, ApiError> {
     let score = if required { Some(params.required_text("score")?) } else { params.text("score")? };
@@ -69,9 +70,12 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
             let comment = comment.filter(|c| !c.is_empty());
             let rid = store::insert(tx, id, &score, comment.as_deref(), c.requester_id, now)?;
             let r = store::get(tx, rid)?.ok_or(ApiError::NotFound)?;
-            Ok(render::rating(&view, &r))
+            let data = render::rating(&view, &r);
+            emit::rating(tx, &c.realtime_channel, "rating.created", id, data.clone(), now)?;
+            Ok(data)
         })
         .await?;
+    ctx.state.hub.wake();
     ctx.finish(Reply::created("conversation_rating", data)).await
 }
 
@@ -96,13 +100,18 @@ pub async fn update(ctx: Ctx, path: web::Path<(String, String)>, params: Params)
             if rater != Some(c.requester_id) {
                 return Err(ApiError::denied("Only the requester of a conversation may update its rating"));
             }
-            if score.is_some() || comment.is_some() {
+            let r = if score.is_some() || comment.is_some() {
                 store::update(tx, r.id, score.as_deref(), comment.as_deref(), now)?;
-            }
-            let r = store::get(tx, rid)?.ok_or(ApiError::NotFound)?;
+                let r = store::get(tx, rid)?.ok_or(ApiError::NotFound)?;
+                emit::rating(tx, &c.realtime_channel, "rating.updated", id, render::rating(&view, &r), now)?;
+                r
+            } else {
+                r
+            };
             Ok(render::rating(&view, &r))
         })
         .await?;
+    ctx.state.hub.wake();
     ctx.finish(Reply::one("conversation_rating", data)).await
 }
 

@@ -5,6 +5,7 @@
 
 mod password;
 mod throttle;
+pub mod verify;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -164,10 +165,26 @@ fn header_str<'a>(req: &'a ServiceRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// A credential from its header or, on the realtime endpoints only (browsers'
+/// EventSource cannot set headers), from a query argument.
+fn credential(req: &ServiceRequest, header: &str, query_key: &str) -> Option<String> {
+    if let Some(v) = header_str(req, header) {
+        return Some(v.to_owned());
+    }
+    if !req.path().starts_with("/api/v1/realtime") {
+        return None;
+    }
+    serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+        .ok()?
+        .into_iter()
+        .find(|(k, v)| k == query_key && !v.trim().is_empty())
+        .map(|(_, v)| v.trim().to_owned())
+}
+
 async fn resolve(req: &ServiceRequest, state: &AppState) -> Result<Caller, ApiError> {
     let now = db::now();
-    if let Some(id) = header_str(req, "x-session-id") {
-        return session(req, state, id.to_owned(), now).await;
+    if let Some(id) = credential(req, "x-session-id", "session_id") {
+        return session(req, state, id, now).await;
     }
     if let Some(auth) = header_str(req, "authorization") {
         if let Some(encoded) = auth.strip_prefix("Basic ").or_else(|| auth.strip_prefix("basic ")) {
@@ -175,8 +192,12 @@ async fn resolve(req: &ServiceRequest, state: &AppState) -> Result<Caller, ApiEr
         }
         return Err(ApiError::AuthenticationFailed("Only Basic authentication is supported"));
     }
-    if let Some(raw) = header_str(req, "x-fingerprint-id") {
-        return device(state, raw).await;
+    if let Some(raw) = credential(req, "x-fingerprint-id", "fingerprint_id") {
+        let fingerprint = parse_fingerprint(&raw)?;
+        if let Some(claim) = verify::claim(req) {
+            verify::verify_device(state, &fingerprint, claim, now).await?;
+        }
+        return device(state, fingerprint, now).await;
     }
     let token = web::Query::<TokenQuery>::from_query(req.query_string())
         .ok()
@@ -278,16 +299,31 @@ async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) 
     Ok(Caller { identity: Identity::User(user), new_session: Some((new.id, new.csrf_token)) })
 }
 
-async fn device(state: &AppState, raw: &str) -> Result<Caller, ApiError> {
-    let fingerprint = parse_fingerprint(raw)?;
+async fn device(state: &AppState, fingerprint: String, now: i64) -> Result<Caller, ApiError> {
     let lookup = fingerprint.clone();
-    let owner = state
+    let found = state
         .db
         .read(move |c| {
             let Some(d) = store::device(c, &lookup)? else { return Ok(None) };
-            Ok(users::get(c, d.user_id)?.map(|u| (u, d.is_verified)))
+            Ok(users::get(c, d.user_id)?.map(|u| (u, d.is_verified, d.last_used_at)))
         })
         .await?;
+    let owner = match found {
+        Some((user, verified, last_used)) => {
+            if now - last_used >= SESSION_TOUCH_SECONDS {
+                let (fp, uid) = (fingerprint.clone(), user.id);
+                state
+                    .db
+                    .write(move |tx| {
+                        store::touch_device(tx, &fp, now)?;
+                        users::touch_activity(tx, uid, now)
+                    })
+                    .await?;
+            }
+            Some((user, verified))
+        }
+        None => None,
+    };
     Ok(Caller { identity: Identity::Device { fingerprint, owner }, new_session: None })
 }
 

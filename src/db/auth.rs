@@ -56,16 +56,20 @@ pub struct Device {
     pub user_id: i64,
     /// Whether the device proved the customer's identity.
     pub is_verified: bool,
+    /// Unix seconds of the last request from it.
+    pub last_used_at: i64,
 }
 
 /// The device with this fingerprint, if it was ever bound to a customer.
 pub fn device(conn: &Connection, fingerprint: &str) -> Result<Option<Device>, ApiError> {
     Ok(conn
         .prepare_cached(
-            "SELECT f.fingerprint, f.user_id, f.is_verified FROM fingerprints f
+            "SELECT f.fingerprint, f.user_id, f.is_verified, f.last_used_at FROM fingerprints f
              JOIN users u ON u.id = f.user_id WHERE f.fingerprint = ?1 AND u.is_enabled = 1",
         )?
-        .query_row([fingerprint], |r| Ok(Device { fingerprint: r.get(0)?, user_id: r.get(1)?, is_verified: r.get(2)? }))
+        .query_row([fingerprint], |r| {
+            Ok(Device { fingerprint: r.get(0)?, user_id: r.get(1)?, is_verified: r.get(2)?, last_used_at: r.get(3)? })
+        })
         .optional()?)
 }
 
@@ -81,6 +85,25 @@ pub fn bind_device(conn: &Connection, fingerprint: &str, user_id: i64, now: i64)
              last_used_at = excluded.last_used_at",
     )?
     .execute(params![fingerprint, user_id, now])?;
+    Ok(())
+}
+
+/// Binds a fingerprint to a customer as verified (identity verification).
+pub fn verify_device(conn: &Connection, fingerprint: &str, user_id: i64, now: i64) -> Result<(), ApiError> {
+    conn.prepare_cached(
+        "INSERT INTO fingerprints (fingerprint, user_id, is_verified, created_at, last_used_at)
+         VALUES (?1, ?2, 1, ?3, ?3)
+         ON CONFLICT (fingerprint) DO UPDATE SET user_id = excluded.user_id, is_verified = 1,
+             last_used_at = excluded.last_used_at",
+    )?
+    .execute(params![fingerprint, user_id, now])?;
+    Ok(())
+}
+
+/// Records that a device was used now.
+pub fn touch_device(conn: &Connection, fingerprint: &str, now: i64) -> Result<(), ApiError> {
+    conn.prepare_cached("UPDATE fingerprints SET last_used_at = ?2 WHERE fingerprint = ?1")?
+        .execute(params![fingerprint, now])?;
     Ok(())
 }
 

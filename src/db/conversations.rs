@@ -216,6 +216,14 @@ pub fn get_visible(conn: &Connection, vis: &Visibility, id: i64) -> Result<Optio
     Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), from_row).optional()?)
 }
 
+/// The id of the conversation whose realtime channel is `channel`, if `vis` shows it.
+pub fn by_realtime_channel(conn: &Connection, vis: &Visibility, channel: &str) -> Result<Option<i64>, ApiError> {
+    let mut args = vec![SqlValue::Text(channel.to_owned())];
+    let cond = vis.predicate(&mut args);
+    let sql = format!("SELECT c.id FROM conversations c WHERE c.realtime_channel = ?1 AND {cond}");
+    Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), |r| r.get(0)).optional()?)
+}
+
 /// Whether `user_id` takes part in any conversation `vis` shows: as requester,
 /// creator, assignee, replier or participant.
 pub fn involves_visible(conn: &Connection, vis: &Visibility, user_id: i64) -> Result<bool, ApiError> {

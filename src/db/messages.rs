@@ -162,3 +162,40 @@ pub fn set_status(conn: &Connection, id: i64, status: &str, now: i64) -> Result<
         .execute(params![id, status, now])?;
     Ok(n > 0)
 }
+
+/// The average time, in whole seconds, from a conversation's creation to the
+/// first message by staff, over conversations created since `since` that got
+/// one; `None` when there are none.
+pub fn average_first_reply_seconds(conn: &Connection, since: i64) -> Result<Option<i64>, ApiError> {
+    let avg: Option<f64> = conn
+        .prepare_cached(
+            "SELECT AVG(first_reply - created_at) FROM (
+                SELECT c.created_at,
+                       (SELECT MIN(m.created_at) FROM messages m
+                          JOIN users u ON u.id = m.creator_id JOIN roles r ON r.id = u.role_id
+                         WHERE m.conversation_id = c.id AND r.type <> 'CUSTOMER' AND m.creator_id <> c.requester_id
+                           AND m.created_at >= c.created_at) AS first_reply
+                  FROM conversations c WHERE c.created_at >= ?1)
+             WHERE first_reply IS NOT NULL AND first_reply > created_at",
+        )?
+        .query_row([since], |r| r.get(0))?;
+    Ok(avg.map(|a| a.round() as i64))
+}
+
+/// The conversation an earlier creation request with this `client_id` made,
+/// if `creator_id` wrote its first message.
+pub fn conversation_by_first_client_id(
+    conn: &Connection,
+    client_id: &str,
+    creator_id: i64,
+) -> Result<Option<i64>, ApiError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT m.conversation_id FROM messages m
+             WHERE m.client_id = ?1 AND m.creator_id = ?2
+               AND m.id = (SELECT MIN(f.id) FROM messages f WHERE f.conversation_id = m.conversation_id)
+             ORDER BY m.id LIMIT 1",
+        )?
+        .query_row(params![client_id, creator_id], |r| r.get(0))
+        .optional()?)
+}

@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod conversations;
+pub mod events;
 pub mod fields;
 pub mod files;
 pub mod lookups;

@@ -1,6 +1,6 @@
 //! Instance settings (the `settings` key/value table).
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::ApiError;
 
@@ -44,4 +44,17 @@ pub fn is_marked(conn: &Connection, key: &str) -> Result<bool, ApiError> {
 pub fn mark(conn: &Connection, key: &str) -> Result<(), ApiError> {
     conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, 'true')", [key])?;
     Ok(())
+}
+
+/// The instance's messenger token (the secret identity signatures are keyed
+/// by), generated on first use.
+pub fn messenger_token(conn: &Connection) -> Result<String, ApiError> {
+    let existing: Option<String> =
+        conn.query_row("SELECT value FROM settings WHERE key = 'messenger_token'", [], |r| r.get(0)).optional()?;
+    if let Some(token) = existing {
+        return Ok(token);
+    }
+    let token = crate::auth::random_hex(32);
+    conn.execute("INSERT INTO settings (key, value) VALUES ('messenger_token', ?1)", [&token])?;
+    Ok(token)
 }

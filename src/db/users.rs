@@ -36,6 +36,17 @@ impl Role {
         self != Role::Customer
     }
 
+    /// The `roles.type` spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "OWNER",
+            Role::Admin => "ADMIN",
+            Role::Agent => "AGENT",
+            Role::Collaborator => "COLLABORATOR",
+            Role::Customer => "CUSTOMER",
+        }
+    }
+
     /// May change status, priority and type of any conversation.
     pub fn may_triage(self) -> bool {
         matches!(self, Role::Owner | Role::Admin | Role::Agent)
@@ -194,4 +205,30 @@ pub fn name_by_avatar(conn: &Connection, avatar_uuid: &str) -> Result<Option<Str
         .prepare_cached("SELECT full_name FROM users WHERE avatar_uuid = ?1")?
         .query_row([avatar_uuid], |r| r.get(0))
         .optional()?)
+}
+
+/// The user whose presence channel is `channel`.
+pub fn by_presence_channel(conn: &Connection, channel: &str) -> Result<Option<i64>, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM users WHERE presence_channel = ?1")?
+        .query_row([channel], |r| r.get(0))
+        .optional()?)
+}
+
+/// Records that the user is connected now (`last_seen_at`, `last_active_at`).
+pub fn touch_seen(conn: &Connection, id: i64, now: i64) -> Result<(), ApiError> {
+    conn.prepare_cached("UPDATE users SET last_seen_at = ?2, last_active_at = ?2 WHERE id = ?1")?
+        .execute(params![id, now])?;
+    Ok(())
+}
+
+/// Staff who can answer (owners, admins, agents), most recently active first.
+pub fn recently_active_agents(conn: &Connection, limit: i64) -> Result<Vec<i64>, ApiError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id FROM users u JOIN roles r ON r.id = u.role_id
+         WHERE r.type IN ('OWNER', 'ADMIN', 'AGENT') AND u.is_enabled = 1 AND u.last_active_at IS NOT NULL
+         ORDER BY u.last_active_at DESC, u.id LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(rows)
 }

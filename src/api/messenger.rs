@@ -1,0 +1,89 @@
+//! Messenger extras (conventions §9): the conversation starter and typing.
+
+use actix_web::{web, HttpResponse};
+use serde_json::{json, Value};
+
+use super::conversations::visible;
+use super::params::Params;
+use super::{path_id, render, Ctx, Reply};
+use crate::db::conversations::{self as store, ListFilter, Visibility};
+use crate::db::{self, messages, users};
+use crate::error::ApiError;
+use crate::realtime::stream::publish_ephemeral;
+
+/// Agents listed as recently active in the starter.
+const STARTER_AGENTS: i64 = 5;
+/// Active conversations listed in the starter.
+const STARTER_CONVERSATIONS: i64 = 10;
+/// The window of the average first-reply time.
+const REPLY_WINDOW_SECONDS: i64 = 30 * 86_400;
+
+/// `GET /conversations/starter` (public): who is around, how fast they answer,
+/// the caller's open conversations, and where to subscribe.
+pub async fn starter(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+    let vis = match ctx.caller.user() {
+        Some(_) => ctx.visibility()?,
+        // A device that has not written yet, or a public visitor, has nothing open.
+        None => ctx.caller.visibility(false),
+    };
+    // Staff would see every conversation; their starter lists their own.
+    let vis = if vis == Visibility::All {
+        ctx.caller.user().map_or(Visibility::Nothing, |u| Visibility::Requester { user_id: u.id, org: None })
+    } else {
+        vis
+    };
+    let view = ctx.view();
+    let hub = ctx.state.hub.clone();
+    let realtime_url = format!("{}/api/v1/realtime", ctx.state.public_url);
+    let since = db::now() - REPLY_WINDOW_SECONDS;
+    let data = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let agents: Vec<Value> = users::recently_active_agents(conn, STARTER_AGENTS)?
+                .into_iter()
+                .map(|id| json!({ "id": id, "resource_type": "user_minimal", "is_online": hub.is_online(id) }))
+                .collect();
+            let mut active = Vec::new();
+            for kind in ["NEW", "OPEN", "PENDING"] {
+                let filter = ListFilter { status_kind: Some(kind.into()), max_priority_level: None };
+                let (rows, _) = store::list(conn, &vis, &filter, 0, STARTER_CONVERSATIONS)?;
+                for c in rows {
+                    active.push((c.updated_at, c.id, render::conversation(conn, &view, &c)?));
+                }
+            }
+            active.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+            active.truncate(STARTER_CONVERSATIONS as usize);
+            Ok(json!({
+                "last_active_agents": agents,
+                "average_reply_time": messages::average_first_reply_seconds(conn, since)?,
+                "active_conversations": active.into_iter().map(|(_, _, c)| c).collect::<Vec<_>>(),
+                "realtime_url": realtime_url,
+                "resource_type": "conversation_starter",
+            }))
+        })
+        .await?;
+    ctx.finish(Reply::one("conversation_starter", data)).await
+}
+
+/// `POST /conversations/:id/typing`: tells the conversation's subscribers that
+/// the caller is typing (`is_typing=false` when they stop). Not logged.
+pub async fn typing(ctx: Ctx, path: web::Path<String>, params: Params) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&path)?;
+    ctx.caller.require_member(true)?;
+    let is_typing = match params.text("is_typing")?.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("true" | "1" | "yes") => true,
+        Some("false" | "0" | "no") => false,
+        Some(_) => return Err(ApiError::invalid("is_typing", "Must be true or false")),
+    };
+    let user = ctx.caller.user().cloned().ok_or(ApiError::NotFound)?;
+    let vis = ctx.visibility()?;
+    let channel = ctx.state.db.read(move |conn| Ok(visible(conn, &vis, id)?.realtime_channel)).await?;
+    let data = json!({
+        "conversation_id": id,
+        "is_typing": is_typing,
+        "user": { "id": user.id, "full_name": user.full_name, "resource_type": "user_minimal", "role": user.role.as_str() },
+    });
+    publish_ephemeral(&ctx.state, &channel, "typing", data);
+    ctx.finish(Reply::ok()).await
+}

@@ -1,0 +1,92 @@
+//! The events Parley publishes, each appended to the log inside the caller's
+//! write transaction. Payloads carry nothing a customer who can see the
+//! conversation may not see: a changed conversation names its changed fields,
+//! and clients fetch the conversation to see the values their role may see.
+
+use rusqlite::Connection;
+use serde_json::{json, Value};
+
+use crate::db::events;
+use crate::error::ApiError;
+
+/// A message was added (`message` is the rendered message resource).
+pub fn message_created(
+    tx: &Connection,
+    channel: &str,
+    conversation_id: i64,
+    message: Value,
+    now: i64,
+) -> Result<(), ApiError> {
+    let data = json!({ "conversation_id": conversation_id, "message": message });
+    events::append(tx, channel, "message.created", &data, now).map(drop)
+}
+
+/// Who produced a receipt.
+pub struct Reader<'a> {
+    /// User id.
+    pub id: i64,
+    /// `CUSTOMER`, `AGENT`, ... (the role type).
+    pub role: &'a str,
+}
+
+/// A message's status moved forward (`DELIVERED` or `SEEN`).
+pub fn message_status(
+    tx: &Connection,
+    channel: &str,
+    conversation_id: i64,
+    message_id: i64,
+    status: &str,
+    reader: Reader,
+    now: i64,
+) -> Result<(), ApiError> {
+    let data = json!({
+        "conversation_id": conversation_id,
+        "message_id": message_id,
+        "message_status": status,
+        "message_status_updated_at": crate::api::render::ts(Some(now)),
+        "reader": { "id": reader.id, "resource_type": "user_minimal", "role": reader.role },
+    });
+    events::append(tx, channel, "message.status_changed", &data, now).map(drop)
+}
+
+/// A conversation changed; `changed` names the fields.
+pub fn conversation_updated(
+    tx: &Connection,
+    channel: &str,
+    conversation_id: i64,
+    changed: &[&str],
+    now: i64,
+) -> Result<(), ApiError> {
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let data = json!({
+        "conversation_id": conversation_id,
+        "changed": changed,
+        "updated_at": crate::api::render::ts(Some(now)),
+    });
+    events::append(tx, channel, "conversation.updated", &data, now).map(drop)
+}
+
+/// A rating was added (`rating.created`) or changed (`rating.updated`).
+pub fn rating(
+    tx: &Connection,
+    channel: &str,
+    kind: &str,
+    conversation_id: i64,
+    rating: Value,
+    now: i64,
+) -> Result<(), ApiError> {
+    let data = json!({ "conversation_id": conversation_id, "rating": rating });
+    events::append(tx, channel, kind, &data, now).map(drop)
+}
+
+/// A staff member came online or went offline.
+pub fn presence(tx: &Connection, channel: &str, user_id: i64, online: bool, now: i64) -> Result<(), ApiError> {
+    let data = json!({
+        "user_id": user_id,
+        "status": if online { "online" } else { "offline" },
+        "last_seen_at": crate::api::render::ts(Some(now)),
+    });
+    events::append(tx, channel, if online { "presence.online" } else { "presence.offline" }, &data, now).map(drop)
+}

@@ -1,0 +1,194 @@
+//! Realtime delivery. Changes append events to the log (`db::events`) inside
+//! their own transaction and then [`Hub::wake`] the hub. One fetcher task reads
+//! new events in id (= commit) order and hands them to the subscribers of each
+//! channel, so live delivery and replay (`Last-Event-ID` / `since`) follow the
+//! same order and a resuming client misses nothing. Typing is ephemeral: it is
+//! published directly and never logged.
+//!
+//! Subscribers get a bounded queue; one that cannot keep up is dropped and
+//! reconnects with its last event id, replaying from the log.
+
+pub mod emit;
+pub mod stream;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::sync::{mpsc, Notify};
+
+use crate::api::render::ts;
+use crate::db::{events, Db};
+
+/// Events a subscriber may have queued before it counts as too slow.
+const QUEUE: usize = 256;
+/// Events read from the log per fetch.
+const BATCH: i64 = 500;
+
+/// One event as sent to clients.
+#[derive(Debug)]
+pub struct Outgoing {
+    /// Log id; `None` for ephemeral events (typing).
+    pub id: Option<i64>,
+    /// Event type, e.g. `message.created`.
+    pub kind: String,
+    /// The whole event as JSON text: `{"id", "event", "channel", "data", "created_at"}`.
+    pub json: String,
+}
+
+impl Outgoing {
+    fn from_logged(e: &events::Event) -> Outgoing {
+        let data: Value = serde_json::from_str(&e.data).unwrap_or(Value::Null);
+        let json = json!({
+            "id": e.id,
+            "event": e.kind,
+            "channel": e.channel,
+            "data": data,
+            "created_at": ts(Some(e.created_at)),
+        });
+        Outgoing { id: Some(e.id), kind: e.kind.clone(), json: json.to_string() }
+    }
+
+    /// An event that is delivered live only.
+    pub fn ephemeral(channel: &str, kind: &str, data: Value, now: i64) -> Outgoing {
+        let json = json!({ "id": null, "event": kind, "channel": channel, "data": data, "created_at": ts(Some(now)) });
+        Outgoing { id: None, kind: kind.to_owned(), json: json.to_string() }
+    }
+}
+
+struct Subscriber {
+    id: u64,
+    tx: mpsc::Sender<Arc<Outgoing>>,
+}
+
+/// The in-memory fan-out of events to connected clients.
+#[derive(Default)]
+pub struct Hub {
+    wake: Notify,
+    next_id: AtomicU64,
+    subscribers: Mutex<HashMap<String, Vec<Subscriber>>>,
+    connections: Mutex<HashMap<i64, usize>>,
+}
+
+/// A subscription; dropping it unsubscribes.
+pub struct Subscription {
+    hub: Arc<Hub>,
+    channel: String,
+    id: u64,
+    /// Events for this subscriber, in order.
+    pub rx: mpsc::Receiver<Arc<Outgoing>>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.hub.unsubscribe(&self.channel, self.id);
+    }
+}
+
+impl Hub {
+    /// Tells the fetcher that new events were committed.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Starts receiving the events of `channel`.
+    pub fn subscribe(self: &Arc<Self>, channel: &str) -> Subscription {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.lock_subscribers().entry(channel.to_owned()).or_default().push(Subscriber { id, tx });
+        Subscription { hub: self.clone(), channel: channel.to_owned(), id, rx }
+    }
+
+    fn unsubscribe(&self, channel: &str, id: u64) {
+        let mut subs = self.lock_subscribers();
+        if let Some(list) = subs.get_mut(channel) {
+            list.retain(|s| s.id != id);
+            if list.is_empty() {
+                subs.remove(channel);
+            }
+        }
+    }
+
+    /// Hands an event to every subscriber of `channel`; a subscriber whose
+    /// queue is full is dropped (it will resume from the log).
+    pub fn publish(&self, channel: &str, event: Arc<Outgoing>) {
+        let mut subs = self.lock_subscribers();
+        if let Some(list) = subs.get_mut(channel) {
+            list.retain(|s| s.tx.try_send(event.clone()).is_ok());
+            if list.is_empty() {
+                subs.remove(channel);
+            }
+        }
+    }
+
+    /// How many subscriptions are open (for logs and benchmarks).
+    pub fn subscriber_count(&self) -> usize {
+        self.lock_subscribers().values().map(Vec::len).sum()
+    }
+
+    /// Counts a user's realtime connection; `true` when it is their first.
+    pub fn connected(&self, user_id: i64) -> bool {
+        let mut c = self.connections.lock().unwrap_or_else(|e| e.into_inner());
+        let n = c.entry(user_id).or_insert(0);
+        *n += 1;
+        *n == 1
+    }
+
+    /// Uncounts a user's realtime connection; `true` when it was their last.
+    pub fn disconnected(&self, user_id: i64) -> bool {
+        let mut c = self.connections.lock().unwrap_or_else(|e| e.into_inner());
+        match c.get_mut(&user_id) {
+            Some(n) if *n > 1 => {
+                *n -= 1;
+                false
+            }
+            Some(_) => {
+                c.remove(&user_id);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether a user holds a realtime connection now.
+    pub fn is_online(&self, user_id: i64) -> bool {
+        self.connections.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&user_id)
+    }
+
+    fn lock_subscribers(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Subscriber>>> {
+        self.subscribers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The fetcher: publishes logged events in order, forever. It wakes on
+    /// [`Hub::wake`] and, as a safety net, every second.
+    pub async fn run(self: Arc<Self>, db: Db) {
+        let mut cursor = match db.read(events::last_id).await {
+            Ok(id) => id,
+            Err(e) => {
+                tracing::error!(error = %e, "realtime: cannot read the event log");
+                0
+            }
+        };
+        loop {
+            let _ = tokio::time::timeout(Duration::from_secs(1), self.wake.notified()).await;
+            loop {
+                let batch = match db.read(move |c| events::after(c, cursor, BATCH)).await {
+                    Ok(batch) => batch,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "realtime: reading the event log failed");
+                        break;
+                    }
+                };
+                for e in &batch {
+                    self.publish(&e.channel, Arc::new(Outgoing::from_logged(e)));
+                    cursor = e.id;
+                }
+                if (batch.len() as i64) < BATCH {
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! The two transports: Server-Sent Events at `GET /api/v1/realtime?channel=` and
+//! a WebSocket at `GET /api/v1/realtime/ws?channel=`, speaking the same JSON
+//! events. A client resumes with `Last-Event-ID` (SSE) or `since` (both) and
+//! first receives, from the log, every event it missed. Heartbeats keep idle
+//! connections open through proxies. Subscribing needs the identity that may
+//! read the conversation (or, for a presence channel, see the user).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+
+use super::{emit, Outgoing, Subscription};
+use crate::api::Ctx;
+use crate::db::{self, conversations, events, users};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+/// Time between heartbeats on an idle connection.
+pub const HEARTBEAT: Duration = Duration::from_secs(20);
+/// Events replayed from the log per read.
+const REPLAY_BATCH: i64 = 500;
+
+/// Checks that the caller may subscribe to `channel`; `404` otherwise.
+async fn authorize(ctx: &Ctx, channel: &str) -> Result<(), ApiError> {
+    ctx.caller.require_member(true)?;
+    let vis = ctx.visibility()?;
+    let staff = ctx.caller.is_staff();
+    let me = ctx.caller.user().map(|u| u.id);
+    let channel = channel.to_owned();
+    let allowed = ctx
+        .state
+        .db
+        .read(move |conn| {
+            if conversations::by_realtime_channel(conn, &vis, &channel)?.is_some() {
+                return Ok(true);
+            }
+            match users::by_presence_channel(conn, &channel)? {
+                Some(uid) => Ok(staff || me == Some(uid) || conversations::involves_visible(conn, &vis, uid)?),
+                None => Ok(false),
+            }
+        })
+        .await?;
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// The resume point: `Last-Event-ID` or `since`.
+fn resume_point(ctx: &Ctx, req: &HttpRequest) -> Result<Option<i64>, ApiError> {
+    let raw = req
+        .headers()
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .or_else(|| ctx.query("since").map(str::to_owned));
+    match raw {
+        None => Ok(None),
+        Some(v) => v.parse::<i64>().ok().filter(|n| *n >= 0).map(Some).ok_or_else(|| {
+            ApiError::invalid("since", "Must be the id of the last event received (a non-negative integer)")
+        }),
+    }
+}
+
+fn channel_param(ctx: &Ctx) -> Result<String, ApiError> {
+    ctx.query("channel").map(str::to_owned).ok_or_else(|| ApiError::required("channel"))
+}
+
+/// `GET /realtime?channel=...`: Server-Sent Events.
+pub async fn sse(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let channel = channel_param(&ctx)?;
+    authorize(&ctx, &channel).await?;
+    let since = resume_point(&ctx, &req)?;
+    let subscription = ctx.state.hub.subscribe(&channel);
+    let presence = Presence::start(&ctx).await;
+    let (tx, rx) = mpsc::channel::<web::Bytes>(32);
+    let state = ctx.state.clone();
+    actix_web::rt::spawn(async move {
+        let _presence = presence;
+        pump(&state, &channel, since, subscription, Sink::Sse(tx)).await;
+    });
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|b| (Ok::<_, actix_web::Error>(b), rx))
+    });
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/event-stream"))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(body))
+}
+
+/// `GET /realtime/ws?channel=...`: the same events over a WebSocket (text frames).
+pub async fn websocket(ctx: Ctx, req: HttpRequest, body: web::Payload) -> Result<HttpResponse, ApiError> {
+    let channel = channel_param(&ctx)?;
+    authorize(&ctx, &channel).await?;
+    let since = resume_point(&ctx, &req)?;
+    let (response, session, incoming) =
+        actix_ws::handle(&req, body).map_err(|e| ApiError::InvalidBody(format!("not a WebSocket handshake: {e}")))?;
+    let subscription = ctx.state.hub.subscribe(&channel);
+    let presence = Presence::start(&ctx).await;
+    let state = ctx.state.clone();
+    actix_web::rt::spawn(async move {
+        let _presence = presence;
+        pump(&state, &channel, since, subscription, Sink::Ws(session, incoming)).await;
+    });
+    Ok(response)
+}
+
+enum Sink {
+    Sse(mpsc::Sender<web::Bytes>),
+    Ws(actix_ws::Session, actix_ws::MessageStream),
+}
+
+impl Sink {
+    async fn send(&mut self, event: &Outgoing) -> bool {
+        match self {
+            Sink::Sse(tx) => {
+                let mut frame = String::with_capacity(event.json.len() + 48);
+                if let Some(id) = event.id {
+                    frame.push_str(&format!("id: {id}\n"));
+                }
+                frame.push_str(&format!("event: {}\ndata: {}\n\n", event.kind, event.json));
+                tx.send(web::Bytes::from(frame)).await.is_ok()
+            }
+            Sink::Ws(session, _) => session.text(event.json.clone()).await.is_ok(),
+        }
+    }
+
+    async fn heartbeat(&mut self) -> bool {
+        match self {
+            Sink::Sse(tx) => tx.send(web::Bytes::from_static(b": heartbeat\n\n")).await.is_ok(),
+            Sink::Ws(session, _) => session.ping(b"").await.is_ok(),
+        }
+    }
+
+    /// Resolves when the client has gone (SSE) or sent a close (WebSocket);
+    /// answers pings on the way.
+    async fn closed(&mut self) {
+        match self {
+            Sink::Sse(tx) => tx.closed().await,
+            Sink::Ws(session, incoming) => loop {
+                match incoming.next().await {
+                    Some(Ok(actix_ws::Message::Ping(bytes))) => {
+                        if session.pong(&bytes).await.is_err() {
+                            return;
+                        }
+                    }
+                    Some(Ok(actix_ws::Message::Close(_))) | None | Some(Err(_)) => return,
+                    Some(Ok(_)) => {}
+                }
+            },
+        }
+    }
+}
+
+/// Sends the missed events from the log, then live ones, until the client goes.
+async fn pump(state: &AppState, channel: &str, since: Option<i64>, mut sub: Subscription, mut sink: Sink) {
+    if matches!(sink, Sink::Sse(_)) && !sink_sse_open(&mut sink).await {
+        return;
+    }
+    let mut last = since.unwrap_or(0);
+    if since.is_some() {
+        loop {
+            let ch = channel.to_owned();
+            let after = last;
+            let Ok(page) = state.db.read(move |c| events::on_channel_after(c, &ch, after, REPLAY_BATCH)).await else {
+                return;
+            };
+            for e in &page {
+                if !sink.send(&Outgoing::from_logged(e)).await {
+                    return;
+                }
+                last = e.id;
+            }
+            if (page.len() as i64) < REPLAY_BATCH {
+                break;
+            }
+        }
+    }
+    let mut beat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
+    loop {
+        tokio::select! {
+            event = sub.rx.recv() => {
+                // `None`: the hub dropped this subscriber as too slow; the client resumes from the log.
+                let Some(event) = event else { break };
+                if let Some(id) = event.id {
+                    if id <= last {
+                        continue; // already sent during replay
+                    }
+                    last = id;
+                }
+                if !sink.send(&event).await {
+                    break;
+                }
+            }
+            _ = beat.tick() => {
+                if !sink.heartbeat().await {
+                    break;
+                }
+            }
+            _ = sink.closed() => break,
+        }
+    }
+    if let Sink::Ws(session, _) = sink {
+        let _ = session.close(None).await;
+    }
+}
+
+/// Opens an SSE stream: a retry hint for EventSource, and bytes so that
+/// proxies pass the headers on at once.
+async fn sink_sse_open(sink: &mut Sink) -> bool {
+    match sink {
+        Sink::Sse(tx) => tx.send(web::Bytes::from_static(b"retry: 3000\n: connected\n\n")).await.is_ok(),
+        Sink::Ws(..) => true,
+    }
+}
+
+/// Marks a user present while they hold a realtime connection: their
+/// `last_seen_at`/`last_active_at` move, and staff announce online/offline on
+/// their presence channel.
+pub struct Presence {
+    state: web::Data<AppState>,
+    user: Option<(i64, bool, String)>,
+}
+
+impl Presence {
+    async fn start(ctx: &Ctx) -> Presence {
+        let user = ctx.caller.user().map(|u| (u.id, u.role.is_staff(), u.presence_channel.clone()));
+        let presence = Presence { state: ctx.state.clone(), user };
+        if let Some((id, staff, channel)) = presence.user.clone() {
+            let first = presence.state.hub.connected(id);
+            record(&presence.state, id, staff && first, true, channel).await;
+        }
+        presence
+    }
+}
+
+impl Drop for Presence {
+    fn drop(&mut self) {
+        if let Some((id, staff, channel)) = self.user.take() {
+            let last = self.state.hub.disconnected(id);
+            let state = self.state.clone();
+            actix_web::rt::spawn(async move { record(&state, id, staff && last, false, channel).await });
+        }
+    }
+}
+
+async fn record(state: &web::Data<AppState>, user_id: i64, announce: bool, online: bool, channel: String) {
+    let now = db::now();
+    let written = state
+        .db
+        .write(move |tx| {
+            users::touch_seen(tx, user_id, now)?;
+            if announce {
+                emit::presence(tx, &channel, user_id, online, now)?;
+            }
+            Ok(())
+        })
+        .await;
+    match written {
+        Ok(()) if announce => state.hub.wake(),
+        Ok(()) => {}
+        Err(e) => tracing::warn!(error = %e, "presence could not be recorded"),
+    }
+}
+
+/// Publishes an ephemeral event (typing) to a channel's live subscribers.
+pub fn publish_ephemeral(state: &AppState, channel: &str, kind: &str, data: serde_json::Value) {
+    state.hub.publish(channel, Arc::new(Outgoing::ephemeral(channel, kind, data, db::now())));
+}

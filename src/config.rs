@@ -97,6 +97,10 @@ pub struct ServeConfig {
     #[arg(long, env = "PARLEY_MAX_FILES_PER_MESSAGE", default_value_t = 10)]
     pub max_files_per_message: usize,
 
+    /// Seconds between heartbeats on idle realtime connections.
+    #[arg(long, env = "PARLEY_HEARTBEAT_SECONDS", default_value_t = 20)]
+    pub heartbeat_seconds: u64,
+
     /// Worker threads serving HTTP (default: one per core).
     #[arg(long, env = "PARLEY_WORKERS")]
     pub workers: Option<usize>,
@@ -114,6 +118,7 @@ impl ServeConfig {
             max_file_bytes: 20 * 1024 * 1024,
             max_request_bytes: 50 * 1024 * 1024,
             max_files_per_message: 10,
+            heartbeat_seconds: 20,
             workers: None,
         }
     }

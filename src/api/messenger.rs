@@ -52,7 +52,7 @@ pub async fn starter(ctx: Ctx) -> Result<HttpResponse, ApiError> {
                     active.push((c.updated_at, c.id, render::conversation(conn, &view, &c)?));
                 }
             }
-            active.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+            active.sort_by_key(|a| std::cmp::Reverse((a.0, a.1)));
             active.truncate(STARTER_CONVERSATIONS as usize);
             Ok(json!({
                 "last_active_agents": agents,

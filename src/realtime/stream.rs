@@ -1,8 +1,8 @@
 //! The two transports: Server-Sent Events at `GET /api/v1/realtime?channel=` and
 //! a WebSocket at `GET /api/v1/realtime/ws?channel=`, speaking the same JSON
 //! events. A client resumes with `Last-Event-ID` (SSE) or `since` (both) and
-//! first receives, from the log, every event it missed. Heartbeats keep idle
-//! connections open through proxies. Subscribing needs the identity that may
+//! first receives, from the log, every event it missed. Heartbeats (every
+//! `--heartbeat-seconds`) keep idle connections open through proxies. Subscribing needs the identity that may
 //! read the conversation (or, for a presence channel, see the user).
 
 use std::sync::Arc;
@@ -19,8 +19,6 @@ use crate::db::{self, conversations, events, users};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
-/// Time between heartbeats on an idle connection.
-pub const HEARTBEAT: Duration = Duration::from_secs(20);
 /// Events replayed from the log per read.
 const REPLAY_BATCH: i64 = 500;
 
@@ -184,7 +182,8 @@ async fn pump(state: &AppState, channel: &str, since: Option<i64>, mut sub: Subs
             }
         }
     }
-    let mut beat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
+    let every = Duration::from_secs(state.config.heartbeat_seconds.max(1));
+    let mut beat = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     loop {
         tokio::select! {
             event = sub.rx.recv() => {

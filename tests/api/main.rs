@@ -9,5 +9,6 @@ mod helpers;
 mod lookups;
 mod messages;
 mod ratings;
+mod realtime;
 mod reference;
 mod shaping;

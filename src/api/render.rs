@@ -47,6 +47,10 @@ fn stub(kind: &str, id: i64) -> Value {
     json!({ "id": id, "resource_type": kind })
 }
 
+fn locale_stubs(ids: &[i64]) -> Vec<Value> {
+    ids.iter().map(|id| stub("locale_field", *id)).collect()
+}
+
 fn user_stub(id: Option<i64>) -> Value {
     id.map_or(Value::Null, |id| stub("user_minimal", id))
 }
@@ -288,14 +292,13 @@ pub fn read_marker(m: &ReadMarker) -> Value {
 
 /// A custom field.
 pub fn field(view: &View, f: &Field) -> Value {
-    let locales = |ids: &[i64]| ids.iter().map(|id| stub("locale_field", *id)).collect::<Vec<_>>();
     json!({
         "id": f.id,
         "fielduuid": f.fielduuid,
-        "titles": locales(&f.title_ids),
+        "titles": locale_stubs(&f.title_ids),
         "type": f.kind,
         "key": f.key,
-        "descriptions": locales(&f.description_ids),
+        "descriptions": locale_stubs(&f.description_ids),
         "is_required": f.is_required,
         "is_editable": f.is_editable,
         "is_system": f.is_system,
@@ -312,7 +315,7 @@ pub fn field(view: &View, f: &Field) -> Value {
 pub fn field_option(o: &FieldOption) -> Value {
     json!({
         "id": o.id,
-        "values": o.value_ids.iter().map(|id| stub("locale_field", *id)).collect::<Vec<_>>(),
+        "values": locale_stubs(&o.value_ids),
         "parent": o.parent_id.map(|id| stub("field_option", id)),
         "sort_order": o.sort_order,
         "created_at": ts(Some(o.created_at)),
@@ -336,13 +339,12 @@ pub fn locale_field(view: &View, l: &LocaleField) -> Value {
 
 /// A conversation form.
 pub fn form(view: &View, f: &Form) -> Value {
-    let locales = |ids: &[i64]| ids.iter().map(|id| stub("locale_field", *id)).collect::<Vec<_>>();
     json!({
         "id": f.id,
         "title": f.title,
-        "titles": locales(&f.title_ids),
+        "titles": locale_stubs(&f.title_ids),
         "description": f.description,
-        "descriptions": locales(&f.description_ids),
+        "descriptions": locale_stubs(&f.description_ids),
         "fields": f.field_ids.iter().map(|id| stub("conversation_field", *id)).collect::<Vec<_>>(),
         "brand": null,
         "created_at": ts(Some(f.created_at)),

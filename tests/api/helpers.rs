@@ -252,26 +252,8 @@ impl<'a> Req<'a> {
     }
 
     pub fn send(self) -> Resp {
-        let mut r = self.app.agent.request(self.method, &self.url);
-        for (k, v) in &self.headers {
-            r = r.set(k, v);
-        }
-        let result = match self.body {
-            Some((ct, bytes)) => r.set("Content-Type", &ct).send_bytes(&bytes),
-            None => r.call(),
-        };
-        let response = match result {
-            Ok(resp) => resp,
-            Err(ureq::Error::Status(_, resp)) => resp,
-            Err(e) => panic!("transport error: {e}"),
-        };
-        let status = response.status();
-        let headers = response
-            .headers_names()
-            .into_iter()
-            .filter_map(|n| response.header(&n).map(|v| (n.to_ascii_lowercase(), v.to_owned())))
-            .collect();
-        let text = response.into_string().expect("body text");
+        let (status, headers, bytes) = self.send_bytes();
+        let text = String::from_utf8(bytes).expect("a UTF-8 body");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Resp { status, headers, text, body }
     }

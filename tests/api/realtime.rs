@@ -196,6 +196,25 @@ fn exchange(app: &TestApp, agent_client: &Client, customer_client: &Client, phon
     let seen_by_agent = agent_client.next_of("message.created");
     assert_eq!(seen_by_agent.data["message"]["content_text"], "Is anyone there?");
     assert_eq!(customer_client.next_of("message.created").data["message"]["id"], sent.body["data"]["id"]);
+    let customer_message = sent.body["data"]["id"].as_i64().expect("id");
+
+    // The customer types; the agent sees it. The agent reads; the customer gets the receipt.
+    let typing = app.post(&format!("/api/v1/conversations/{id}/typing")).fingerprint(phone).send();
+    assert_eq!(typing.status, 200, "{}", typing.text);
+    let t = agent_client.next_of("typing");
+    assert_eq!(t.data["user"]["role"], "CUSTOMER");
+    let delivered = app
+        .put(&format!("/api/v1/conversations/{id}/messages/{customer_message}"))
+        .session(simon)
+        .json(&json!({"message_status": "DELIVERED"}))
+        .send();
+    assert_eq!(delivered.status, 200);
+    let receipt = customer_client.next_of("message.status_changed");
+    assert_eq!(receipt.data["message_id"], customer_message);
+    assert_eq!(receipt.data["message_status"], "DELIVERED");
+    assert_eq!(receipt.data["reader"]["role"], "AGENT", "an agent's receipt");
+    // Everyone on the channel sees every event, the agent's own receipt included.
+    assert_eq!(agent_client.next_of("message.status_changed").data["message_id"], customer_message);
 
     let typing = app.post(&format!("/api/v1/conversations/{id}/typing")).session(simon).send();
     assert_eq!(typing.status, 200);

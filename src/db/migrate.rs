@@ -54,8 +54,7 @@ pub enum DemoOutcome {
 /// Loads the demo data into an empty database, in one transaction.
 pub fn load_demo(conn: &mut Connection) -> Result<DemoOutcome, DbOpenError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let loaded: bool =
-        tx.query_row("SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'demo_loaded')", [], |r| r.get(0))?;
+    let loaded = super::settings::is_marked(&tx, "demo_loaded").map_err(|e| DbOpenError::Demo(e.to_string()))?;
     if loaded {
         return Ok(DemoOutcome::AlreadyLoaded);
     }

@@ -2,7 +2,9 @@
 //!
 //! [`Db::read`] borrows a `query_only` connection from a pool on the blocking
 //! thread pool; [`Db::write`] queues a closure for the single writer thread,
-//! which runs it in one `BEGIN IMMEDIATE` transaction. There is no other way
+//! which runs it in one `BEGIN IMMEDIATE` transaction (`read_blocking` and
+//! `write_blocking` are the same doors for start-up and command-line tools,
+//! never for request handling). There is no other way
 //! to SQL. Only this module and its children know SQL; they return rows as
 //! plain structs and leave the *not found* decision (an `Option`) to callers.
 

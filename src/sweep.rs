@@ -24,8 +24,8 @@ pub async fn every(state: web::Data<AppState>, interval: Duration) {
     loop {
         ticks.tick().await;
         match once(&state).await {
-            Ok((rows, files)) if rows + files > 0 => {
-                tracing::info!(unattached = rows, orphaned = files, "swept attachments")
+            Ok((stale, orphaned)) if stale + orphaned > 0 => {
+                tracing::info!(stale_files = stale, orphaned_files = orphaned, "swept attachments")
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "attachment sweep failed"),
@@ -33,7 +33,8 @@ pub async fn every(state: web::Data<AppState>, interval: Duration) {
     }
 }
 
-/// One sweep; returns `(unattached uploads removed, orphaned files removed)`.
+/// One sweep; returns `(files of stale unattached uploads removed, thumbnails
+/// included; orphaned files removed)`.
 pub async fn once(state: &AppState) -> Result<(usize, usize), ApiError> {
     let now = db::now();
     let cutoff = now - UNATTACHED_SECONDS;
@@ -45,7 +46,7 @@ pub async fn once(state: &AppState) -> Result<(usize, usize), ApiError> {
         })
         .await?;
     let storage = state.storage.clone();
-    let removed_rows = stale.len();
+    let stale_files = stale.len();
     let referenced = state.db.read(files::referenced_names).await?;
     let orphans = web::block(move || {
         storage.remove(&stale);
@@ -53,5 +54,5 @@ pub async fn once(state: &AppState) -> Result<(usize, usize), ApiError> {
     })
     .await?
     .map_err(|e| ApiError::internal(&e))?;
-    Ok((removed_rows, orphans))
+    Ok((stale_files, orphans))
 }

@@ -117,6 +117,15 @@ enum Sink {
 }
 
 impl Sink {
+    /// Opens an SSE stream with a retry hint for EventSource, and bytes so that
+    /// proxies pass the headers on at once; a WebSocket is open already.
+    async fn open(&mut self) -> bool {
+        match self {
+            Sink::Sse(tx) => tx.send(web::Bytes::from_static(b"retry: 3000\n: connected\n\n")).await.is_ok(),
+            Sink::Ws(..) => true,
+        }
+    }
+
     async fn send(&mut self, event: &Outgoing) -> bool {
         match self {
             Sink::Sse(tx) => {
@@ -160,7 +169,7 @@ impl Sink {
 
 /// Sends the missed events from the log, then live ones, until the client goes.
 async fn pump(state: &AppState, channel: &str, since: Option<i64>, mut sub: Subscription, mut sink: Sink) {
-    if matches!(sink, Sink::Sse(_)) && !sink_sse_open(&mut sink).await {
+    if !sink.open().await {
         return;
     }
     let mut last = since.unwrap_or(0);
@@ -209,15 +218,6 @@ async fn pump(state: &AppState, channel: &str, since: Option<i64>, mut sub: Subs
     }
     if let Sink::Ws(session, _) = sink {
         let _ = session.close(None).await;
-    }
-}
-
-/// Opens an SSE stream: a retry hint for EventSource, and bytes so that
-/// proxies pass the headers on at once.
-async fn sink_sse_open(sink: &mut Sink) -> bool {
-    match sink {
-        Sink::Sse(tx) => tx.send(web::Bytes::from_static(b"retry: 3000\n: connected\n\n")).await.is_ok(),
-        Sink::Ws(..) => true,
     }
 }
 

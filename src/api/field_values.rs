@@ -72,7 +72,18 @@ fn normalise(conn: &Connection, field: &Field, raw: &Value) -> Result<Option<Str
     if field.kind == "CHECKBOX" {
         return checkbox(conn, field, raw);
     }
-    let Some(text) = scalar_text(raw) else { return Err("Must be a single value".into()) };
+    let typed = match (field.kind.as_str(), raw) {
+        (_, Value::String(_)) => true,
+        ("NUMERIC" | "DECIMAL" | "SELECT" | "RADIO" | "CASCADINGSELECT", Value::Number(_)) => true,
+        ("YESNO", Value::Bool(_) | Value::Number(_)) => true,
+        _ => false,
+    };
+    let Some(text) = scalar_text(raw).filter(|_| typed) else {
+        return Err(match raw {
+            Value::Array(_) | Value::Object(_) => "Must be a single value".into(),
+            _ => "Must be text".into(),
+        });
+    };
     if text.is_empty() {
         return Ok(None);
     }
@@ -118,7 +129,16 @@ fn normalise(conn: &Connection, field: &Field, raw: &Value) -> Result<Option<Str
 
 fn checkbox(conn: &Connection, field: &Field, raw: &Value) -> Result<Option<String>, String> {
     let parts: Vec<String> = match raw {
-        Value::Array(items) => items.iter().map(|v| scalar_text(v).unwrap_or_default()).collect(),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(_) | Value::Number(_) => {
+                    scalar_text(v).ok_or_else(|| "Must be a list of option ids".to_owned())
+                }
+                _ => Err("Must be a list of option ids".to_owned()),
+            })
+            .collect::<Result<_, _>>()?,
+        Value::Bool(_) | Value::Object(_) => return Err("Must be a list of option ids".to_owned()),
         other => scalar_text(other)
             .ok_or_else(|| "Must be a list of option ids".to_owned())?
             .split(',')

@@ -50,26 +50,25 @@ pub fn compose(params: &Params) -> Result<Composed, ApiError> {
     if client_id.as_ref().is_some_and(|c| c.len() > 255) {
         problems.push(FieldProblem::invalid("client_id", "Must be at most 255 characters"));
     }
-    let file_ids = match problems.absorb(params.text("file_ids"))?.flatten() {
-        None => Vec::new(),
-        Some(list) => {
-            let parsed: Result<Vec<i64>, _> =
-                list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::parse::<i64>).collect();
-            parsed.unwrap_or_else(|_| {
-                problems.push(FieldProblem::invalid("file_ids", "Must be a comma-separated list of file ids"));
-                Vec::new()
-            })
-        }
-    };
+    let file_ids = problems.absorb(params.ids("file_ids"))?.unwrap_or_default();
     let mut metadata = Map::new();
-    for key in ["user_agent", "page_url"] {
-        if let Some(v) = raw_metadata.get(key).and_then(super::params::scalar_text).filter(|v| !v.is_empty()) {
-            metadata.insert(key.into(), Value::String(v));
+    for key in ["user_agent", "page_url", "user_agent_raw"] {
+        let text = match raw_metadata.get(key) {
+            None | Some(Value::Null) => continue,
+            Some(Value::String(s)) => s.trim().to_owned(),
+            Some(_) => {
+                problems.push(FieldProblem::invalid(&format!("metadata.{key}"), "Must be a string"));
+                continue;
+            }
+        };
+        if text.is_empty() {
+            continue;
         }
-    }
-    if let Some(raw) = raw_metadata.get("user_agent_raw").and_then(super::params::scalar_text) {
-        if !raw.is_empty() {
-            metadata.insert("user_agent".into(), Value::String(friendly_user_agent(&raw).into()));
+        let value = if key == "user_agent_raw" { friendly_user_agent(&text).to_owned() } else { text };
+        let stored = if key == "page_url" { "page_url" } else { "user_agent" };
+        // A raw user agent wins over a given friendly one.
+        if key == "user_agent_raw" || !metadata.contains_key(stored) {
+            metadata.insert(stored.into(), Value::String(value));
         }
     }
     problems.finish()?;

@@ -71,11 +71,7 @@ pub async fn starter(ctx: Ctx) -> Result<HttpResponse, ApiError> {
 pub async fn typing(ctx: Ctx, path: web::Path<String>, params: Params) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
     ctx.caller.require_member(true)?;
-    let is_typing = match params.text("is_typing")?.as_deref().map(str::to_ascii_lowercase).as_deref() {
-        None | Some("true" | "1" | "yes") => true,
-        Some("false" | "0" | "no") => false,
-        Some(_) => return Err(ApiError::invalid("is_typing", "Must be true or false")),
-    };
+    let is_typing = params.flag("is_typing")?.unwrap_or(true);
     let user = ctx.caller.user().cloned().ok_or(ApiError::NotFound)?;
     let vis = ctx.visibility()?;
     let channel = ctx.state.db.read(move |conn| Ok(visible(conn, &vis, id)?.realtime_channel)).await?;

@@ -6,6 +6,7 @@
 
 pub mod attachments;
 pub mod conversations;
+pub mod decode;
 mod field_values;
 pub mod files;
 pub mod forms;
@@ -56,8 +57,7 @@ impl FromRequest for Ctx {
                 .cloned()
                 .ok_or_else(|| ApiError::Internal("application state missing".into()))?;
             let caller = Caller::from_request(req, payload).into_inner()?;
-            let query = serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
-                .map_err(|_| ApiError::invalid("query", "The query string could not be parsed"))?;
+            let query = decode::query(req.query_string())?;
             Ok(Ctx { state, caller, query })
         })())
     }

@@ -18,6 +18,7 @@ use futures_util::StreamExt;
 use serde_json::{Map, Value};
 use tokio::sync::{mpsc, oneshot};
 
+use super::decode;
 use crate::error::ApiError;
 use crate::startup::AppState;
 use crate::storage::{Storage, Upload};
@@ -171,19 +172,9 @@ async fn parse(
     }
     let json_like = mime == "application/json" || mime.ends_with("+json");
     let map = if json_like || (mime.is_empty() && body.first() == Some(&b'{')) {
-        match serde_json::from_slice::<Value>(&body) {
-            Ok(Value::Object(map)) => map,
-            Ok(_) => return Err(ApiError::InvalidBody("a JSON body must be an object".into())),
-            Err(e) => return Err(ApiError::InvalidBody(format!("invalid JSON: {e}"))),
-        }
+        decode::json(&body)?
     } else if mime == "application/x-www-form-urlencoded" || mime.is_empty() {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-            .map_err(|e| ApiError::InvalidBody(format!("invalid urlencoded body: {e}")))?;
-        let mut map = Map::new();
-        for (k, v) in pairs {
-            insert_nested(&mut map, &k, Value::String(v));
-        }
-        map
+        decode::urlencoded(&body)?
     } else {
         return Err(ApiError::InvalidBody(format!("unsupported Content-Type {mime:?}")));
     };
@@ -245,7 +236,7 @@ async fn read_parts(
     mut form: multer::Multipart<'static>,
     limits: &Limits,
 ) -> Result<(Map<String, Value>, Vec<Upload>), ApiError> {
-    let mut map = Map::new();
+    let mut params = decode::Collector::default();
     let mut uploads: Vec<Upload> = Vec::new();
     let mut parts = 0usize;
     while let Some(mut field) = form.next_field().await.map_err(|e| multipart_error(e, limits))? {
@@ -264,7 +255,7 @@ async fn read_parts(
             }
             let text = String::from_utf8(text).map_err(|_| ApiError::invalid(&name, "Must be UTF-8 text"))?;
             if !name.is_empty() {
-                insert_nested(&mut map, &name, Value::String(text));
+                params.add(&name, text)?;
             }
             continue;
         };
@@ -292,7 +283,7 @@ async fn read_parts(
             return Err(ApiError::PayloadTooLarge(format!("A message may carry at most {} files", limits.files)));
         }
     }
-    Ok((map, uploads))
+    Ok((params.finish(), uploads))
 }
 
 fn multipart_error(e: multer::Error, limits: &Limits) -> ApiError {
@@ -304,44 +295,6 @@ fn multipart_error(e: multer::Error, limits: &Limits) -> ApiError {
         other => ApiError::InvalidBody(format!("invalid multipart body: {other}")),
     }
 }
-/// Inserts `value` at a bracketed key: `a[b]` nests, `a[]` appends.
-fn insert_nested(map: &mut Map<String, Value>, key: &str, value: Value) {
-    let (base, rest) = match key.find('[') {
-        Some(i) if key.ends_with(']') => (&key[..i], &key[i + 1..key.len() - 1]),
-        _ => {
-            map.insert(key.to_owned(), value);
-            return;
-        }
-    };
-    let segments: Vec<&str> = rest.split("][").collect();
-    let mut slot = map.entry(base.to_owned()).or_insert(Value::Null);
-    for (i, seg) in segments.iter().enumerate() {
-        let last = i + 1 == segments.len();
-        if seg.is_empty() {
-            if !slot.is_array() {
-                *slot = Value::Array(Vec::new());
-            }
-            let Value::Array(items) = slot else { return };
-            if last {
-                items.push(value);
-                return;
-            }
-            items.push(Value::Object(Map::new()));
-            let Some(next) = items.last_mut() else { return };
-            slot = next;
-        } else {
-            if !slot.is_object() {
-                *slot = Value::Object(Map::new());
-            }
-            let Value::Object(obj) = slot else { return };
-            if last {
-                obj.insert((*seg).to_owned(), value);
-                return;
-            }
-            slot = obj.entry((*seg).to_owned()).or_insert(Value::Null);
-        }
-    }
-}
 
 impl Params {
     /// Whether the parameter was sent at all.
@@ -349,14 +302,13 @@ impl Params {
         self.0.contains_key(name)
     }
 
-    /// A string parameter, trimmed; empty or `null` counts as absent. Numbers
-    /// and booleans are accepted as their text.
+    /// A string parameter, trimmed; empty or `null` counts as absent. Only
+    /// text is text: a JSON number, boolean, array or object is `FIELD_INVALID`.
     pub fn text(&self, name: &str) -> Result<Option<String>, ApiError> {
         match self.0.get(name) {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => scalar_text(v)
-                .map(|s| Some(s).filter(|s| !s.is_empty()))
-                .ok_or_else(|| ApiError::invalid(name, "Must be a string")),
+            Some(Value::String(s)) => Ok(Some(s.trim().to_owned()).filter(|s| !s.is_empty())),
+            Some(_) => Err(ApiError::invalid(name, "Must be a string")),
         }
     }
 
@@ -378,19 +330,64 @@ impl Params {
         }
     }
 
+    /// A boolean parameter: JSON `true`/`false`, or the text `true`, `false`, `1`, `0`, `yes`, `no`.
+    pub fn flag(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        let invalid = || ApiError::invalid(name, "Must be true or false");
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+                "" => Ok(None),
+                "true" | "1" | "yes" => Ok(Some(true)),
+                "false" | "0" | "no" => Ok(Some(false)),
+                _ => Err(invalid()),
+            },
+            Some(_) => Err(invalid()),
+        }
+    }
+
+    /// A list of ids: `"1,2"`, a JSON number, or a JSON array of numbers (or their text).
+    pub fn ids(&self, name: &str) -> Result<Vec<i64>, ApiError> {
+        let invalid = || ApiError::invalid(name, "Must be a comma-separated list of ids");
+        let one = |v: &Value| match v {
+            Value::Number(n) => n.as_i64().ok_or_else(invalid),
+            Value::String(s) => s.trim().parse::<i64>().map_err(|_| invalid()),
+            _ => Err(invalid()),
+        };
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::String(s)) => {
+                s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| one(&Value::from(s))).collect()
+            }
+            Some(Value::Array(items)) => items.iter().map(one).collect(),
+            Some(v @ Value::Number(_)) => Ok(vec![one(v)?]),
+            Some(_) => Err(invalid()),
+        }
+    }
+
     /// A key/value map parameter: a JSON object, `name[key]=value` pairs, or a
-    /// string holding a JSON object (as multipart clients send it).
+    /// string holding a JSON object (as multipart clients send it), which is
+    /// held to the same bounds as a body.
     pub fn map(&self, name: &str) -> Result<Option<Map<String, Value>>, ApiError> {
+        let invalid = || ApiError::invalid(name, "Must be a key/value map");
         match self.0.get(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Object(m)) => Ok(Some(m.clone())),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
-                Ok(Value::Object(m)) => Ok(Some(m)),
-                _ => Err(ApiError::invalid(name, "Must be a key/value map")),
+                Ok(Value::Object(m)) => {
+                    let mut wrapped = Map::new();
+                    wrapped.insert(name.to_owned(), Value::Object(m));
+                    decode::check_tree(&wrapped)?;
+                    match wrapped.remove(name) {
+                        Some(Value::Object(m)) => Ok(Some(m)),
+                        _ => Err(invalid()),
+                    }
+                }
+                _ => Err(invalid()),
             },
             Some(Value::Array(a)) if a.is_empty() => Ok(None),
-            Some(_) => Err(ApiError::invalid(name, "Must be a key/value map")),
+            Some(_) => Err(invalid()),
         }
     }
 }
@@ -402,25 +399,5 @@ pub fn scalar_text(v: &Value) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bracketed_keys_nest_and_append() {
-        let mut m = Map::new();
-        insert_nested(&mut m, "field_values[reported_issues]", Value::from("12"));
-        insert_nested(&mut m, "metadata[user_agent]", Value::from("Chrome"));
-        insert_nested(&mut m, "tags[]", Value::from("a"));
-        insert_nested(&mut m, "tags[]", Value::from("b"));
-        insert_nested(&mut m, "plain", Value::from("x"));
-        let v = Value::Object(m);
-        assert_eq!(v["field_values"]["reported_issues"], "12");
-        assert_eq!(v["metadata"]["user_agent"], "Chrome");
-        assert_eq!(v["tags"], serde_json::json!(["a", "b"]));
-        assert_eq!(v["plain"], "x");
     }
 }

@@ -174,7 +174,7 @@ fn credential(req: &ServiceRequest, header: &str, query_key: &str) -> Option<Str
     if !req.path().starts_with("/api/v1/realtime") {
         return None;
     }
-    serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+    crate::api::decode::query(req.query_string())
         .ok()?
         .into_iter()
         .find(|(k, v)| k == query_key && !v.trim().is_empty())

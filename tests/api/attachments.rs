@@ -317,8 +317,17 @@ fn path_like_and_hostile_file_names_are_harmless() {
         assert_eq!(r.status, 201, "{given}: {}", r.text);
         assert_eq!(r.body["data"]["name"], expected.as_str());
     }
-    // CR, LF, quotes and NUL through the `name` parameter.
-    let evil = "evil\r\nSet-Cookie: owned=1\"\u{0}.txt";
+    // NUL is refused outright, and nothing is stored.
+    let before = app.stored_files();
+    let r = app
+        .post("/api/v1/files")
+        .session(&caryn)
+        .parts(&[Part::file("content", "ok.txt", "text/plain", b"x"), Part::text("name", "nul\u{0}.txt")])
+        .send();
+    assert_eq!((r.status, r.errors()), (400, vec![("FIELD_INVALID".to_owned(), "name".to_owned())]), "{}", r.text);
+    assert_eq!(app.stored_files(), before);
+    // CR, LF and quotes through the `name` parameter.
+    let evil = "evil\r\nSet-Cookie: owned=1\".txt";
     let r = app
         .post("/api/v1/files")
         .session(&caryn)

@@ -5,6 +5,7 @@ mod auth;
 mod bodies_and_errors;
 mod conversations;
 mod forms_and_fields;
+mod hardening;
 mod helpers;
 mod lookups;
 mod messages;

@@ -1,0 +1,142 @@
+//! Regression tests for the hardening issue: hostile or careless input gets a
+//! clear Kayako error, changes nothing, and never takes the server down.
+
+use serde_json::json;
+
+use crate::helpers::*;
+
+fn conversation_count(app: &TestApp) -> i64 {
+    app.db().query_row("SELECT COUNT(*) FROM conversations", [], |r| r.get(0)).expect("count")
+}
+
+fn message_count(app: &TestApp) -> i64 {
+    app.db().query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0)).expect("count")
+}
+
+fn invalid(r: &Resp, parameter: &str) {
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.errors(), [("FIELD_INVALID".to_owned(), parameter.to_owned())], "{}", r.text);
+}
+
+#[test]
+fn a_key_nested_thousands_deep_is_refused_in_every_encoding_and_the_server_lives() {
+    let app = spawn_demo();
+    let before = conversation_count(&app);
+    let key = format!("metadata{}", "[a]".repeat(5000));
+    let base = [("name", "Deep"), ("email", "deep@example.org"), ("subject", "s"), ("contents", "c")];
+    let mut pairs: Vec<(&str, &str)> = base.to_vec();
+    pairs.push((key.as_str(), "x"));
+    invalid(&app.post("/api/v1/conversations").form(&pairs).send(), "metadata");
+    invalid(&app.post("/api/v1/conversations").multipart(&pairs).send(), "metadata");
+    let deep_json = format!(
+        r#"{{"name":"Deep","email":"deep@example.org","subject":"s","contents":"c","metadata":{}1{}}}"#,
+        "[".repeat(100),
+        "]".repeat(100)
+    );
+    invalid(&app.post("/api/v1/conversations").raw("application/json", deep_json.as_bytes()).send(), "metadata");
+    // A JSON object hidden in a multipart text part is held to the same bound.
+    let mut hidden = base.to_vec();
+    let nested = format!("{}1{}", "[".repeat(50), "]".repeat(50));
+    let as_text = format!(r#"{{"user_agent":{nested}}}"#);
+    hidden.push(("metadata", as_text.as_str()));
+    invalid(&app.post("/api/v1/conversations").multipart(&hidden).send(), "metadata");
+    assert_eq!(app.get("/healthz").send().status, 200);
+    assert_eq!(conversation_count(&app), before);
+}
+
+#[test]
+fn too_many_parameters_and_overlong_names_are_refused() {
+    let app = spawn_demo();
+    let caryn = app.session(CARYN);
+    let many: String = (0..1500).map(|i| format!("k{i}=v&")).collect::<String>() + "contents=hi";
+    let r = app
+        .post("/api/v1/conversations/1/messages")
+        .session(&caryn)
+        .raw("application/x-www-form-urlencoded", many.as_bytes())
+        .send();
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.error_codes(), ["FIELD_INVALID"]);
+    let long = format!("{}=1&contents=hi", "k".repeat(4096));
+    let r = app
+        .post("/api/v1/conversations/1/messages")
+        .session(&caryn)
+        .raw("application/x-www-form-urlencoded", long.as_bytes())
+        .send();
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.error_codes(), ["FIELD_INVALID"]);
+    let query: String = (0..1500).map(|i| format!("k{i}=v&")).collect();
+    let r = app.get(&format!("/api/v1/conversations?{query}")).session(&caryn).send();
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.error_codes(), ["FIELD_INVALID"]);
+}
+
+#[test]
+fn numbers_and_booleans_are_not_text() {
+    let app = spawn_demo();
+    let caryn = app.session(CARYN);
+    let before = message_count(&app);
+    for contents in [json!(12345), json!(true), json!(["a"]), json!({"a": "b"})] {
+        let r =
+            app.post("/api/v1/conversations/1/messages").session(&caryn).json(&json!({ "contents": contents })).send();
+        invalid(&r, "contents");
+    }
+    let r = app
+        .post("/api/v1/conversations/1/messages")
+        .session(&caryn)
+        .json(&json!({"contents": "ok", "metadata": {"user_agent": 7}}))
+        .send();
+    invalid(&r, "metadata.user_agent");
+    let r = app
+        .post("/api/v1/conversations")
+        .json(&json!({"name": "N", "email": "n@example.org", "subject": 1, "contents": "x"}))
+        .send();
+    invalid(&r, "subject");
+    assert_eq!(message_count(&app), before);
+    // Typed values stay welcome where the type fits.
+    let r = app
+        .post("/api/v1/conversations/1/messages")
+        .session(&caryn)
+        .json(&json!({"contents": "ok", "file_ids": []}))
+        .send();
+    assert_eq!(r.status, 201, "{}", r.text);
+}
+
+#[test]
+fn nul_bytes_are_refused_in_every_encoding() {
+    let app = spawn_demo();
+    let caryn = app.session(CARYN);
+    let before = message_count(&app);
+    let url = "/api/v1/conversations/1/messages";
+    invalid(&app.post(url).session(&caryn).json(&json!({"contents": "a\u{0}b"})).send(), "contents");
+    invalid(
+        &app.post(url).session(&caryn).raw("application/x-www-form-urlencoded", b"contents=a%00b").send(),
+        "contents",
+    );
+    invalid(&app.post(url).session(&caryn).multipart(&[("contents", "a\u{0}b")]).send(), "contents");
+    invalid(
+        &app.post(url).session(&caryn).json(&json!({"contents": "x", "metadata": {"page_url": "a\u{0}"}})).send(),
+        "metadata.page_url",
+    );
+    assert_eq!(message_count(&app), before);
+}
+
+#[test]
+fn invalid_utf8_is_refused_the_same_way_in_every_encoding() {
+    let app = spawn_demo();
+    let caryn = app.session(CARYN);
+    let before = message_count(&app);
+    let url = "/api/v1/conversations/1/messages";
+    invalid(&app.post(url).session(&caryn).raw("application/json", b"{\"contents\": \"caf\xe9\"}").send(), "contents");
+    invalid(
+        &app.post(url).session(&caryn).raw("application/x-www-form-urlencoded", b"contents=caf%E9").send(),
+        "contents",
+    );
+    let mut body = format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"contents\"\r\n\r\n").into_bytes();
+    body.extend_from_slice(b"caf\xe9\r\n");
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    let ct = format!("multipart/form-data; boundary={BOUNDARY}");
+    invalid(&app.post(url).session(&caryn).raw(&ct, &body).send(), "contents");
+    assert_eq!(message_count(&app), before);
+    let r = app.get("/api/v1/conversations?include=%E9").session(&caryn).send();
+    invalid(&r, "include");
+}

@@ -334,7 +334,7 @@ pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
             return Err(ApiError::denied_parameter("status_id"));
         }
     }
-    let vis = ctx.visibility()?;
+    let vis = ctx.write_visibility();
     let view = ctx.view();
     let now = db::now();
     let data = ctx

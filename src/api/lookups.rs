@@ -10,8 +10,10 @@ use super::{path_id, render, Ctx, Reply};
 use crate::db::{conversations, fields, lookups, users};
 use crate::error::ApiError;
 
-/// `GET /users/:id`: staff see anyone; customers and devices see themselves
-/// and the people taking part in conversations they can see.
+/// `GET /users/:id`: staff see anyone; customers and verified devices see
+/// themselves (with their email); anyone sees the people taking part in
+/// conversations they can see (without email). A device that only named an
+/// email sees that customer as any participant would.
 pub async fn user(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
     ctx.caller.require_member(true)?;
@@ -22,12 +24,12 @@ pub async fn user(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
         .db
         .read(move |conn| {
             let u = users::get(conn, id)?.ok_or(ApiError::NotFound)?;
-            let allowed = view.staff || view.user_id == Some(id) || conversations::involves_visible(conn, &vis, id)?;
+            let allowed = view.staff || view.me == Some(id) || conversations::involves_visible(conn, &vis, id)?;
             if !allowed {
                 return Err(ApiError::NotFound);
             }
             let mut data = render::user_minimal(&view, &u);
-            if view.staff || view.user_id == Some(id) {
+            if view.staff || view.me == Some(id) {
                 data["email"] = Value::String(u.email);
             }
             Ok(data)

@@ -223,7 +223,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
     check_file_count(&ctx, form.uploads.len() + composed.file_ids.len())?;
     let (mut uploads, stored) = store_uploads(&ctx, form.uploads).await?;
     composed.files = stored;
-    let vis = ctx.visibility()?;
+    let vis = ctx.write_visibility();
     let view = ctx.view();
     let author = ctx.caller.user().cloned();
     let fingerprint = ctx.caller.fingerprint().map(str::to_owned);
@@ -293,7 +293,7 @@ pub async fn update(ctx: Ctx, path: web::Path<(String, String)>, params: Params)
     if !matches!(status.as_str(), "DELIVERED" | "SEEN") {
         return Err(ApiError::invalid("message_status", "Must be DELIVERED or SEEN"));
     }
-    let vis = ctx.visibility()?;
+    let vis = ctx.write_visibility();
     let reader = ctx.caller.user().map(|u| (u.id, u.role));
     let now = db::now();
     let changed = ctx

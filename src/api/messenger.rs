@@ -73,7 +73,7 @@ pub async fn typing(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
     ctx.caller.require_member(true)?;
     let is_typing = params.flag("is_typing")?.unwrap_or(true);
     let user = ctx.caller.user().cloned().ok_or(ApiError::NotFound)?;
-    let vis = ctx.visibility()?;
+    let vis = ctx.write_visibility();
     let channel = ctx.state.db.read(move |conn| Ok(visible(conn, &vis, id)?.realtime_channel)).await?;
     let data = json!({
         "conversation_id": id,

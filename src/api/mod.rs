@@ -102,12 +102,19 @@ impl Ctx {
         Ok(self.caller.visibility(self.my_organization()?))
     }
 
+    /// Which conversations the caller may change: `filters=MY_ORGANIZATION`
+    /// widens what a customer may read, never what they may write.
+    pub fn write_visibility(&self) -> Visibility {
+        self.caller.visibility(false)
+    }
+
     /// How resources are rendered for this caller.
     pub fn view(&self) -> View {
         View {
             base_url: self.state.public_url.clone(),
             staff: self.caller.is_staff(),
             user_id: self.caller.user().map(|u| u.id),
+            me: self.caller.proven_user().map(|u| u.id),
             settings: self.state.settings,
         }
     }

@@ -55,7 +55,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
     let comment = problems.absorb(comment_param(&params))?.flatten();
     problems.finish()?;
     let score = score.ok_or_else(|| ApiError::required("score"))?;
-    let vis = ctx.visibility()?;
+    let vis = ctx.write_visibility();
     let view = ctx.view();
     let rater = ctx.caller.user().map(|u| u.id);
     let now = db::now();
@@ -87,7 +87,7 @@ pub async fn update(ctx: Ctx, path: web::Path<(String, String)>, params: Params)
     let score = problems.absorb(score_param(&params, false))?.flatten();
     let comment = problems.absorb(comment_param(&params))?.flatten();
     problems.finish()?;
-    let vis = ctx.visibility()?;
+    let vis = ctx.write_visibility();
     let view = ctx.view();
     let rater = ctx.caller.user().map(|u| u.id);
     let now = db::now();

@@ -26,6 +26,9 @@ pub struct View {
     pub staff: bool,
     /// The acting user, for `read_marker`.
     pub user_id: Option<i64>,
+    /// The user the caller has proven to be (see `Caller::proven_user`): only
+    /// they, and staff, see a customer's activity times and presence channel.
+    pub me: Option<i64>,
     /// Instance settings.
     pub settings: Settings,
 }
@@ -195,6 +198,9 @@ pub fn file(view: &View, f: &FileRow) -> Value {
 
 /// The public face of a user (`user_minimal`).
 pub fn user_minimal(view: &View, u: &User) -> Value {
+    // A customer's comings and goings are theirs and the support team's business.
+    let private = !view.staff && !u.role.is_staff() && view.me != Some(u.id);
+    let activity = |t: Option<i64>| if private { Value::Null } else { ts(t) };
     json!({
         "id": u.id,
         "uuid": u.uuid,
@@ -202,10 +208,10 @@ pub fn user_minimal(view: &View, u: &User) -> Value {
         "role": stub("role", u.role_id),
         "teams": u.team_ids.iter().map(|id| stub("team_minimal", *id)).collect::<Vec<_>>(),
         "avatar": format!("{}/avatar/get/{}", view.base_url, u.avatar_uuid),
-        "last_activity_at": ts(u.last_activity_at),
-        "last_active_at": ts(u.last_active_at),
-        "last_seen_at": ts(u.last_seen_at),
-        "presence_channel": u.presence_channel,
+        "last_activity_at": activity(u.last_activity_at),
+        "last_active_at": activity(u.last_active_at),
+        "last_seen_at": activity(u.last_seen_at),
+        "presence_channel": if private { Value::Null } else { Value::String(u.presence_channel.clone()) },
         "resource_type": "user_minimal",
         "resource_url": view.url(&format!("users/{}", u.id)),
     })

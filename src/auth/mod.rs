@@ -81,6 +81,17 @@ impl Caller {
         }
     }
 
+    /// The user the caller has proven to be: a session (or Basic) user, or
+    /// the customer of a verified device. A device that merely named an email
+    /// acts for that customer on what it created, but is not them.
+    pub fn proven_user(&self) -> Option<&User> {
+        match &self.identity {
+            Identity::User(u) => Some(u),
+            Identity::Device { owner: Some((u, true)), .. } => Some(u),
+            _ => None,
+        }
+    }
+
     /// The caller's role; devices act as customers.
     pub fn role(&self) -> Role {
         match &self.identity {

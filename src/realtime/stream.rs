@@ -27,7 +27,7 @@ async fn authorize(ctx: &Ctx, channel: &str) -> Result<(), ApiError> {
     ctx.caller.require_member(true)?;
     let vis = ctx.visibility()?;
     let staff = ctx.caller.is_staff();
-    let me = ctx.caller.user().map(|u| u.id);
+    let me = ctx.caller.proven_user().map(|u| u.id);
     let channel = channel.to_owned();
     let allowed = ctx
         .state
@@ -36,10 +36,14 @@ async fn authorize(ctx: &Ctx, channel: &str) -> Result<(), ApiError> {
             if conversations::by_realtime_channel(conn, &vis, &channel)?.is_some() {
                 return Ok(true);
             }
-            match users::by_presence_channel(conn, &channel)? {
-                Some(uid) => Ok(staff || me == Some(uid) || conversations::involves_visible(conn, &vis, uid)?),
-                None => Ok(false),
+            // Presence: staff watch anyone, a proven user themself, and
+            // customers the agents taking part in what they can read.
+            let Some(uid) = users::by_presence_channel(conn, &channel)? else { return Ok(false) };
+            if staff || me == Some(uid) {
+                return Ok(true);
             }
+            let is_agent = users::get(conn, uid)?.is_some_and(|u| u.role.is_staff());
+            Ok(is_agent && conversations::involves_visible(conn, &vis, uid)?)
         })
         .await?;
     if allowed {

@@ -140,3 +140,79 @@ fn invalid_utf8_is_refused_the_same_way_in_every_encoding() {
     let r = app.get("/api/v1/conversations?include=%E9").session(&caryn).send();
     invalid(&r, "include");
 }
+
+#[test]
+fn my_organization_widens_what_a_customer_reads_never_what_they_write() {
+    let app = spawn_demo();
+    let caryn = app.session(CARYN);
+    // Conversation 2 is Mark's; Caryn is his colleague.
+    let read = app.get("/api/v1/conversations/2?filters=MY_ORGANIZATION").session(&caryn).send();
+    assert_eq!(read.status, 200, "{}", read.text);
+    let before = app.get("/api/v1/conversations/2?filters=MY_ORGANIZATION").session(&caryn).send().body;
+    let messages = message_count(&app);
+    let put = app
+        .put("/api/v1/conversations/2?filters=MY_ORGANIZATION")
+        .session(&caryn)
+        .json(&json!({"subject": "Hijacked"}))
+        .send();
+    assert_eq!((put.status, put.error_codes()), (404, vec!["RESOURCE_NOT_FOUND".to_owned()]), "{}", put.text);
+    let reply = app
+        .post("/api/v1/conversations/2/messages?filters=MY_ORGANIZATION")
+        .session(&caryn)
+        .json(&json!({"contents": "Not my conversation"}))
+        .send();
+    assert_eq!(reply.status, 404, "{}", reply.text);
+    let receipt = app
+        .put("/api/v1/conversations/2/messages/3?filters=MY_ORGANIZATION")
+        .session(&caryn)
+        .json(&json!({"message_status": "SEEN"}))
+        .send();
+    assert_eq!(receipt.status, 404, "{}", receipt.text);
+    let typing = app.post("/api/v1/conversations/2/typing?filters=MY_ORGANIZATION").session(&caryn).send();
+    assert_eq!(typing.status, 404, "{}", typing.text);
+    let rating = app
+        .post("/api/v1/conversations/2/ratings?filters=MY_ORGANIZATION")
+        .session(&caryn)
+        .json(&json!({"score": "BAD"}))
+        .send();
+    assert_eq!(rating.status, 404, "{}", rating.text);
+    assert_eq!(message_count(&app), messages);
+    let after = app.get("/api/v1/conversations/2?filters=MY_ORGANIZATION").session(&caryn).send().body;
+    assert_eq!(before, after);
+}
+
+#[test]
+fn naming_an_email_is_not_proving_it() {
+    let app = spawn_demo();
+    let phone = new_fingerprint();
+    app.device_conversation(&phone, "Caryn Pryor", CARYN, "From a stranger's phone");
+    // The device sees the customer as a participant of what it created: no email, no comings and goings.
+    let r = app.get("/api/v1/users/2").fingerprint(&phone).send();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["data"]["full_name"], "Caryn Pryor");
+    assert!(r.body["data"].get("email").is_none(), "{}", r.text);
+    assert!(r.body["data"]["last_seen_at"].is_null(), "{}", r.text);
+    assert!(r.body["data"]["presence_channel"].is_null(), "{}", r.text);
+    // Caryn herself sees all of it.
+    let caryn = app.session(CARYN);
+    let own = app.get("/api/v1/users/2").session(&caryn).send();
+    assert_eq!(own.body["data"]["email"], CARYN);
+    let presence = own.body["data"]["presence_channel"].as_str().expect("presence channel").to_owned();
+    assert!(!own.body["data"]["last_seen_at"].is_null());
+    // Her presence channel is hers, not the device's.
+    let refused =
+        crate::realtime::sse(&app, &presence, &[("X-Fingerprint-ID", phone.as_str())]).err().expect("refused");
+    assert_eq!(refused.0, 404, "{}", refused.1);
+    let mine = crate::realtime::sse(&app, &presence, &[("X-Session-ID", caryn.as_str())]);
+    assert!(mine.is_ok());
+    // A colleague reading Caryn's conversations still does not see her comings and goings.
+    let mark = app.session(MARK);
+    let seen_by_mark = app.get("/api/v1/users/2?filters=MY_ORGANIZATION").session(&mark).send();
+    assert_eq!(seen_by_mark.status, 200, "{}", seen_by_mark.text);
+    assert!(seen_by_mark.body["data"]["last_seen_at"].is_null());
+    assert!(seen_by_mark.body["data"].get("email").is_none());
+    // Agents' presence stays visible to the customers they talk to.
+    let simon = app.get("/api/v1/users/1").session(&caryn).send();
+    let simon_presence = simon.body["data"]["presence_channel"].as_str().expect("agent presence").to_owned();
+    assert!(crate::realtime::sse(&app, &simon_presence, &[("X-Session-ID", caryn.as_str())]).is_ok());
+}

@@ -37,22 +37,26 @@ fn a_reply_updates_the_conversation_summary_and_participants() {
     assert_eq!(c["last_replied_at"], m["created_at"]);
     assert_eq!(c["updated_at"], m["created_at"]);
 
-    let mark = app.session(MARK);
+    let jordan = app.session(JORDAN);
     let shared = app
-        .post("/api/v1/conversations/1/messages?filters=MY_ORGANIZATION")
-        .session(&mark)
-        .json(&json!({"contents": "Mark here, I can help"}))
+        .post("/api/v1/conversations/1/messages")
+        .session(&jordan)
+        .json(&json!({"contents": "Jordan here, I can help"}))
         .send();
     assert_eq!(shared.status, 201, "{}", shared.text);
-    let c = conversation(&app, &simon, 1);
-    assert_eq!(c["last_replier"]["id"], 3);
-    assert_eq!(c["last_agent_replier"]["id"], 1, "customers never become the last agent replier");
     let participants = app.get("/api/v1/conversations/1/participants").session(&simon).send();
-    assert!(participants.ids().contains(&3));
+    assert!(participants.ids().contains(&6), "a new author becomes a participant");
+    let caryn = app.session(CARYN);
+    let answer =
+        app.post("/api/v1/conversations/1/messages").session(&caryn).json(&json!({"contents": "Thanks"})).send();
+    assert_eq!(answer.status, 201, "{}", answer.text);
+    let c = conversation(&app, &simon, 1);
+    assert_eq!(c["last_replier"]["id"], 2);
+    assert_eq!(c["last_agent_replier"]["id"], 6, "customers never become the last agent replier");
 
     let listed = app.get("/api/v1/conversations/1/messages").session(&simon).send();
-    assert_eq!(listed.body["total_count"], 3);
-    assert_eq!(listed.ids()[0], shared.body["data"]["id"].as_i64().expect("id"), "newest first");
+    assert_eq!(listed.body["total_count"], 4);
+    assert_eq!(listed.ids()[0], answer.body["data"]["id"].as_i64().expect("id"), "newest first");
 }
 
 #[test]

@@ -12,25 +12,25 @@ use crate::helpers::*;
 
 /// One event as a client received it.
 #[derive(Debug, Clone)]
-struct Event {
-    id: Option<i64>,
-    kind: String,
-    data: Value,
+pub(crate) struct Event {
+    pub(crate) id: Option<i64>,
+    pub(crate) kind: String,
+    pub(crate) data: Value,
 }
 
 /// A client connection delivering events (or comments, as kind `:comment`).
-struct Client {
+pub(crate) struct Client {
     rx: mpsc::Receiver<Event>,
     socket: TcpStream,
 }
 
 impl Client {
-    fn next(&self) -> Event {
+    pub(crate) fn next(&self) -> Event {
         self.rx.recv_timeout(Duration::from_secs(10)).expect("an event within 10 s")
     }
 
     /// The next event of `kind`, skipping others (heartbeats, other kinds).
-    fn next_of(&self, kind: &str) -> Event {
+    pub(crate) fn next_of(&self, kind: &str) -> Event {
         loop {
             let e = self.next();
             if e.kind == kind {
@@ -49,13 +49,13 @@ impl Client {
         }
     }
 
-    fn close(&self) {
+    pub(crate) fn close(&self) {
         let _ = self.socket.shutdown(Shutdown::Both);
     }
 }
 
 /// Opens an SSE subscription; `Err(status line, body)` when refused.
-fn sse(app: &TestApp, channel: &str, headers: &[(&str, &str)]) -> Result<Client, (u16, String)> {
+pub(crate) fn sse(app: &TestApp, channel: &str, headers: &[(&str, &str)]) -> Result<Client, (u16, String)> {
     let addr = app.base.trim_start_matches("http://").to_owned();
     let mut socket = TcpStream::connect(&addr).expect("connect");
     let query = serde_urlencoded::to_string([("channel", channel)]).expect("query");
@@ -457,7 +457,8 @@ fn a_colleagues_receipt_does_not_mark_a_customer_message_seen() {
     let sent =
         app.post("/api/v1/conversations/1/messages").session(&caryn).json(&json!({"contents": "from Caryn"})).send();
     let url = format!("/api/v1/conversations/1/messages/{}?filters=MY_ORGANIZATION", sent.body["data"]["id"]);
-    assert_eq!(app.put(&url).session(&mark).json(&json!({"message_status": "SEEN"})).send().status, 200);
+    // The filter lets a colleague read, never write (receipts included).
+    assert_eq!(app.put(&url).session(&mark).json(&json!({"message_status": "SEEN"})).send().status, 404);
     assert_eq!(app.get(&url).session(&mark).send().body["data"]["message_status"], "SENT");
     let simon = app.session(SIMON);
     assert_eq!(app.put(&url).session(&simon).json(&json!({"message_status": "DELIVERED"})).send().status, 200);

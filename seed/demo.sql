@@ -169,7 +169,10 @@ INSERT INTO locale_fields (id, field_id, form_id, option_id, kind, locale, trans
 -- Conversation 1 - the reference's example, value for value.
 --   Caryn Pryor (requester), opened by Simon; MAIL, New, High, Question;
 --   Support / Simon; form 1 with reported_issues = 12; rated GOOD.
---   (last_replied_at predates created_at in the reference; kept as is.)
+--   The reference's summary values (preview "Coffee machine annual
+--   maintenance", SEEN, replied 2015-07-27, before the conversation existed)
+--   contradict its own message 1, so the summary is derived from message 1,
+--   as the server computes it for every conversation.
 -- ===========================================================================
 INSERT INTO conversations (id, uuid, legacy_id, subject, channel, requester_id, creator_id, last_replier_id,
                            last_agent_replier_id, assigned_team_id, assigned_agent_id, status_id, priority_id,
@@ -178,8 +181,9 @@ INSERT INTO conversations (id, uuid, legacy_id, subject, channel, requester_id, 
     (1, '3502b1bf-8a7f-5ac7-967e-e2f02d0fb056', NULL, 'Atmosphere Coffee, Inc annual maintenance', 'MAIL',
      2, 1, 1, 1, 1, 1, 1, 3, 1, 1,
      'presence-d6c6a8b31be92885222ee53dde6c99c745c5f4cf77f1bd9dd3519d07fa730c71@v1_cases_1',
-     'SEEN', 'Coffee machine annual maintenance',
-     unixepoch('2015-07-27T11:35:09+05:00'), unixepoch('2015-12-28T08:52:45+05:00'), unixepoch('2015-12-28T08:52:45+05:00'));
+     'SENT',
+     'Dear Caryn,' || char(10) || char(10) || char(9, 9, 9, 9) || 'It is that fun time of the year again - annual maintenance time! Further to our phone conversation, .....',
+     unixepoch('2015-12-28T08:52:45+05:00'), unixepoch('2015-12-28T08:52:45+05:00'), unixepoch('2015-12-28T08:52:45+05:00'));
 
 INSERT INTO messages (id, uuid, conversation_id, client_id, subject, channel, content_text, content_html,
                       creator_id, source, metadata, message_status, message_status_reject_type,

@@ -27,11 +27,14 @@ fn conversation_1(base: &str) -> Value {
             "value": "12",
             "resource_type": "conversation_field_value"
         }],
-        "last_message_status": "SEEN",
-        "last_message_preview": "Coffee machine annual maintenance",
+        // The reference's summary contradicts its own message 1 (a preview of
+        // another text, SEEN, a reply before the conversation existed); the
+        // demo derives it from message 1, as the server does for every conversation.
+        "last_message_status": "SENT",
+        "last_message_preview": "Dear Caryn,\n\n\t\t\t\tIt is that fun time of the year again - annual maintenance time! Further to our phone conversation, .....",
         "realtime_channel": "presence-d6c6a8b31be92885222ee53dde6c99c745c5f4cf77f1bd9dd3519d07fa730c71@v1_cases_1",
         // The reference's +05:00 times, in UTC as conventions §3 requires.
-        "last_replied_at": "2015-07-27T06:35:09+00:00",
+        "last_replied_at": "2015-12-28T03:52:45+00:00",
         "created_at": "2015-12-28T03:52:45+00:00",
         "updated_at": "2015-12-28T03:52:45+00:00",
         "resource_type": "conversation",
@@ -190,4 +193,25 @@ fn participants_are_user_minimal_resources_like_the_reference() {
     assert_eq!(simon["resource_url"], format!("{}/api/v1/users/1", app.base));
     let ids = r.ids();
     assert!(ids.contains(&2), "the requester takes part: {ids:?}");
+}
+
+#[test]
+fn every_demo_conversation_summary_agrees_with_its_messages() {
+    let app = spawn_demo();
+    let simon = app.session(SIMON);
+    let list = app.get("/api/v1/conversations?limit=100").session(&simon).send();
+    let conversations = list.body["data"].as_array().expect("conversations").clone();
+    assert!(conversations.len() > 20);
+    for c in conversations {
+        let id = c["id"].as_i64().expect("id");
+        let newest = app.get(&format!("/api/v1/conversations/{id}/messages?limit=1")).session(&simon).send();
+        let m = &newest.body["data"][0];
+        let text = m["content_text"].as_str().expect("text");
+        let preview: String = text.chars().take(255).collect();
+        assert_eq!(c["last_message_preview"], preview.as_str(), "conversation {id}");
+        assert_eq!(c["last_message_status"], m["message_status"], "conversation {id}");
+        assert_eq!(c["last_replied_at"], m["created_at"], "conversation {id}");
+        assert_eq!(c["last_replier"]["id"], m["creator"]["id"], "conversation {id}");
+        assert!(c["created_at"].as_str() <= c["last_replied_at"].as_str(), "conversation {id}");
+    }
 }

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::{Map, Value};
 
 use super::field_values::{self, Access};
-use super::files::{check_file_count, store_uploads};
+use super::files::{check_file_count, keep_when, store_uploads};
 use super::messages::{compose, Target};
 use super::params::{Form, Params};
 use super::{path_id, render, Ctx, Reply};
@@ -157,7 +157,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
     check_file_count(&ctx, form.uploads.len() + file_ids)?;
     // Stored before the rest is validated, so that all problems are reported at
     // once; if the request fails, dropping the uploads deletes the files.
-    let (mut uploads, stored) = store_uploads(&ctx, form.uploads).await?;
+    let (uploads, stored) = store_uploads(&ctx, form.uploads).await?;
     let mut composed = composed;
     if let Some(c) = composed.as_mut() {
         c.files = stored;
@@ -169,73 +169,74 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
     let (data, token, replayed) = ctx
         .state
         .db
-        .write(move |tx| {
-            if let Some(id) = priority_id {
-                if lookups::priority_by_id(tx, id)?.is_none() {
-                    problems.push(FieldProblem::invalid("priority_id", "There is no such priority"));
-                }
-            }
-            if let Some(id) = form_id {
-                if fields::form_by_id(tx, id)?.is_none() {
-                    problems.push(FieldProblem::invalid("form_id", "There is no such form"));
-                }
-            }
-            let access = Access { staff: caller.is_staff(), updating: false };
-            let values = field_values::validate(tx, &values, access, form_id, &mut problems)?;
-            problems.finish()?;
-            let (Some(subject), Some(composed), Some(spec)) = (subject, composed, spec) else {
-                return Err(ApiError::Internal("validation passed without its values".into()));
-            };
-
-            let (requester, author) = resolve_people(tx, spec, now)?;
-            if let Some(fp) = caller.fingerprint() {
-                credentials::bind_device(tx, fp, requester.id, now)?;
-            }
-            // A retry of an identified client returns the conversation its first try created.
-            if let (Some(client_id), true) = (&composed.client_id, caller.user().is_some()) {
-                if let Some(existing) = messages::conversation_by_first_client_id(tx, client_id, author.id)? {
-                    if let Some(c) = store::get_visible(tx, &caller.visibility(false), existing)? {
-                        let view = render::View { user_id: Some(author.id), ..view };
-                        return Ok((render::conversation(tx, &view, &c)?, None, true));
+        .write_then(
+            move |tx| {
+                if let Some(id) = priority_id {
+                    if lookups::priority_by_id(tx, id)?.is_none() {
+                        problems.push(FieldProblem::invalid("priority_id", "There is no such priority"));
                     }
                 }
-            }
-            let status = lookups::first_status_of_type(tx, "NEW")?
-                .ok_or_else(|| ApiError::Internal("no status of type NEW is configured".into()))?;
-            let channel = composed.source.clone().unwrap_or_else(|| default_channel(&caller).to_owned());
-            let new = NewConversation {
-                subject: subject.clone(),
-                channel: channel.clone(),
-                requester_id: requester.id,
-                creator_id: author.id,
-                status_id: status.id,
-                priority_id,
-                form_id,
-            };
-            let id = store::insert(tx, &new, &auth::random_hex(32), now)?;
-            for (field_id, value) in &values {
-                fields::set_value(tx, id, *field_id, value)?;
-            }
-            store::add_participant(tx, id, requester.id, now)?;
-            let target = Target { id, subject: &subject, channel: &channel };
-            super::messages::insert(tx, &target, &author, caller.fingerprint(), composed, now)?;
-            let token = if anonymous_answer {
-                let token = auth::random_hex(32);
-                credentials::create_request_token(tx, &token, id, now + REQUEST_TOKEN_SECONDS, now)?;
-                Some(token)
-            } else {
-                None
-            };
-            let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
-            let view = render::View { user_id: Some(author.id), ..view };
-            Ok((render::conversation(tx, &view, &c)?, token, false))
-        })
+                if let Some(id) = form_id {
+                    if fields::form_by_id(tx, id)?.is_none() {
+                        problems.push(FieldProblem::invalid("form_id", "There is no such form"));
+                    }
+                }
+                let access = Access { staff: caller.is_staff(), updating: false };
+                let values = field_values::validate(tx, &values, access, form_id, &mut problems)?;
+                problems.finish()?;
+                let (Some(subject), Some(composed), Some(spec)) = (subject, composed, spec) else {
+                    return Err(ApiError::Internal("validation passed without its values".into()));
+                };
+
+                let (requester, author) = resolve_people(tx, spec, now)?;
+                if let Some(fp) = caller.fingerprint() {
+                    credentials::bind_device(tx, fp, requester.id, now)?;
+                }
+                // A retry of an identified client returns the conversation its first try created.
+                if let (Some(client_id), true) = (&composed.client_id, caller.user().is_some()) {
+                    if let Some(existing) = messages::conversation_by_first_client_id(tx, client_id, author.id)? {
+                        if let Some(c) = store::get_visible(tx, &caller.visibility(false), existing)? {
+                            let view = render::View { user_id: Some(author.id), ..view };
+                            return Ok((render::conversation(tx, &view, &c)?, None, true));
+                        }
+                    }
+                }
+                let status = lookups::first_status_of_type(tx, "NEW")?
+                    .ok_or_else(|| ApiError::Internal("no status of type NEW is configured".into()))?;
+                let channel = composed.source.clone().unwrap_or_else(|| default_channel(&caller).to_owned());
+                let new = NewConversation {
+                    subject: subject.clone(),
+                    channel: channel.clone(),
+                    requester_id: requester.id,
+                    creator_id: author.id,
+                    status_id: status.id,
+                    priority_id,
+                    form_id,
+                };
+                let id = store::insert(tx, &new, &auth::random_hex(32), now)?;
+                for (field_id, value) in &values {
+                    fields::set_value(tx, id, *field_id, value)?;
+                }
+                store::add_participant(tx, id, requester.id, now)?;
+                let target = Target { id, subject: &subject, channel: &channel };
+                super::messages::insert(tx, &target, &author, caller.fingerprint(), composed, now)?;
+                let token = if anonymous_answer {
+                    let token = auth::random_hex(32);
+                    credentials::create_request_token(tx, &token, id, now + REQUEST_TOKEN_SECONDS, now)?;
+                    Some(token)
+                } else {
+                    None
+                };
+                let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
+                let view = render::View { user_id: Some(author.id), ..view };
+                Ok((render::conversation(tx, &view, &c)?, token, false))
+            },
+            keep_when(uploads, |(_, _, replayed)| *replayed),
+        )
         .await?;
     if replayed {
-        // The first try's files are attached already; this retry's copies go.
         return ctx.finish(Reply::one("conversation", data)).await;
     }
-    uploads.iter_mut().for_each(|u| u.keep());
     ctx.state.hub.wake();
     let mut reply = Reply::created("conversation", data);
     if let Some(token) = token {

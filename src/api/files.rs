@@ -20,7 +20,9 @@ pub fn check_file_count(ctx: &Ctx, count: usize) -> Result<(), ApiError> {
 }
 
 /// Makes received uploads durable (off the async executor). The uploads still
-/// own their files: the caller commits the rows, then calls `keep()` on each.
+/// own their files: the caller hands them to [`keep_when`] as the `on_commit`
+/// of the write that names them, so they pass to the database inside the
+/// commit path, whatever becomes of the request afterwards.
 pub async fn store_uploads(ctx: &Ctx, uploads: Vec<Upload>) -> Result<(Vec<Upload>, Vec<StoredFile>), ApiError> {
     if uploads.is_empty() {
         return Ok((uploads, Vec::new()));
@@ -36,6 +38,19 @@ pub async fn store_uploads(ctx: &Ctx, uploads: Vec<Upload>) -> Result<(Vec<Uploa
     })
     .await?
     .map_err(|e| ApiError::internal(&e))
+}
+
+/// An `on_commit` for [`crate::db::Db::write_then`]: once the rows are
+/// committed, the uploads are the database's, unless `replayed` says this
+/// request was a retry answered with what its first try stored; then these
+/// copies are deleted, as they are when the transaction fails.
+pub fn keep_when<T>(uploads: Vec<Upload>, replayed: impl Fn(&T) -> bool + Send) -> impl FnOnce(&T) + Send {
+    move |committed: &T| {
+        let mut uploads = uploads;
+        if !replayed(committed) {
+            uploads.iter_mut().for_each(Upload::keep);
+        }
+    }
 }
 
 /// The identity a file is uploaded by and may be attached by.
@@ -54,7 +69,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
     if uploads.is_empty() {
         return Err(ApiError::Fields(vec![FieldProblem::required("content")]));
     }
-    let (mut uploads, mut stored) = store_uploads(&ctx, uploads).await?;
+    let (uploads, mut stored) = store_uploads(&ctx, uploads).await?;
     if let (Some(name), Some(first)) = (name, stored.first_mut()) {
         first.name = safe_name(&name);
     }
@@ -64,14 +79,16 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
     let data = ctx
         .state
         .db
-        .write(move |tx| {
-            let file = stored.first().ok_or_else(|| ApiError::required("content"))?;
-            let id = files::insert(tx, file, &uploader, None, now)?;
-            let row = files::get(tx, id)?.ok_or(ApiError::NotFound)?;
-            Ok(render::file(&view, &row))
-        })
+        .write_then(
+            move |tx| {
+                let file = stored.first().ok_or_else(|| ApiError::required("content"))?;
+                let id = files::insert(tx, file, &uploader, None, now)?;
+                let row = files::get(tx, id)?.ok_or(ApiError::NotFound)?;
+                Ok(render::file(&view, &row))
+            },
+            keep_when(uploads, |_| false),
+        )
         .await?;
-    uploads.iter_mut().for_each(Upload::keep);
     ctx.finish(Reply::created("file", data)).await
 }
 

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use serde_json::{Map, Value};
 
 use super::conversations::{source_param, visible};
-use super::files::{check_file_count, store_uploads};
+use super::files::{check_file_count, keep_when, store_uploads};
 use super::params::{Form, Params};
 use super::{path_id, render, Ctx, Reply};
 use crate::db::files::{self, Uploader};
@@ -221,7 +221,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
     ctx.caller.require_member(true)?;
     let mut composed = compose(&form.params)?;
     check_file_count(&ctx, form.uploads.len() + composed.file_ids.len())?;
-    let (mut uploads, stored) = store_uploads(&ctx, form.uploads).await?;
+    let (uploads, stored) = store_uploads(&ctx, form.uploads).await?;
     composed.files = stored;
     let vis = ctx.write_visibility();
     let view = ctx.view();
@@ -231,42 +231,39 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
     let (data, replayed) = ctx
         .state
         .db
-        .write(move |tx| {
-            let c = visible(tx, &vis, id)?;
-            let author = author.ok_or(ApiError::NotFound)?;
-            if c.is_closed() {
-                return Err(ApiError::denied("This conversation is closed and cannot be replied to"));
-            }
-            if let Some(client_id) = &composed.client_id {
-                if let Some(first) = store::by_client_id(tx, id, client_id, author.id)? {
-                    return Ok((render::message(&view, &first, &files::of_message(tx, first.id)?), true));
+        .write_then(
+            move |tx| {
+                let c = visible(tx, &vis, id)?;
+                let author = author.ok_or(ApiError::NotFound)?;
+                if c.is_closed() {
+                    return Err(ApiError::denied("This conversation is closed and cannot be replied to"));
                 }
-            }
-            let target = Target { id, subject: &c.subject, channel: &c.channel };
-            let mid = insert(tx, &target, &author, fingerprint.as_deref(), composed, now)?;
-            // A customer writing back reopens a conversation that waited on them or was done.
-            if !author.role.is_staff() && matches!(c.status_kind.as_str(), "PENDING" | "COMPLETED") {
-                if let Some(open) = lookups::first_status_of_type(tx, "OPEN")? {
-                    let changes = conversations::Changes { status_id: Some(open.id), ..Default::default() };
-                    conversations::update(tx, id, &changes, true, now)?;
-                    emit::conversation_updated(tx, &c.realtime_channel, id, &["status"], now)?;
+                if let Some(client_id) = &composed.client_id {
+                    if let Some(first) = store::by_client_id(tx, id, client_id, author.id)? {
+                        return Ok((render::message(&view, &first, &files::of_message(tx, first.id)?), true));
+                    }
                 }
-            }
-            let m = store::get(tx, id, mid)?.ok_or(ApiError::NotFound)?;
-            let data = render::message(&view, &m, &files::of_message(tx, mid)?);
-            emit::message_created(tx, &c.realtime_channel, id, data.clone(), now)?;
-            Ok((data, false))
-        })
+                let target = Target { id, subject: &c.subject, channel: &c.channel };
+                let mid = insert(tx, &target, &author, fingerprint.as_deref(), composed, now)?;
+                // A customer writing back reopens a conversation that waited on them or was done.
+                if !author.role.is_staff() && matches!(c.status_kind.as_str(), "PENDING" | "COMPLETED") {
+                    if let Some(open) = lookups::first_status_of_type(tx, "OPEN")? {
+                        let changes = conversations::Changes { status_id: Some(open.id), ..Default::default() };
+                        conversations::update(tx, id, &changes, true, now)?;
+                        emit::conversation_updated(tx, &c.realtime_channel, id, &["status"], now)?;
+                    }
+                }
+                let m = store::get(tx, id, mid)?.ok_or(ApiError::NotFound)?;
+                let data = render::message(&view, &m, &files::of_message(tx, mid)?);
+                emit::message_created(tx, &c.realtime_channel, id, data.clone(), now)?;
+                Ok((data, false))
+            },
+            keep_when(uploads, |(_, replayed)| *replayed),
+        )
         .await?;
     if !replayed {
         ctx.state.hub.wake();
     }
-    // The rows are committed: the files are the database's now (a replay stored none).
-    uploads.iter_mut().for_each(|u| {
-        if !replayed {
-            u.keep()
-        }
-    });
     let reply = if replayed {
         Reply::one("conversation_message", data).with_status(StatusCode::OK)
     } else {

@@ -130,9 +130,25 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Transaction) -> Result<T, ApiError> + Send + 'static,
     {
+        self.write_then(f, |_| {}).await
+    }
+
+    /// Like [`Db::write`], and runs `on_commit` on the writer right after the
+    /// commit succeeded, whether or not the caller is still waiting. What
+    /// `on_commit` owns passes to the database there (e.g. the files the rows
+    /// name); when the transaction fails, it is dropped unrun.
+    pub async fn write_then<T, F, C>(&self, f: F, on_commit: C) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction) -> Result<T, ApiError> + Send + 'static,
+        C: FnOnce(&T) + Send + 'static,
+    {
         let (done, result) = oneshot::channel();
         let job: Job = Box::new(move |conn: &mut Connection| {
             let outcome = in_transaction(conn, f);
+            if let Ok(value) = &outcome {
+                on_commit(value);
+            }
             let _ = done.send(outcome);
         });
         let writer = self.writer.clone();

@@ -216,3 +216,68 @@ fn naming_an_email_is_not_proving_it() {
     let simon_presence = simon.body["data"]["presence_channel"].as_str().expect("agent presence").to_owned();
     assert!(crate::realtime::sse(&app, &simon_presence, &[("X-Session-ID", caryn.as_str())]).is_ok());
 }
+
+/// Whether `done` holds within `limit`; for windows in which something must
+/// *not* happen, where there is no condition to await.
+fn holds_within(limit: std::time::Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    done()
+}
+
+#[test]
+fn a_committed_upload_keeps_its_file_when_the_client_resets_before_the_answer() {
+    use std::io::Write;
+    let app = spawn_demo();
+    let caryn = app.session(CARYN);
+    let messages_before = message_count(&app);
+    let files_before = app.stored_files();
+    // Hold the write lock, so the upload's transaction waits on the writer.
+    let lock = app.db();
+    lock.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    let (content_type, body) = multipart_body(&[
+        Part::text("contents", "Notes attached"),
+        Part::file("files[]", "notes.txt", "text/plain", b"pressure drops after ten shots"),
+    ]);
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut socket = std::net::TcpStream::connect(&addr).expect("connect");
+    let head = format!(
+        "POST /api/v1/conversations/1/messages HTTP/1.1\r\nHost: {addr}\r\nX-Session-ID: {caryn}\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    socket.write_all(head.as_bytes()).expect("head");
+    socket.write_all(&body).expect("body");
+    // The file is durable on disk and its row is waiting for the writer...
+    let new_files = || app.stored_files().into_iter().filter(|f| !files_before.contains(f)).collect::<Vec<_>>();
+    eventually("the upload is stored", || new_files().iter().any(|f| !f.ends_with(".part")));
+    let stored = new_files();
+    // ...when the client resets the connection without waiting for the answer.
+    socket2::SockRef::from(&socket).set_linger(Some(std::time::Duration::ZERO)).expect("linger");
+    drop(socket);
+    let vanished = holds_within(std::time::Duration::from_secs(2), || new_files() != stored);
+    lock.execute_batch("COMMIT").expect("unlock");
+    eventually("the message commits", || message_count(&app) == messages_before + 1);
+    assert!(!vanished, "the committed upload's file was deleted");
+    // Every file a row names is on disk, and the attachment downloads.
+    let names: Vec<String> = {
+        let db = app.db();
+        let mut stmt = db.prepare("SELECT storage_name FROM files").expect("query");
+        let rows = stmt.query_map([], |r| r.get(0)).expect("rows").collect::<Result<_, _>>().expect("names");
+        rows
+    };
+    let on_disk = app.stored_files();
+    for name in &names {
+        assert!(on_disk.contains(name), "row names a missing file {name}");
+    }
+    let listed = app.get("/api/v1/conversations/1/messages?limit=1").session(&caryn).send();
+    let url = listed.body["data"][0]["attachments"][0]["url_download"].as_str().expect("attachment").to_owned();
+    let path = url.splitn(4, '/').nth(3).map(|p| format!("/{p}")).expect("path");
+    let (status, _, bytes) = app.get(&path).session(&caryn).send_bytes();
+    assert_eq!((status, bytes.as_slice()), (200, &b"pressure drops after ten shots"[..]));
+}

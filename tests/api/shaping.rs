@@ -53,7 +53,7 @@ fn camel_case_renames_keys_and_resource_types_but_not_user_maps() {
     assert!(r.body.get("total_count").is_none());
     let one = app.get("/api/v1/conversations/1?_case=camel&include=userMinimal").session(&caryn).send();
     let d = &one.body["data"];
-    assert_eq!(d["lastMessagePreview"], "Coffee machine annual maintenance");
+    assert!(d["lastMessagePreview"].as_str().is_some_and(|p| p.starts_with("Dear Caryn")), "{d}");
     assert_eq!(d["resourceType"], "conversation");
     assert_eq!(d["requester"]["resourceType"], "userMinimal");
     assert_eq!(d["requester"]["fullName"], "Caryn Pryor");

@@ -49,5 +49,5 @@ pub fn add_user(args: &AddUser, password: &str) -> Result<i64, String> {
 pub fn messenger_token(data_dir: &std::path::Path) -> Result<String, String> {
     std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
     let (db, _) = Db::open(&data_dir.join("parley.db"), false).map_err(|e| e.to_string())?;
-    db.write_blocking(|tx| crate::db::settings::messenger_token(tx)).map_err(|e| e.to_string())
+    crate::startup::messenger_token(&db, data_dir).map_err(|e| e.to_string())
 }

@@ -9,6 +9,7 @@ pub mod db;
 mod demo;
 pub mod error;
 pub mod realtime;
+pub mod secret;
 pub mod startup;
 pub mod storage;
 pub mod sweep;

@@ -91,7 +91,7 @@ impl Application {
             None => {}
         }
         let settings = db.read_blocking(settings::load)?;
-        let messenger_token = db.write_blocking(|tx| settings::messenger_token(tx))?;
+        let messenger_token = messenger_token(&db, &config.data_dir)?;
         let port = listener.local_addr()?.port();
         let public_url = config
             .public_url
@@ -137,6 +137,20 @@ impl Application {
         fetcher.abort();
         result
     }
+}
+
+/// The instance's messenger token from its key file, moving an older
+/// version's token out of the database on the way (see `secret::messenger_key`).
+pub fn messenger_token(db: &Db, data_dir: &std::path::Path) -> Result<String, StartError> {
+    let legacy = db.read_blocking(settings::legacy_messenger_token)?;
+    let moved = legacy.is_some();
+    let token = crate::secret::messenger_key(data_dir, || legacy)?;
+    if moved {
+        db.write_blocking(|tx| settings::forget_messenger_token(tx))?;
+        // The old row's page leaves the WAL and the file now (secure_delete zeroed it).
+        db.checkpoint_blocking()?;
+    }
+    Ok(token)
 }
 
 /// Browser clients (the web messenger, help-center pages) call from other

@@ -9,12 +9,13 @@ use super::files::{check_file_count, keep_when, store_uploads};
 use super::messages::{compose, Target};
 use super::params::{Form, Params};
 use super::{path_id, render, Ctx, Reply};
-use crate::auth::{self, Identity, REQUEST_TOKEN_SECONDS};
+use crate::auth::{Identity, REQUEST_TOKEN_SECONDS};
 use crate::db::conversations::{self as store, Changes, ListFilter, NewConversation};
 use crate::db::users::{self, User};
 use crate::db::{self, auth as credentials, fields, lookups, messages};
 use crate::error::{ApiError, FieldProblem, Problems};
 use crate::realtime::emit;
+use crate::secret;
 
 /// Conversation sources a client may name (reference: HELPCENTER, MESSENGER, API).
 pub const SOURCES: [&str; 3] = ["HELPCENTER", "MESSENGER", "API"];
@@ -213,7 +214,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
                     priority_id,
                     form_id,
                 };
-                let id = store::insert(tx, &new, &auth::random_hex(32), now)?;
+                let id = store::insert(tx, &new, &secret::random_hex(32), now)?;
                 for (field_id, value) in &values {
                     fields::set_value(tx, id, *field_id, value)?;
                 }
@@ -221,8 +222,9 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
                 let target = Target { id, subject: &subject, channel: &channel };
                 super::messages::insert(tx, &target, &author, caller.fingerprint(), composed, now)?;
                 let token = if anonymous_answer {
-                    let token = auth::random_hex(32);
-                    credentials::create_request_token(tx, &token, id, now + REQUEST_TOKEN_SECONDS, now)?;
+                    let token = secret::random_hex(32);
+                    let key = secret::digest(&token);
+                    credentials::create_request_token(tx, &key, id, now + REQUEST_TOKEN_SECONDS, now)?;
                     Some(token)
                 } else {
                     None

@@ -72,12 +72,12 @@ fn normalise(conn: &Connection, field: &Field, raw: &Value) -> Result<Option<Str
     if field.kind == "CHECKBOX" {
         return checkbox(conn, field, raw);
     }
-    let typed = match (field.kind.as_str(), raw) {
-        (_, Value::String(_)) => true,
-        ("NUMERIC" | "DECIMAL" | "SELECT" | "RADIO" | "CASCADINGSELECT", Value::Number(_)) => true,
-        ("YESNO", Value::Bool(_) | Value::Number(_)) => true,
-        _ => false,
-    };
+    let typed = matches!(
+        (field.kind.as_str(), raw),
+        (_, Value::String(_))
+            | ("NUMERIC" | "DECIMAL" | "SELECT" | "RADIO" | "CASCADINGSELECT", Value::Number(_))
+            | ("YESNO", Value::Bool(_) | Value::Number(_))
+    );
     let Some(text) = scalar_text(raw).filter(|_| typed) else {
         return Err(match raw {
             Value::Array(_) | Value::Object(_) => "Must be a single value".into(),

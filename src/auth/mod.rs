@@ -13,12 +13,12 @@ use actix_web::http::{header, Method};
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, ResponseError};
 use base64::Engine;
-use rand::RngCore;
 
 use crate::db::conversations::Visibility;
 use crate::db::users::{Role, User};
 use crate::db::{self, auth as store, users};
 use crate::error::ApiError;
+use crate::secret;
 use crate::startup::AppState;
 
 pub use password::{hash_password, verify_password};
@@ -216,7 +216,8 @@ async fn resolve(req: &ServiceRequest, state: &AppState) -> Result<Caller, ApiEr
         .or_else(|| header_str(req, "x-request-token").map(str::to_owned))
         .filter(|t| !t.trim().is_empty());
     if let Some(token) = token {
-        let found = state.db.read(move |c| store::request_token(c, token.trim(), now)).await?;
+        let key = secret::digest(token.trim());
+        let found = state.db.read(move |c| store::request_token(c, &key, now)).await?;
         let conversation_id = found.ok_or(ApiError::AuthenticationFailed("The token is unknown or has expired"))?;
         return Ok(Caller { identity: Identity::Token { conversation_id }, new_session: None });
     }
@@ -228,8 +229,9 @@ struct TokenQuery {
     token: Option<String>,
 }
 
-async fn session(req: &ServiceRequest, state: &AppState, id: String, now: i64) -> Result<Caller, ApiError> {
+async fn session(req: &ServiceRequest, state: &AppState, presented: String, now: i64) -> Result<Caller, ApiError> {
     let ttl = state.config.session_ttl;
+    let id = secret::digest(&presented);
     let lookup = id.clone();
     let found = state
         .db
@@ -241,7 +243,7 @@ async fn session(req: &ServiceRequest, state: &AppState, id: String, now: i64) -
     let (session, user) = found.ok_or(ApiError::AuthenticationFailed("The session is unknown or has expired"))?;
     if let Some(expected) = &session.csrf_token {
         let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-        if unsafe_method && header_str(req, "x-csrf-token") != Some(expected.as_str()) {
+        if unsafe_method && !header_str(req, "x-csrf-token").is_some_and(|given| secret::matches(given, expected)) {
             return Err(ApiError::CsrfFailed);
         }
     }
@@ -291,13 +293,14 @@ async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) 
     }
     let user_id = outcome?;
     let csrf_off = header_str(req, "x-csrf").is_some_and(|v| v.eq_ignore_ascii_case("false"));
-    let new = store::Session {
-        id: random_hex(32),
+    let session_id = secret::random_hex(32);
+    let csrf = (!csrf_off).then(|| secret::random_hex(24));
+    let stored = store::Session {
+        id: secret::digest(&session_id),
         user_id,
-        csrf_token: if csrf_off { None } else { Some(random_hex(24)) },
+        csrf_token: csrf.as_deref().map(secret::digest),
         last_used_at: now,
     };
-    let stored = new.clone();
     let user = state
         .db
         .write(move |tx| {
@@ -307,7 +310,7 @@ async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) 
         })
         .await?
         .ok_or(BAD_LOGIN)?;
-    Ok(Caller { identity: Identity::User(user), new_session: Some((new.id, new.csrf_token)) })
+    Ok(Caller { identity: Identity::User(user), new_session: Some((session_id, csrf)) })
 }
 
 async fn device(state: &AppState, fingerprint: String, now: i64) -> Result<Caller, ApiError> {
@@ -344,11 +347,4 @@ pub fn parse_fingerprint(raw: &str) -> Result<String, ApiError> {
         Ok(u) if u.get_version_num() == 4 => Ok(u.hyphenated().to_string()),
         _ => Err(ApiError::AuthenticationFailed("X-Fingerprint-ID must be a UUID v4")),
     }
-}
-
-/// `bytes` random bytes from the OS generator, as lowercase hex.
-pub fn random_hex(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut buf);
-    buf.iter().map(|b| format!("{b:02x}")).collect()
 }

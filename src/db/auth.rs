@@ -1,4 +1,6 @@
-//! Credentials other than passwords: sessions, device fingerprints, request tokens.
+//! Credentials other than passwords: sessions, device fingerprints, request
+//! tokens. Session ids, CSRF tokens and request tokens are stored as their
+//! digests (`secret::digest`); callers look them up by digest.
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -7,17 +9,18 @@ use crate::error::ApiError;
 /// A live session.
 #[derive(Debug, Clone)]
 pub struct Session {
-    /// The `X-Session-ID` value.
+    /// The digest of the `X-Session-ID` value.
     pub id: String,
     /// Whose session it is.
     pub user_id: i64,
-    /// The token unsafe methods must echo in `X-CSRF-Token`; `None` when CSRF is off.
+    /// The digest of the token unsafe methods must echo in `X-CSRF-Token`;
+    /// `None` when CSRF is off.
     pub csrf_token: Option<String>,
     /// Unix seconds of the last request made with it.
     pub last_used_at: i64,
 }
 
-/// The session with this id that was used within `ttl` seconds of `now`.
+/// The session whose id has this digest and that was used within `ttl` seconds of `now`.
 pub fn live_session(conn: &Connection, id: &str, now: i64, ttl: i64) -> Result<Option<Session>, ApiError> {
     Ok(conn
         .prepare_cached(
@@ -116,7 +119,7 @@ pub fn link_device(conn: &Connection, fingerprint: &str, conversation_id: i64, n
     Ok(())
 }
 
-/// Stores a request token for one conversation and removes expired ones.
+/// Stores a request token (by digest) for one conversation and removes expired ones.
 pub fn create_request_token(
     conn: &Connection,
     token: &str,
@@ -130,7 +133,7 @@ pub fn create_request_token(
     Ok(())
 }
 
-/// The conversation a still-valid request token opens.
+/// The conversation a still-valid request token (given by digest) opens.
 pub fn request_token(conn: &Connection, token: &str, now: i64) -> Result<Option<i64>, ApiError> {
     Ok(conn
         .prepare_cached("SELECT conversation_id FROM request_tokens WHERE token = ?1 AND expires_at > ?2")?

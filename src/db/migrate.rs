@@ -1,17 +1,50 @@
 //! Schema versioning with `PRAGMA user_version`: `schema.sql` creates version 1
-//! on a fresh file; later changes are appended to [`MIGRATIONS`]. A database
-//! newer than this binary is refused. Also loads the embedded seed data.
+//! on a fresh file; later changes are appended to [`MIGRATIONS`], and a fresh
+//! file runs them too, so a migrated database and a fresh one are the same. A
+//! database newer than this binary is refused. Also loads the embedded seed data.
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 
 use super::DbOpenError;
+use crate::secret::digest;
 
 const SCHEMA: &str = include_str!("../../schema.sql");
 const BASE: &str = include_str!("../../seed/base.sql");
 const DEMO: &str = include_str!("../../seed/demo.sql");
 
+/// One step of the schema's history.
+enum Migration {
+    /// SQL statements.
+    #[allow(dead_code)]
+    Sql(&'static str),
+    /// Data changes SQL cannot express.
+    Rust(fn(&Transaction) -> rusqlite::Result<()>),
+}
+
 /// Migrations after the initial schema; entry `i` takes version `i + 1` to `i + 2`.
-const MIGRATIONS: &[&str] = &[];
+const MIGRATIONS: &[Migration] = &[
+    // 2: session ids, CSRF tokens and request tokens are stored as digests.
+    Migration::Rust(digest_tokens),
+];
+
+fn digest_tokens(tx: &Transaction) -> rusqlite::Result<()> {
+    let sessions: Vec<(String, Option<String>)> = tx
+        .prepare("SELECT id, csrf_token FROM sessions")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, csrf) in sessions {
+        tx.execute(
+            "UPDATE sessions SET id = ?2, csrf_token = ?3 WHERE id = ?1",
+            params![id, digest(&id), csrf.as_deref().map(digest)],
+        )?;
+    }
+    let tokens: Vec<String> =
+        tx.prepare("SELECT token FROM request_tokens")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    for token in tokens {
+        tx.execute("UPDATE request_tokens SET token = ?2 WHERE token = ?1", params![token, digest(&token)])?;
+    }
+    Ok(())
+}
 
 /// The schema version this binary writes.
 pub const VERSION: i64 = 1 + MIGRATIONS.len() as i64;
@@ -30,12 +63,20 @@ pub fn apply(conn: &mut Connection) -> Result<(), DbOpenError> {
         tx.commit()?;
     }
     let mut version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let migrating = version < VERSION;
     while version < VERSION {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(MIGRATIONS[(version - 1) as usize])?;
+        match &MIGRATIONS[(version - 1) as usize] {
+            Migration::Sql(sql) => tx.execute_batch(sql)?,
+            Migration::Rust(step) => step(&tx)?,
+        }
         version += 1;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
+    }
+    if migrating {
+        // Old pages (plain tokens among them) leave the WAL and the main file now.
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     }
     Ok(())
 }

@@ -123,6 +123,23 @@ impl Db {
         result.recv().map_err(|_| ApiError::Internal("the writer dropped a job".into()))?
     }
 
+    /// Copies every committed page from the WAL into the database file and
+    /// empties the WAL (`wal_checkpoint(TRUNCATE)`), on the writer, after the
+    /// writes queued before it; waits on the current thread. Returns whether the
+    /// checkpoint completed (readers holding old snapshots can hold it back).
+    pub fn checkpoint_blocking(&self) -> Result<bool, ApiError> {
+        let (done, result) = mpsc::sync_channel(1);
+        let job: Job = Box::new(move |conn: &mut Connection| {
+            let outcome = conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0))
+                .map(|busy| busy == 0)
+                .map_err(ApiError::from);
+            let _ = done.send(outcome);
+        });
+        self.writer.send(job).map_err(|_| ApiError::Internal("the writer thread has stopped".into()))?;
+        result.recv().map_err(|_| ApiError::Internal("the writer dropped a job".into()))?
+    }
+
     /// Runs `f` on the writer inside one `BEGIN IMMEDIATE` transaction, committed
     /// only when `f` returns `Ok`; any error rolls everything back.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
@@ -174,7 +191,9 @@ fn in_transaction<T>(
 fn open_writer_connection(path: &Path) -> Result<Connection, rusqlite::Error> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+    // secure_delete: what is deleted (expired sessions, pruned events) is
+    // zeroed, not left in free pages of the file.
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;")?;
     Ok(conn)
 }
 

@@ -46,15 +46,14 @@ pub fn mark(conn: &Connection, key: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The instance's messenger token (the secret identity signatures are keyed
-/// by), generated on first use.
-pub fn messenger_token(conn: &Connection) -> Result<String, ApiError> {
-    let existing: Option<String> =
-        conn.query_row("SELECT value FROM settings WHERE key = 'messenger_token'", [], |r| r.get(0)).optional()?;
-    if let Some(token) = existing {
-        return Ok(token);
-    }
-    let token = crate::auth::random_hex(32);
-    conn.execute("INSERT INTO settings (key, value) VALUES ('messenger_token', ?1)", [&token])?;
-    Ok(token)
+/// The messenger token an older version kept in this table, if any (it now
+/// lives in its own key file, see `secret::messenger_key`).
+pub fn legacy_messenger_token(conn: &Connection) -> Result<Option<String>, ApiError> {
+    Ok(conn.query_row("SELECT value FROM settings WHERE key = 'messenger_token'", [], |r| r.get(0)).optional()?)
+}
+
+/// Removes the messenger token from the database once its key file holds it.
+pub fn forget_messenger_token(conn: &Connection) -> Result<(), ApiError> {
+    conn.execute("DELETE FROM settings WHERE key = 'messenger_token'", [])?;
+    Ok(())
 }

@@ -143,7 +143,7 @@ pub fn credentials(conn: &Connection, email: &str) -> Result<Option<(i64, Option
 
 /// Creates a customer (no password) and returns their id.
 pub fn create_customer(conn: &Connection, full_name: &str, email: &str, now: i64) -> Result<i64, ApiError> {
-    let hex = |n: usize| crate::auth::random_hex(n);
+    let hex = |n: usize| crate::secret::random_hex(n);
     conn.prepare_cached(
         "INSERT INTO users (uuid, full_name, email, role_id, avatar_uuid, presence_channel, created_at, updated_at)
          VALUES (?1, ?2, ?3, (SELECT id FROM roles WHERE type = 'CUSTOMER'), ?4, ?5, ?6, ?6)",

@@ -281,3 +281,101 @@ fn a_committed_upload_keeps_its_file_when_the_client_resets_before_the_answer() 
     let (status, _, bytes) = app.get(&path).session(&caryn).send_bytes();
     assert_eq!((status, bytes.as_slice()), (200, &b"pressure drops after ten shots"[..]));
 }
+
+/// Whether `needle` appears anywhere in the database's files (main file and WAL).
+fn database_files_contain(app: &TestApp, needle: &str) -> bool {
+    ["parley.db", "parley.db-wal"].iter().any(|name| {
+        let bytes = std::fs::read(app.dir.path().join(name)).unwrap_or_default();
+        bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+    })
+}
+
+#[test]
+fn a_copy_of_the_database_holds_no_live_secret() {
+    let app = spawn_demo();
+    let login = app.get("/api/v1/conversations").basic(CARYN, PASSWORD).send();
+    let session = login.body["session_id"].as_str().expect("session").to_owned();
+    let csrf = login.header("x-csrf-token").expect("csrf").to_owned();
+    let created = app
+        .post("/api/v1/conversations")
+        .json(&json!({"name": "Pat", "email": "pat@example.org", "subject": "s", "contents": "c"}))
+        .send();
+    let token = created.header("x-request-token").expect("request token").to_owned();
+    let messenger = parley::admin::messenger_token(app.dir.path()).expect("messenger token");
+    for secret in [&session, &csrf, &token, &messenger] {
+        assert!(!database_files_contain(&app, secret), "{secret} is stored in the database");
+    }
+    // The messenger token lives in its own key file, readable by the owner only.
+    let key = app.dir.path().join("messenger.key");
+    assert_eq!(std::fs::read_to_string(&key).expect("key file").trim(), messenger);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&key).expect("metadata").permissions().mode() & 0o777, 0o600);
+    // And every one of them still works.
+    let r = app
+        .put("/api/v1/conversations/1")
+        .session(&session)
+        .header("X-CSRF-Token", &csrf)
+        .json(&json!({"subject": "Renamed"}))
+        .send();
+    assert_eq!(r.status, 200, "{}", r.text);
+    let wrong = app
+        .put("/api/v1/conversations/1")
+        .session(&session)
+        .header("X-CSRF-Token", &session)
+        .json(&json!({"subject": "x"}))
+        .send();
+    assert_eq!(wrong.error_codes(), ["CSRF_FAILED"]);
+    let id = created.body["data"]["id"].as_i64().expect("id");
+    assert_eq!(app.get(&format!("/api/v1/conversations/{id}?token={token}")).send().status, 200);
+}
+
+#[test]
+fn a_version_1_database_is_migrated_to_digests_and_its_sessions_keep_working() {
+    let app = spawn_empty();
+    let dir = tempfile::tempdir().expect("dir");
+    // Build a version 1 file as an older Parley left it: plain tokens.
+    {
+        let db = rusqlite::Connection::open(dir.path().join("parley.db")).expect("create");
+        db.execute_batch("PRAGMA journal_mode = WAL;").expect("wal");
+        db.execute_batch(include_str!("../../schema.sql")).expect("schema");
+        db.execute_batch(include_str!("../../seed/base.sql")).expect("base");
+        db.execute_batch(include_str!("../../seed/demo.sql")).expect("demo");
+        db.execute_batch(
+            "INSERT INTO sessions (id, user_id, csrf_token, created_at, last_used_at)
+                 VALUES ('plain-session-id', 2, 'plain-csrf', unixepoch(), unixepoch());
+             INSERT INTO request_tokens (token, conversation_id, expires_at) VALUES ('plain-token', 1, unixepoch() + 100);
+             INSERT INTO settings (key, value) VALUES ('messenger_token', 'legacy-messenger-token');
+             PRAGMA user_version = 1;",
+        )
+        .expect("version 1 data");
+    }
+    let old = spawn_in_dir(dir, |_| {});
+    let r = old.get("/api/v1/conversations/1").session("plain-session-id").send();
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = old
+        .put("/api/v1/conversations/1")
+        .session("plain-session-id")
+        .header("X-CSRF-Token", "plain-csrf")
+        .json(&json!({"subject": "Still me"}))
+        .send();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(old.get("/api/v1/conversations/1?token=plain-token").send().status, 200);
+    assert_eq!(parley::admin::messenger_token(old.dir.path()).expect("token"), "legacy-messenger-token");
+    for secret in ["plain-session-id", "plain-csrf", "plain-token", "legacy-messenger-token"] {
+        assert!(!database_files_contain(&old, secret), "{secret} is still stored");
+    }
+    // The migrated schema is the fresh one.
+    let schema = |c: rusqlite::Connection| -> Vec<(String, String)> {
+        let mut stmt = c.prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name").expect("q");
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("schema");
+        rows
+    };
+    assert_eq!(schema(old.db()), schema(app.db()));
+    let version =
+        |c: rusqlite::Connection| -> i64 { c.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version") };
+    assert_eq!(version(old.db()), version(app.db()));
+}

@@ -45,6 +45,11 @@ pub fn spawn_with(demo: bool, adjust: impl FnOnce(&mut ServeConfig)) -> TestApp 
     spawn_in(Arc::new(tempfile::tempdir().expect("temp dir")), demo, adjust)
 }
 
+/// A server on a data directory the test prepared.
+pub fn spawn_in_dir(dir: tempfile::TempDir, adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
+    spawn_in(Arc::new(dir), false, adjust)
+}
+
 impl TestApp {
     /// Another server on the same data directory, as after a restart.
     pub fn restart(&self) -> TestApp {

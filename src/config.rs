@@ -104,6 +104,12 @@ pub struct ServeConfig {
     /// Worker threads serving HTTP (default: one per core).
     #[arg(long, env = "PARLEY_WORKERS")]
     pub workers: Option<usize>,
+
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed
+    /// (comma-separated); sign-in throttling and rate limits then apply to
+    /// the client behind them.
+    #[arg(long, env = "PARLEY_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl ServeConfig {
@@ -120,6 +126,7 @@ impl ServeConfig {
             max_files_per_message: 10,
             heartbeat_seconds: 20,
             workers: None,
+            trusted_proxies: Vec::new(),
         }
     }
 

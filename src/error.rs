@@ -62,9 +62,24 @@ pub enum ApiError {
     /// `413 PAYLOAD_TOO_LARGE`.
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
-    /// `429 TOO_MANY_REQUESTS`, with the seconds to wait for `Retry-After`.
-    #[error("too many requests")]
-    TooManyRequests(i64),
+    /// `429 TOO_MANY_REQUESTS` (sign-in throttling), with the seconds to wait
+    /// for `Retry-After` and why.
+    #[error("too many requests: {message}")]
+    TooManyRequests {
+        /// Seconds until a retry may succeed.
+        retry_after: i64,
+        /// Why.
+        message: &'static str,
+    },
+    /// `429 RATE_LIMIT_REACHED` (a configured limit on creations, messages or
+    /// upload bytes), with the seconds to wait for `Retry-After`.
+    #[error("rate limit reached: {message}")]
+    RateLimited {
+        /// Seconds until a retry may succeed.
+        retry_after: i64,
+        /// Which limit, in words.
+        message: String,
+    },
     /// `500 INTERNAL_SERVER_ERROR`; the source goes to the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -150,11 +165,8 @@ impl ApiError {
                 vec![one("METHOD_NOT_ALLOWED", None, "The method is not allowed on this resource")]
             }
             ApiError::PayloadTooLarge(why) => vec![one("PAYLOAD_TOO_LARGE", None, why)],
-            ApiError::TooManyRequests(_) => vec![one(
-                "TOO_MANY_REQUESTS",
-                None,
-                "Too many failed attempts; try again after the time in Retry-After",
-            )],
+            ApiError::TooManyRequests { message, .. } => vec![one("TOO_MANY_REQUESTS", None, message)],
+            ApiError::RateLimited { message, .. } => vec![one("RATE_LIMIT_REACHED", None, message)],
             ApiError::Internal(_) => vec![one(
                 "INTERNAL_SERVER_ERROR",
                 None,
@@ -189,7 +201,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyRequests { .. } | ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -199,8 +211,8 @@ impl ResponseError for ApiError {
         let body = json!({ "status": status.as_u16(), "errors": self.errors() });
         let mut res = HttpResponse::build(status);
         res.insert_header((header::CONTENT_TYPE, "application/json")).insert_header(("X-API-Version", "1"));
-        if let ApiError::TooManyRequests(seconds) = self {
-            res.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        if let ApiError::TooManyRequests { retry_after, .. } | ApiError::RateLimited { retry_after, .. } = self {
+            res.insert_header((header::RETRY_AFTER, (*retry_after).max(1).to_string()));
         }
         res.body(body.to_string())
     }

@@ -32,8 +32,10 @@ pub struct AppState {
     pub public_url: String,
     /// Instance settings, read once at start-up.
     pub settings: Settings,
-    /// Failed Basic logins by client address.
+    /// Failed sign-ins by address and account.
     pub login_throttle: auth::LoginThrottle,
+    /// Password checks, a few at a time in reused memory.
+    pub hasher: auth::Hasher,
     /// Attachment files on disk.
     pub storage: Arc<Storage>,
     /// Realtime fan-out.
@@ -107,6 +109,7 @@ impl Application {
             public_url,
             settings,
             login_throttle: Default::default(),
+            hasher: auth::Hasher::for_this_machine(),
             storage,
             hub: Arc::new(Hub::default()),
             messenger_token,

@@ -11,6 +11,8 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method};
 use actix_web::middleware::Next;
+use std::net::IpAddr;
+
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, ResponseError};
 use base64::Engine;
 
@@ -21,7 +23,7 @@ use crate::error::ApiError;
 use crate::secret;
 use crate::startup::AppState;
 
-pub use password::{hash_password, verify_password};
+pub use password::{hash_password, verify_password, Hasher};
 pub use throttle::LoginThrottle;
 
 /// How long a request token stays valid (conventions §6).
@@ -172,6 +174,27 @@ pub async fn identify(
     }
 }
 
+/// The client's address: the peer, or where the peer is a trusted proxy, the
+/// nearest untrusted address it forwarded for (`X-Forwarded-For`).
+pub fn client_ip(req: &ServiceRequest, state: &AppState) -> IpAddr {
+    let peer = req.peer_addr().map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+    forwarded_client(peer, req.headers(), &state.config.trusted_proxies)
+}
+
+/// Walks `X-Forwarded-For` from the right, past trusted proxies, to the client.
+pub fn forwarded_client(peer: IpAddr, headers: &header::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|hop| hop.trim().parse().ok())
+        .collect();
+    hops.into_iter().rev().find(|ip| !trusted.contains(ip)).unwrap_or(peer)
+}
+
 fn header_str<'a>(req: &'a ServiceRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
 }
@@ -260,38 +283,53 @@ async fn session(req: &ServiceRequest, state: &AppState, presented: String, now:
     Ok(Caller { identity: Identity::User(user), new_session: None })
 }
 
-/// The user id behind a Basic credential, or `AUTHENTICATION_FAILED`.
-async fn check_basic(state: &AppState, encoded: &str) -> Result<i64, ApiError> {
+/// `(email, password)` of a Basic credential.
+fn decode_basic(encoded: &str) -> Result<(String, String), ApiError> {
     let decoded = base64::engine::general_purpose::STANDARD.decode(encoded).map_err(|_| BAD_LOGIN)?;
     let text = String::from_utf8(decoded).map_err(|_| BAD_LOGIN)?;
     let (email, password) = text.split_once(':').ok_or(BAD_LOGIN)?;
-    let email = email.trim().to_owned();
-    let password = password.to_owned();
-    let found = state.db.read(move |c| users::credentials(c, &email)).await?;
+    Ok((email.trim().to_owned(), password.to_owned()))
+}
+
+/// The user id behind a Basic credential, or `AUTHENTICATION_FAILED`. The
+/// attempt is counted by the throttle before the password is checked.
+async fn check_basic(state: &AppState, ip: IpAddr, email: String, password: String, now: i64) -> Result<i64, ApiError> {
+    let attempt = state.login_throttle.begin(ip, &email, now).map_err(|retry_after| ApiError::TooManyRequests {
+        retry_after,
+        message: "Too many failed sign-ins; try again after the time in Retry-After",
+    })?;
+    let found = match state.db.read(move |c| users::credentials(c, &email)).await {
+        Ok(found) => found,
+        Err(e) => {
+            state.login_throttle.abandoned(attempt);
+            return Err(e);
+        }
+    };
     let (user_id, hash) = match found {
         Some((id, Some(hash))) => (Some(id), hash),
         // Hash anyway, so that unknown emails take as long as wrong passwords.
         _ => (None, password::DUMMY_HASH.to_owned()),
     };
-    let ok = web::block(move || verify_password(&password, &hash)).await?;
-    match (ok, user_id) {
-        (true, Some(id)) => Ok(id),
+    match (state.hasher.verify(password, hash).await, user_id) {
+        (Ok(true), Some(id)) => {
+            state.login_throttle.succeeded(attempt, now);
+            Ok(id)
+        }
+        (Err(password::Busy), _) => {
+            state.login_throttle.abandoned(attempt);
+            Err(ApiError::TooManyRequests {
+                retry_after: 1,
+                message: "The server is busy checking other sign-ins; try again after the time in Retry-After",
+            })
+        }
+        // The attempt stays counted as a failure.
         _ => Err(BAD_LOGIN),
     }
 }
 
 async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) -> Result<Caller, ApiError> {
-    let ip = req.peer_addr().map(|a| a.ip()).unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
-    if let Some(wait) = state.login_throttle.retry_after(ip, now) {
-        return Err(ApiError::TooManyRequests(wait));
-    }
-    let outcome = check_basic(state, encoded).await;
-    match &outcome {
-        Ok(_) => state.login_throttle.succeeded(ip),
-        Err(ApiError::AuthenticationFailed(_)) => state.login_throttle.failed(ip, now),
-        Err(_) => {}
-    }
-    let user_id = outcome?;
+    let (email, password) = decode_basic(encoded)?;
+    let user_id = check_basic(state, client_ip(req, state), email, password, now).await?;
     let csrf_off = header_str(req, "x-csrf").is_some_and(|v| v.eq_ignore_ascii_case("false"));
     let session_id = secret::random_hex(32);
     let csrf = (!csrf_off).then(|| secret::random_hex(24));

@@ -13,3 +13,4 @@ mod ratings;
 mod realtime;
 mod reference;
 mod shaping;
+mod signin;

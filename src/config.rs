@@ -110,6 +110,22 @@ pub struct ServeConfig {
     /// the client behind them.
     #[arg(long, env = "PARLEY_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    /// Conversations one address may start per hour without signing in (0: no limit).
+    #[arg(long, env = "PARLEY_CONVERSATIONS_PER_HOUR_PER_ADDRESS", default_value_t = 30)]
+    pub conversations_per_hour_per_address: u64,
+
+    /// Conversations one messenger device may start per hour (0: no limit).
+    #[arg(long, env = "PARLEY_CONVERSATIONS_PER_HOUR_PER_DEVICE", default_value_t = 10)]
+    pub conversations_per_hour_per_device: u64,
+
+    /// Messages one customer, device or address may send per hour; staff are not limited (0: no limit).
+    #[arg(long, env = "PARLEY_MESSAGES_PER_HOUR", default_value_t = 300)]
+    pub messages_per_hour: u64,
+
+    /// Bytes of files one customer, device or address may upload per hour (0: no limit).
+    #[arg(long, env = "PARLEY_UPLOAD_BYTES_PER_HOUR", default_value_t = 500 * 1024 * 1024)]
+    pub upload_bytes_per_hour: u64,
 }
 
 impl ServeConfig {
@@ -127,6 +143,10 @@ impl ServeConfig {
             heartbeat_seconds: 20,
             workers: None,
             trusted_proxies: Vec::new(),
+            conversations_per_hour_per_address: 30,
+            conversations_per_hour_per_device: 10,
+            messages_per_hour: 300,
+            upload_bytes_per_hour: 500 * 1024 * 1024,
         }
     }
 

@@ -36,6 +36,8 @@ pub struct AppState {
     pub login_throttle: auth::LoginThrottle,
     /// Password checks, a few at a time in reused memory.
     pub hasher: auth::Hasher,
+    /// Spam limits on creations, messages and upload bytes.
+    pub limits: crate::limits::RateLimits,
     /// Attachment files on disk.
     pub storage: Arc<Storage>,
     /// Realtime fan-out.
@@ -103,6 +105,7 @@ impl Application {
             .to_owned();
         tracing::info!(%public_url, data_dir = %config.data_dir.display(), "listening");
         let workers = config.workers;
+        let limits = crate::limits::RateLimits::new(&config);
         let state = web::Data::new(AppState {
             db,
             config,
@@ -110,6 +113,7 @@ impl Application {
             settings,
             login_throttle: Default::default(),
             hasher: auth::Hasher::for_this_machine(),
+            limits,
             storage,
             hub: Arc::new(Hub::default()),
             messenger_token,

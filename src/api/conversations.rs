@@ -156,6 +156,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
 
     let file_ids = composed.as_ref().map_or(0, |c| c.file_ids.len());
     check_file_count(&ctx, form.uploads.len() + file_ids)?;
+    ctx.admit(true, form.uploads.iter().map(|u| u.size).sum(), true)?;
     // Stored before the rest is validated, so that all problems are reported at
     // once; if the request fails, dropping the uploads deletes the files.
     let (uploads, stored) = store_uploads(&ctx, form.uploads).await?;

@@ -69,6 +69,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
     if uploads.is_empty() {
         return Err(ApiError::Fields(vec![FieldProblem::required("content")]));
     }
+    ctx.admit(false, uploads.iter().map(|u| u.size).sum(), false)?;
     let (uploads, mut stored) = store_uploads(&ctx, uploads).await?;
     if let (Some(name), Some(first)) = (name, stored.first_mut()) {
         first.name = safe_name(&name);

@@ -221,6 +221,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
     ctx.caller.require_member(true)?;
     let mut composed = compose(&form.params)?;
     check_file_count(&ctx, form.uploads.len() + composed.file_ids.len())?;
+    ctx.admit(true, form.uploads.iter().map(|u| u.size).sum(), false)?;
     let (uploads, stored) = store_uploads(&ctx, form.uploads).await?;
     composed.files = stored;
     let vis = ctx.write_visibility();

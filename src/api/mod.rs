@@ -25,9 +25,10 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Identity};
 use crate::db::conversations::Visibility;
 use crate::error::ApiError;
+use crate::limits::{Charge, Who};
 use crate::startup::AppState;
 pub use conversations::valid_email;
 use render::View;
@@ -106,6 +107,28 @@ impl Ctx {
     /// widens what a customer may read, never what they may write.
     pub fn write_visibility(&self) -> Visibility {
         self.caller.visibility(false)
+    }
+
+    /// Who spam limits charge for this request; `None` for staff, who are
+    /// never limited.
+    pub fn charged(&self) -> Option<Who> {
+        charged(&self.caller)
+    }
+
+    /// Charges this request's sending to the spam limits (`429
+    /// RATE_LIMIT_REACHED` when one is reached): one message (if `message`), the
+    /// bytes of its files, and for a conversation started without a session,
+    /// the address and device.
+    pub fn admit(&self, message: bool, bytes: u64, new_conversation: bool) -> Result<(), ApiError> {
+        let Some(who) = self.charged() else { return Ok(()) };
+        let anonymous = !matches!(self.caller.identity, Identity::User(_));
+        self.state.limits.admit(Charge {
+            who: &who,
+            conversation_from: (new_conversation && anonymous)
+                .then(|| (self.caller.address, self.caller.fingerprint())),
+            message,
+            bytes,
+        })
     }
 
     /// How resources are rendered for this caller.
@@ -237,6 +260,16 @@ impl Reply {
     pub fn with_header(mut self, name: &'static str, value: String) -> Reply {
         self.headers.push((name, value));
         self
+    }
+}
+
+/// Who spam limits charge for `caller`'s requests; `None` for staff.
+pub fn charged(caller: &Caller) -> Option<Who> {
+    match &caller.identity {
+        Identity::User(u) if u.role.is_staff() => None,
+        Identity::User(u) => Some(Who::User(u.id)),
+        Identity::Device { fingerprint, .. } => Some(Who::Device(fingerprint.clone())),
+        Identity::Token { .. } | Identity::Public => Some(Who::Address(caller.address)),
     }
 }
 

@@ -13,12 +13,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::StreamExt;
 use serde_json::{Map, Value};
 use tokio::sync::{mpsc, oneshot};
 
 use super::decode;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::startup::AppState;
 use crate::storage::{Storage, Upload};
@@ -108,9 +109,17 @@ impl FromRequest for Form {
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
         let (content_type, length) = request_parts(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let charged = req.extensions().get::<Caller>().and_then(super::charged);
         let payload = payload.take();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
+            // A body this large carries files: refuse it before reading when
+            // the sender's upload allowance cannot cover it anyway.
+            if let (Some(who), Some(n)) = (&charged, length.filter(|n| *n > MAX_TEXT_BODY)) {
+                if let Err(e) = state.limits.could_upload(who, n - MAX_TEXT_BODY) {
+                    return Err(if n <= DRAIN_CAP { drain_then(payload, e).await } else { e });
+                }
+            }
             let c = &state.config;
             let limits = Limits {
                 body: c.max_request_bytes,

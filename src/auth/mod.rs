@@ -62,7 +62,12 @@ pub struct Caller {
     pub identity: Identity,
     /// A session this request created by Basic authentication: `(session_id, csrf_token)`.
     pub new_session: Option<(String, Option<String>)>,
+    /// The client's address (see [`client_ip`]).
+    pub address: IpAddr,
 }
+
+/// What resolving credentials yields: who, and a session Basic authentication created.
+type Resolved = (Identity, Option<(String, Option<String>)>);
 
 impl Caller {
     /// A user or (where `fingerprint_ok`) a device; anything else needs to authenticate.
@@ -160,7 +165,8 @@ pub async fn identify(
     };
     match resolve(&req, &state).await {
         Err(err) => Ok(req.into_response(err.error_response()).map_into_right_body()),
-        Ok(caller) => {
+        Ok((identity, new_session)) => {
+            let caller = Caller { identity, new_session, address: client_ip(&req, &state) };
             let csrf = caller.new_session.as_ref().and_then(|(_, csrf)| csrf.clone());
             req.extensions_mut().insert(caller);
             let mut res = next.call(req).await?;
@@ -215,7 +221,7 @@ fn credential(req: &ServiceRequest, header: &str, query_key: &str) -> Option<Str
         .map(|(_, v)| v.trim().to_owned())
 }
 
-async fn resolve(req: &ServiceRequest, state: &AppState) -> Result<Caller, ApiError> {
+async fn resolve(req: &ServiceRequest, state: &AppState) -> Result<Resolved, ApiError> {
     let now = db::now();
     if let Some(id) = credential(req, "x-session-id", "session_id") {
         return session(req, state, id, now).await;
@@ -242,9 +248,9 @@ async fn resolve(req: &ServiceRequest, state: &AppState) -> Result<Caller, ApiEr
         let key = secret::digest(token.trim());
         let found = state.db.read(move |c| store::request_token(c, &key, now)).await?;
         let conversation_id = found.ok_or(ApiError::AuthenticationFailed("The token is unknown or has expired"))?;
-        return Ok(Caller { identity: Identity::Token { conversation_id }, new_session: None });
+        return Ok((Identity::Token { conversation_id }, None));
     }
-    Ok(Caller { identity: Identity::Public, new_session: None })
+    Ok((Identity::Public, None))
 }
 
 #[derive(serde::Deserialize)]
@@ -252,7 +258,7 @@ struct TokenQuery {
     token: Option<String>,
 }
 
-async fn session(req: &ServiceRequest, state: &AppState, presented: String, now: i64) -> Result<Caller, ApiError> {
+async fn session(req: &ServiceRequest, state: &AppState, presented: String, now: i64) -> Result<Resolved, ApiError> {
     let ttl = state.config.session_ttl;
     let id = secret::digest(&presented);
     let lookup = id.clone();
@@ -280,7 +286,7 @@ async fn session(req: &ServiceRequest, state: &AppState, presented: String, now:
             })
             .await?;
     }
-    Ok(Caller { identity: Identity::User(user), new_session: None })
+    Ok((Identity::User(user), None))
 }
 
 /// `(email, password)` of a Basic credential.
@@ -327,7 +333,7 @@ async fn check_basic(state: &AppState, ip: IpAddr, email: String, password: Stri
     }
 }
 
-async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) -> Result<Caller, ApiError> {
+async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) -> Result<Resolved, ApiError> {
     let (email, password) = decode_basic(encoded)?;
     let user_id = check_basic(state, client_ip(req, state), email, password, now).await?;
     let csrf_off = header_str(req, "x-csrf").is_some_and(|v| v.eq_ignore_ascii_case("false"));
@@ -348,10 +354,10 @@ async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) 
         })
         .await?
         .ok_or(BAD_LOGIN)?;
-    Ok(Caller { identity: Identity::User(user), new_session: Some((session_id, csrf)) })
+    Ok((Identity::User(user), Some((session_id, csrf))))
 }
 
-async fn device(state: &AppState, fingerprint: String, now: i64) -> Result<Caller, ApiError> {
+async fn device(state: &AppState, fingerprint: String, now: i64) -> Result<Resolved, ApiError> {
     let lookup = fingerprint.clone();
     let found = state
         .db
@@ -376,7 +382,7 @@ async fn device(state: &AppState, fingerprint: String, now: i64) -> Result<Calle
         }
         None => None,
     };
-    Ok(Caller { identity: Identity::Device { fingerprint, owner }, new_session: None })
+    Ok((Identity::Device { fingerprint, owner }, None))
 }
 
 /// Accepts only a UUID v4 (any case), returned lowercase and hyphenated.

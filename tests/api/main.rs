@@ -7,6 +7,7 @@ mod conversations;
 mod forms_and_fields;
 mod hardening;
 mod helpers;
+mod limits;
 mod lookups;
 mod messages;
 mod ratings;

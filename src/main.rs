@@ -2,10 +2,13 @@
 
 use clap::Parser;
 use parley::config::{Cli, Command, UserCommand};
-use parley::startup::Application;
+use parley::startup::{Application, Signals};
 
 fn main() -> std::process::ExitCode {
+    use std::io::IsTerminal;
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,actix_server=warn".into()),
         )
@@ -17,7 +20,9 @@ fn main() -> std::process::ExitCode {
     }
     let result = match cli.command {
         Command::Serve(config) => actix_web::rt::System::new().block_on(async move {
+            let signals = Signals::listen().map_err(|e| format!("listening for signals: {e}"))?;
             let app = Application::build(config).map_err(|e| e.to_string())?;
+            actix_web::rt::spawn(app.stopper().on(signals));
             app.run().await.map_err(|e| e.to_string())
         }),
         Command::MessengerToken { data_dir } => {

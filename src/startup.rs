@@ -94,6 +94,10 @@ impl Application {
             }
             None => {}
         }
+        if demo.is_some() {
+            // The demo world is in the database file itself, not only in the WAL.
+            db.checkpoint_blocking()?;
+        }
         let settings = db.read_blocking(settings::load)?;
         let messenger_token = messenger_token(&db, &config.data_dir)?;
         let port = listener.local_addr()?.port();
@@ -122,6 +126,8 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new().app_data(app_state.clone()).wrap(from_fn(strip_json_suffix)).wrap(cors()).configure(routes)
         })
+        .disable_signals()
+        .shutdown_timeout(SHUTDOWN_SECONDS)
         .listen(listener)?;
         if let Some(n) = workers {
             server = server.workers(n);
@@ -134,17 +140,76 @@ impl Application {
         self.port
     }
 
+    /// What stops this server cleanly (see [`Stopper::stop`]).
+    pub fn stopper(&self) -> Stopper {
+        Stopper { server: self.server.handle(), hub: self.state.hub.clone() }
+    }
+
     /// Serves until stopped, sweeping attachments at start-up and periodically,
-    /// and feeding realtime subscribers from the event log.
+    /// and feeding realtime subscribers from the event log. Once stopped, the
+    /// writes queued so far are committed and the WAL is checkpointed into the
+    /// database file, so `parley.db` alone holds everything.
     pub async fn run(self) -> std::io::Result<()> {
         let sweeper = actix_web::rt::spawn(crate::sweep::every(self.state.clone(), crate::sweep::INTERVAL));
         let fetcher = actix_web::rt::spawn(self.state.hub.clone().run(self.state.db.clone()));
         let result = self.server.await;
         sweeper.abort();
         fetcher.abort();
+        match self.state.db.checkpoint().await {
+            Ok(true) => tracing::info!("stopped; the database file holds everything"),
+            Ok(false) => tracing::warn!("stopped; the WAL could not be checkpointed completely"),
+            Err(e) => tracing::warn!(error = %e, "stopped; checkpointing the WAL failed"),
+        }
         result
     }
 }
+
+/// Stops a running [`Application`] the way SIGTERM does.
+#[derive(Clone)]
+pub struct Stopper {
+    server: actix_web::dev::ServerHandle,
+    hub: Arc<Hub>,
+}
+
+impl Stopper {
+    /// Ends every realtime stream at once with a last event telling its
+    /// client to reconnect, stops accepting connections, and lets in-flight
+    /// requests finish (for at most [`SHUTDOWN_SECONDS`]).
+    pub async fn stop(&self) {
+        tracing::info!("stopping: closing realtime streams, finishing in-flight requests");
+        self.hub.close_all();
+        self.server.stop(true).await;
+    }
+
+    /// Stops on the first of `signals` (for the `parley` binary; tests stop
+    /// servers themselves).
+    pub async fn on(self, mut signals: Signals) {
+        tokio::select! {
+            _ = signals.term.recv() => {}
+            _ = signals.int.recv() => {}
+        }
+        self.stop().await;
+    }
+}
+
+/// SIGTERM and SIGINT, listened for from the moment this exists (before the
+/// server says it is listening, so no early signal kills it uncleanly).
+pub struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Starts listening; call inside the runtime.
+    pub fn listen() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Signals { term: signal(SignalKind::terminate())?, int: signal(SignalKind::interrupt())? })
+    }
+}
+
+/// How long in-flight requests may take to finish once the server stops; the
+/// rest of the 5 s a stop may take is the WAL checkpoint's.
+pub const SHUTDOWN_SECONDS: u64 = 3;
 
 /// The instance's messenger token from its key file, moving an older
 /// version's token out of the database on the way (see `secret::messenger_key`).

@@ -140,6 +140,12 @@ impl Db {
         result.recv().map_err(|_| ApiError::Internal("the writer dropped a job".into()))?
     }
 
+    /// [`Db::checkpoint_blocking`] for async callers.
+    pub async fn checkpoint(&self) -> Result<bool, ApiError> {
+        let db = self.clone();
+        actix_web::web::block(move || db.checkpoint_blocking()).await?
+    }
+
     /// Runs `f` on the writer inside one `BEGIN IMMEDIATE` transaction, committed
     /// only when `f` returns `Ok`; any error rolls everything back.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>

@@ -64,9 +64,9 @@ struct Subscriber {
 }
 
 /// The in-memory fan-out of events to connected clients.
-#[derive(Default)]
 pub struct Hub {
     wake: Notify,
+    closing: tokio::sync::watch::Sender<bool>,
     next_id: AtomicU64,
     subscribers: Mutex<HashMap<String, Vec<Subscriber>>>,
     connections: Mutex<HashMap<i64, usize>>,
@@ -87,7 +87,31 @@ impl Drop for Subscription {
     }
 }
 
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            wake: Notify::new(),
+            closing: tokio::sync::watch::channel(false).0,
+            next_id: AtomicU64::new(0),
+            subscribers: Mutex::default(),
+            connections: Mutex::default(),
+        }
+    }
+}
+
 impl Hub {
+    /// The server is stopping: every stream sends a last `shutdown` event
+    /// telling its client to reconnect, and ends.
+    pub fn close_all(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once [`Hub::close_all`] was called (at once if it was already).
+    pub async fn closed(&self) {
+        let mut rx = self.closing.subscribe();
+        let _ = rx.wait_for(|closing| *closing).await;
+    }
+
     /// Tells the fetcher that new events were committed.
     pub fn wake(&self) {
         self.wake.notify_one();

@@ -151,6 +151,28 @@ impl Sink {
         }
     }
 
+    /// The server is stopping: a last `shutdown` event, then the end of the
+    /// stream (SSE: EventSource reconnects after `retry`) or a close frame
+    /// `1012 service restart` (WebSocket).
+    async fn shutdown(self, channel: &str) {
+        let data = serde_json::json!({ "reconnect": true, "reason": "the server is restarting" });
+        let event = Outgoing::ephemeral(channel, "shutdown", data, db::now());
+        match self {
+            Sink::Sse(tx) => {
+                let frame = format!("retry: 1000\nevent: shutdown\ndata: {}\n\n", event.json);
+                let _ = tx.send(web::Bytes::from(frame)).await;
+            }
+            Sink::Ws(mut session, _) => {
+                let _ = session.text(event.json.clone()).await;
+                let reason = actix_ws::CloseReason {
+                    code: actix_ws::CloseCode::Restart,
+                    description: Some("the server is restarting; reconnect".into()),
+                };
+                let _ = session.close(Some(reason)).await;
+            }
+        }
+    }
+
     /// Resolves when the client has gone (SSE) or sent a close (WebSocket);
     /// answers pings on the way.
     async fn closed(&mut self) {
@@ -218,6 +240,10 @@ async fn pump(state: &AppState, channel: &str, since: Option<i64>, mut sub: Subs
                 }
             }
             _ = sink.closed() => break,
+            _ = state.hub.closed() => {
+                sink.shutdown(channel).await;
+                return;
+            }
         }
     }
     if let Sink::Ws(session, _) = sink {

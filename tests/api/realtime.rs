@@ -56,7 +56,12 @@ impl Client {
 
 /// Opens an SSE subscription; `Err(status line, body)` when refused.
 pub(crate) fn sse(app: &TestApp, channel: &str, headers: &[(&str, &str)]) -> Result<Client, (u16, String)> {
-    let addr = app.base.trim_start_matches("http://").to_owned();
+    sse_at(&app.base, channel, headers)
+}
+
+/// [`sse`] against any server.
+pub(crate) fn sse_at(base: &str, channel: &str, headers: &[(&str, &str)]) -> Result<Client, (u16, String)> {
+    let addr = base.trim_start_matches("http://").to_owned();
     let mut socket = TcpStream::connect(&addr).expect("connect");
     let query = serde_urlencoded::to_string([("channel", channel)]).expect("query");
     let mut head = format!("GET /api/v1/realtime?{query} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n");
@@ -141,8 +146,14 @@ fn parse_frame(frame: &str) -> Option<Event> {
 
 /// Opens a WebSocket subscription.
 fn websocket(app: &TestApp, channel: &str, headers: &[(&str, &str)], since: Option<i64>) -> Client {
+    websocket_at(&app.base, channel, headers, since)
+}
+
+/// [`websocket`] against any server; a close frame arrives as event `:close`
+/// with its code as data.
+pub(crate) fn websocket_at(base: &str, channel: &str, headers: &[(&str, &str)], since: Option<i64>) -> Client {
     use tungstenite::client::IntoClientRequest;
-    let addr = app.base.trim_start_matches("http://").to_owned();
+    let addr = base.trim_start_matches("http://").to_owned();
     let mut query = vec![("channel", channel.to_owned())];
     if let Some(s) = since {
         query.push(("since", s.to_string()));
@@ -161,6 +172,10 @@ fn websocket(app: &TestApp, channel: &str, headers: &[(&str, &str)], since: Opti
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         while let Ok(msg) = ws.read() {
+            if let tungstenite::Message::Close(frame) = &msg {
+                let code = frame.as_ref().map(|f| u16::from(f.code));
+                let _ = tx.send(Event { id: None, kind: ":close".into(), data: json!(code) });
+            }
             if let tungstenite::Message::Text(text) = msg {
                 let v: Value = serde_json::from_str(&text).expect("JSON event");
                 let e = Event {

@@ -80,6 +80,9 @@ pub enum ApiError {
         /// Which limit, in words.
         message: String,
     },
+    /// `507 INSUFFICIENT_STORAGE`: the disk is full; nothing was saved.
+    #[error("the disk is full")]
+    StorageFull,
     /// `500 INTERNAL_SERVER_ERROR`; the source goes to the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -106,6 +109,15 @@ impl ApiError {
         ApiError::PermissionDenied {
             parameter: Some(parameter.to_owned()),
             message: "You do not have permission to change this field".to_owned(),
+        }
+    }
+
+    /// An I/O failure: `StorageFull` when the disk (or quota) is full, else [`ApiError::internal`].
+    pub fn io(e: &std::io::Error) -> Self {
+        if is_disk_full(e) {
+            disk_full()
+        } else {
+            ApiError::internal(e)
         }
     }
 
@@ -167,6 +179,11 @@ impl ApiError {
             ApiError::PayloadTooLarge(why) => vec![one("PAYLOAD_TOO_LARGE", None, why)],
             ApiError::TooManyRequests { message, .. } => vec![one("TOO_MANY_REQUESTS", None, message)],
             ApiError::RateLimited { message, .. } => vec![one("RATE_LIMIT_REACHED", None, message)],
+            ApiError::StorageFull => vec![one(
+                "INSUFFICIENT_STORAGE",
+                None,
+                "The server has no room left to store this; nothing was saved. Try again later",
+            )],
             ApiError::Internal(_) => vec![one(
                 "INTERNAL_SERVER_ERROR",
                 None,
@@ -202,6 +219,7 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests { .. } | ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -220,8 +238,29 @@ impl ResponseError for ApiError {
 
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            return disk_full();
+        }
         ApiError::internal(&e)
     }
+}
+
+/// ENOSPC or EDQUOT.
+fn is_disk_full(e: &std::io::Error) -> bool {
+    matches!(e.kind(), std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded)
+}
+
+/// Logs a full disk at most once a minute (a full disk fails every write) and
+/// answers `507`.
+fn disk_full() -> ApiError {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST_LOGGED: AtomicI64 = AtomicI64::new(0);
+    let now = chrono::Utc::now().timestamp();
+    let last = LAST_LOGGED.load(Ordering::Relaxed);
+    if now - last >= 60 && LAST_LOGGED.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+        tracing::error!("the disk is full: writes are refused with 507 until space is freed; reads go on");
+    }
+    ApiError::StorageFull
 }
 
 impl From<r2d2::Error> for ApiError {

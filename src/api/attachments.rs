@@ -164,9 +164,8 @@ pub async fn download_all(
         built
     })
     .await?
-    .map_err(|e| ApiError::internal(&e))?;
-    let named =
-        NamedFile::from_file(file, format!("message-{mid}-attachments.zip")).map_err(|e| ApiError::internal(&e))?;
+    .map_err(|e| ApiError::io(&e))?;
+    let named = NamedFile::from_file(file, format!("message-{mid}-attachments.zip")).map_err(|e| ApiError::io(&e))?;
     let name = format!("message-{mid}-attachments.zip");
     Ok(respond(named, &req, "application/zip", &name, false))
 }

@@ -37,7 +37,7 @@ pub async fn store_uploads(ctx: &Ctx, uploads: Vec<Upload>) -> Result<(Vec<Uploa
         Ok::<_, std::io::Error>((uploads, stored))
     })
     .await?
-    .map_err(|e| ApiError::internal(&e))
+    .map_err(|e| ApiError::io(&e))
 }
 
 /// An `on_commit` for [`crate::db::Db::write_then`]: once the rows are

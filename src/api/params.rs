@@ -275,14 +275,14 @@ async fn read_parts(
         if !FILE_FIELDS.contains(&name.as_str()) {
             return Err(ApiError::invalid(parameter, "Files are accepted only in parts named files[] or content"));
         }
-        let mut upload = storage.begin(&name, &file_name).await.map_err(|e| ApiError::internal(&e))?;
+        let mut upload = storage.begin(&name, &file_name).await.map_err(|e| ApiError::io(&e))?;
         while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, limits))? {
             if upload.size + chunk.len() as u64 > limits.file {
                 return Err(too_large(&format!("The file {:?}", upload.name), limits.file));
             }
-            upload.write(&chunk).await.map_err(|e| ApiError::internal(&e))?;
+            upload.write(&chunk).await.map_err(|e| ApiError::io(&e))?;
         }
-        upload.finish().await.map_err(|e| ApiError::internal(&e))?;
+        upload.finish().await.map_err(|e| ApiError::io(&e))?;
         // A browser form with no file chosen sends an empty, unnamed part.
         if file_name.is_empty() && upload.size == 0 {
             continue;

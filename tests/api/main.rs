@@ -4,6 +4,8 @@ mod attachments;
 mod auth;
 mod bodies_and_errors;
 mod conversations;
+mod crash;
+mod disk_full;
 mod forms_and_fields;
 mod hardening;
 mod helpers;

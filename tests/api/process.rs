@@ -15,20 +15,30 @@ pub struct Server {
     pub log: Arc<Mutex<Vec<String>>>,
 }
 
+/// The `parley` binary under test.
+pub const PARLEY: &str = env!("CARGO_BIN_EXE_parley");
+
+/// The arguments of `parley serve` on a free loopback port, plus `extra`.
+pub fn serve_args(data_dir: &Path, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = vec!["serve".into(), "--data-dir".into(), data_dir.display().to_string()];
+    args.extend(["--bind", "127.0.0.1:0", "--workers", "2"].map(String::from));
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
 /// Starts `parley serve` on a free loopback port with `extra` arguments, and
 /// waits for its "listening" line.
 pub fn serve(data_dir: &Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_parley"))
-        .arg("serve")
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(["--bind", "127.0.0.1:0", "--workers", "2"])
-        .args(extra)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start parley");
+    let mut command = Command::new(PARLEY);
+    command.args(serve_args(data_dir, extra));
+    start(command, data_dir)
+}
+
+/// Starts a command that ends up running `parley serve` (perhaps through a
+/// wrapper), and waits for its "listening" line.
+pub fn start(mut command: Command, data_dir: &Path) -> Server {
+    let mut child =
+        command.env("RUST_LOG", "info").stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start parley");
     let stderr = child.stderr.take().expect("stderr");
     let log = Arc::new(Mutex::new(Vec::new()));
     let (tx, rx) = mpsc::channel();

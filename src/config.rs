@@ -105,6 +105,11 @@ pub struct ServeConfig {
     #[arg(long, env = "PARLEY_WORKERS")]
     pub workers: Option<usize>,
 
+    /// Seconds a client may take to send a request's head (from connecting, or
+    /// from its first byte); slower clients are answered `408`.
+    #[arg(long, env = "PARLEY_HEAD_TIMEOUT_SECONDS", default_value_t = 5)]
+    pub head_timeout_seconds: u64,
+
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed
     /// (comma-separated); sign-in throttling and rate limits then apply to
     /// the client behind them.
@@ -142,6 +147,7 @@ impl ServeConfig {
             max_files_per_message: 10,
             heartbeat_seconds: 20,
             workers: None,
+            head_timeout_seconds: 5,
             trusted_proxies: Vec::new(),
             conversations_per_hour_per_address: 30,
             conversations_per_hour_per_device: 10,

@@ -80,6 +80,18 @@ pub enum ApiError {
         /// Which limit, in words.
         message: String,
     },
+    /// `400 INVALID_REQUEST`: not well-formed HTTP (answered at the door, `front`).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// `408 REQUEST_TIMEOUT`: the client took too long to send a request head.
+    #[error("request head timeout")]
+    RequestTimeout,
+    /// `414 URI_TOO_LONG`.
+    #[error("request target too long")]
+    UriTooLong,
+    /// `431 HEADERS_TOO_LARGE`: too many headers, or too many bytes of them.
+    #[error("request headers too large")]
+    HeadersTooLarge,
     /// `507 INSUFFICIENT_STORAGE`: the disk is full; nothing was saved.
     #[error("the disk is full")]
     StorageFull,
@@ -179,6 +191,26 @@ impl ApiError {
             ApiError::PayloadTooLarge(why) => vec![one("PAYLOAD_TOO_LARGE", None, why)],
             ApiError::TooManyRequests { message, .. } => vec![one("TOO_MANY_REQUESTS", None, message)],
             ApiError::RateLimited { message, .. } => vec![one("RATE_LIMIT_REACHED", None, message)],
+            ApiError::InvalidRequest(why) => {
+                vec![one("INVALID_REQUEST", None, &format!("The request is not valid HTTP/1.1: {why}"))]
+            }
+            ApiError::RequestTimeout => {
+                vec![one("REQUEST_TIMEOUT", None, "The request head did not arrive in time")]
+            }
+            ApiError::UriTooLong => vec![one(
+                "URI_TOO_LONG",
+                None,
+                &format!("The request target may be at most {} bytes long", crate::front::MAX_URI_BYTES),
+            )],
+            ApiError::HeadersTooLarge => vec![one(
+                "HEADERS_TOO_LARGE",
+                None,
+                &format!(
+                    "A request may carry at most {} headers and {} bytes of them",
+                    crate::front::MAX_HEADERS,
+                    crate::front::MAX_HEAD_BYTES
+                ),
+            )],
             ApiError::StorageFull => vec![one(
                 "INSUFFICIENT_STORAGE",
                 None,
@@ -219,6 +251,10 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests { .. } | ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::InvalidRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::UriTooLong => StatusCode::URI_TOO_LONG,
+            ApiError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -226,13 +262,35 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let body = json!({ "status": status.as_u16(), "errors": self.errors() });
+        let body = self.envelope();
         let mut res = HttpResponse::build(status);
         res.insert_header((header::CONTENT_TYPE, "application/json")).insert_header(("X-API-Version", "1"));
         if let ApiError::TooManyRequests { retry_after, .. } | ApiError::RateLimited { retry_after, .. } = self {
             res.insert_header((header::RETRY_AFTER, (*retry_after).max(1).to_string()));
         }
-        res.body(body.to_string())
+        res.body(body)
+    }
+}
+
+impl ApiError {
+    /// The Kayako error envelope, as JSON text.
+    pub fn envelope(&self) -> String {
+        json!({ "status": self.status_code().as_u16(), "errors": self.errors() }).to_string()
+    }
+
+    /// A whole HTTP/1.1 response carrying the envelope, after which the
+    /// connection closes: for answers given before any dispatcher exists.
+    pub fn to_http_bytes(&self) -> Vec<u8> {
+        let status = self.status_code();
+        let body = self.envelope();
+        format!(
+            "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\nx-api-version: 1\r\ncontent-length: {}\r\n\
+             connection: close\r\n\r\n{body}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or(""),
+            body.len()
+        )
+        .into_bytes()
     }
 }
 

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 mod demo;
 pub mod error;
+pub mod front;
 pub mod limits;
 pub mod realtime;
 pub mod secret;

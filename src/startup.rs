@@ -4,12 +4,13 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::Uri;
 use actix_web::middleware::{from_fn, Next};
-use actix_web::{web, App, HttpServer};
+use actix_web::{web, App};
 
 use crate::api::lookups::CaseLookup;
 use crate::api::{attachments, conversations, files, forms, lookups, messages, messenger, ratings, system};
@@ -18,6 +19,7 @@ use crate::config::ServeConfig;
 use crate::db::migrate::DemoOutcome;
 use crate::db::settings::{self, Settings};
 use crate::db::Db;
+use crate::front;
 use crate::realtime::stream as realtime;
 use crate::realtime::Hub;
 use crate::storage::Storage;
@@ -51,6 +53,7 @@ pub struct Application {
     server: Server,
     port: u16,
     state: web::Data<AppState>,
+    closing: Arc<tokio::sync::Notify>,
 }
 
 /// Why the server could not start.
@@ -122,17 +125,10 @@ impl Application {
             hub: Arc::new(Hub::default()),
             messenger_token,
         });
-        let app_state = state.clone();
-        let mut server = HttpServer::new(move || {
-            App::new().app_data(app_state.clone()).wrap(from_fn(strip_json_suffix)).wrap(cors()).configure(routes)
-        })
-        .disable_signals()
-        .shutdown_timeout(SHUTDOWN_SECONDS)
-        .listen(listener)?;
-        if let Some(n) = workers {
-            server = server.workers(n);
-        }
-        Ok(Application { server: server.run(), port, state })
+        let closing = Arc::new(tokio::sync::Notify::new());
+        let head_timeout = Duration::from_secs(state.config.head_timeout_seconds.max(1));
+        let server = serve(listener, state.clone(), workers, head_timeout, closing.clone())?;
+        Ok(Application { server, port, state, closing })
     }
 
     /// The port actually bound.
@@ -142,7 +138,7 @@ impl Application {
 
     /// What stops this server cleanly (see [`Stopper::stop`]).
     pub fn stopper(&self) -> Stopper {
-        Stopper { server: self.server.handle(), hub: self.state.hub.clone() }
+        Stopper { server: self.server.handle(), hub: self.state.hub.clone(), closing: self.closing.clone() }
     }
 
     /// Serves until stopped, sweeping attachments at start-up and periodically,
@@ -169,6 +165,7 @@ impl Application {
 pub struct Stopper {
     server: actix_web::dev::ServerHandle,
     hub: Arc<Hub>,
+    closing: Arc<tokio::sync::Notify>,
 }
 
 impl Stopper {
@@ -178,6 +175,8 @@ impl Stopper {
     pub async fn stop(&self) {
         tracing::info!("stopping: closing realtime streams, finishing in-flight requests");
         self.hub.close_all();
+        // Idle keep-alive connections close now instead of holding the stop.
+        self.closing.notify_waiters();
         self.server.stop(true).await;
     }
 
@@ -205,6 +204,59 @@ impl Signals {
         use tokio::signal::unix::{signal, SignalKind};
         Ok(Signals { term: signal(SignalKind::terminate())?, int: signal(SignalKind::interrupt())? })
     }
+}
+
+/// How long an idle keep-alive connection stays open.
+pub const KEEP_ALIVE: Duration = Duration::from_secs(5);
+
+/// The HTTP/1.1 server: actix-http's dispatcher running the app, each
+/// connection behind the [`front::Guarded`] door. Built here rather than with
+/// `HttpServer` because that offers no way to wrap the connection.
+fn serve(
+    listener: TcpListener,
+    state: web::Data<AppState>,
+    workers: Option<usize>,
+    head_timeout: Duration,
+    closing: Arc<tokio::sync::Notify>,
+) -> std::io::Result<Server> {
+    use actix_http::{HttpService, KeepAlive};
+    use actix_service::{fn_service, map_config, IntoServiceFactory, ServiceFactoryExt};
+    use actix_web::dev::AppConfig;
+    let addr = listener.local_addr()?;
+    let mut builder = actix_server::Server::build().disable_signals().shutdown_timeout(SHUTDOWN_SECONDS).listen(
+        "parley",
+        listener,
+        move || {
+            let state = state.clone();
+            let app = App::new().app_data(state).wrap(from_fn(strip_json_suffix)).wrap(cors()).configure(routes);
+            let app = app.into_factory().map_err(|e: actix_web::Error| e.error_response());
+            let closing = closing.clone();
+            let http = HttpService::build()
+                .keep_alive(KeepAlive::Timeout(KEEP_ALIVE))
+                // The door times request heads (and answers in JSON).
+                .client_request_timeout(Duration::ZERO)
+                .client_disconnect_timeout(Duration::from_secs(3))
+                .tcp_nodelay(true)
+                .local_addr(addr)
+                .graceful_shutdown_signal(move || {
+                    let closing = closing.clone();
+                    async move { closing.notified().await }
+                })
+                .h1(map_config(app, |_| AppConfig::default()));
+            fn_service(move |io: actix_web::rt::net::TcpStream| {
+                let peer = io.peer_addr().ok();
+                std::future::ready(Ok::<_, actix_http::error::DispatchError>((
+                    front::Guarded::new(io, head_timeout),
+                    peer,
+                )))
+            })
+            .and_then(http)
+        },
+    )?;
+    if let Some(n) = workers {
+        builder = builder.workers(n);
+    }
+    Ok(builder.run())
 }
 
 /// How long in-flight requests may take to finish once the server stops; the

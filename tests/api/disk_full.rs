@@ -63,8 +63,9 @@ fn a_full_disk_answers_507_keeps_reading_and_recovers_by_itself() {
     std::fs::create_dir(&data).expect("mount point");
     // 12 MiB of tmpfs, 7 MiB of it ballast that is removed when the test says so.
     let script = format!(
-        "mount -t tmpfs -o size=12m none '{d}' && head -c 7340032 /dev/zero > '{d}/ballast' && \
-         (read _ < '{f}'; rm -f '{d}/ballast') & exec \"$0\" \"$@\"",
+        "mount -t tmpfs -o size=12m none '{d}' && head -c 7340032 /dev/zero > '{d}/ballast' || exit 1
+         (read _ < '{f}'; rm -f '{d}/ballast') &
+         exec \"$0\" \"$@\"",
         d = data.display(),
         f = fifo.display()
     );

@@ -7,6 +7,7 @@ mod conversations;
 mod crash;
 mod disk_full;
 mod forms_and_fields;
+mod front;
 mod hardening;
 mod helpers;
 mod limits;

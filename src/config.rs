@@ -22,6 +22,23 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write a consistent backup of the instance (database, attachments,
+    /// messenger key) to one file; safe while the server runs.
+    Backup {
+        /// The archive to write (a zip).
+        file: PathBuf,
+        /// Directory holding `parley.db`.
+        #[arg(long, env = "PARLEY_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
+    /// Restore a backup into an empty data directory.
+    Restore {
+        /// The archive `parley backup` wrote.
+        file: PathBuf,
+        /// The data directory to restore into; it must hold no database.
+        #[arg(long, env = "PARLEY_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
     /// Print the instance's messenger token (generated on first use), the secret
     /// your backend signs messenger identities with.
     MessengerToken {

@@ -25,6 +25,25 @@ fn main() -> std::process::ExitCode {
             actix_web::rt::spawn(app.stopper().on(signals));
             app.run().await.map_err(|e| e.to_string())
         }),
+        Command::Backup { file, data_dir } => parley::backup::create(&data_dir, &file).map(|s| {
+            println!(
+                "backed up {} conversations, {} messages and {} files ({} bytes) to {}",
+                s.conversations,
+                s.messages,
+                s.files,
+                s.file_bytes,
+                file.display()
+            )
+        }),
+        Command::Restore { file, data_dir } => parley::backup::restore(&file, &data_dir).map(|s| {
+            println!(
+                "restored {} conversations, {} messages and {} files into {}",
+                s.conversations,
+                s.messages,
+                s.files,
+                data_dir.display()
+            )
+        }),
         Command::MessengerToken { data_dir } => {
             parley::admin::messenger_token(&data_dir).map(|token| println!("{token}"))
         }

@@ -95,9 +95,7 @@ impl Storage {
 
     /// The path of a stored file, if `name` is one this module could have generated.
     pub fn path_of(&self, name: &str) -> Option<PathBuf> {
-        let id = name.strip_suffix(".thumb.png").unwrap_or(name);
-        let ok = id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit());
-        ok.then(|| self.dir.join(name))
+        generated_name(name).then(|| self.dir.join(name))
     }
 
     /// Starts receiving a file: creates `<id>.part`.
@@ -345,6 +343,13 @@ fn sniff(head: &[u8], path: &Path) -> (&'static str, Option<(u32, u32)>) {
         _ => "application/octet-stream",
     };
     (mime, None)
+}
+
+/// Whether `name` is a storage name this module generates (32 hex digits,
+/// perhaps with `.thumb.png`): never a path, never a client's name.
+pub fn generated_name(name: &str) -> bool {
+    let id = name.strip_suffix(".thumb.png").unwrap_or(name);
+    id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 /// Types that may be shown inline in a browser; everything else is served as a download.

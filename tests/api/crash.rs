@@ -20,7 +20,7 @@ use crate::process;
 
 /// What a client was told succeeded.
 #[derive(Debug, Clone)]
-enum Ack {
+pub(crate) enum Ack {
     Conversation { id: i64, subject: String },
     Message { conversation: i64, id: i64, contents: String },
     Attachment { conversation: i64, message: i64, file: i64, bytes: Vec<u8> },
@@ -30,19 +30,19 @@ enum Ack {
     Subject { conversation: i64, subject: String },
 }
 
-struct Http {
-    base: String,
+pub(crate) struct Http {
+    pub(crate) base: String,
     agent: ureq::Agent,
 }
 
 impl Http {
-    fn new(base: &str) -> Http {
+    pub(crate) fn new(base: &str) -> Http {
         let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(20)).build();
         Http { base: base.to_owned(), agent }
     }
 
     /// `Some((status, body))`, or `None` when the server went away mid-request.
-    fn call(
+    pub(crate) fn call(
         &self,
         method: &str,
         path: &str,
@@ -64,7 +64,7 @@ impl Http {
         }
     }
 
-    fn bytes(&self, path: &str, session: &str) -> Vec<u8> {
+    pub(crate) fn bytes(&self, path: &str, session: &str) -> Vec<u8> {
         let resp =
             self.agent.get(&format!("{}{path}", self.base)).set("X-Session-ID", session).call().expect("download");
         let mut out = Vec::new();
@@ -72,7 +72,7 @@ impl Http {
         out
     }
 
-    fn session(&self, email: &str) -> String {
+    pub(crate) fn session(&self, email: &str) -> String {
         let token = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, format!("{email}:{PASSWORD}"));
         let (status, body) = self
             .call(
@@ -91,7 +91,7 @@ fn json_body(v: Value) -> Option<(&'static str, Vec<u8>)> {
     Some(("application/json", v.to_string().into_bytes()))
 }
 
-fn path_of(url: &Value) -> String {
+pub(crate) fn path_of(url: &Value) -> String {
     let url = url.as_str().expect("url");
     url.splitn(4, '/').nth(3).map(|p| format!("/{p}")).expect("path")
 }
@@ -209,14 +209,14 @@ fn check_failure(outcome: Option<(u16, Value)>) -> Option<Ack> {
     None
 }
 
-struct Sessions {
-    caryn: String,
-    simon: String,
-    own_conversation: HashMap<u64, i64>,
+pub(crate) struct Sessions {
+    pub(crate) caryn: String,
+    pub(crate) simon: String,
+    pub(crate) own_conversation: HashMap<u64, i64>,
 }
 
 /// Checks the acknowledged writes of a round through the API.
-fn verify_acks(http: &Http, sessions: &Sessions, acks: &[Ack]) {
+pub(crate) fn verify_acks(http: &Http, sessions: &Sessions, acks: &[Ack]) {
     let simon = [("X-Session-ID", sessions.simon.as_str())];
     let mut last_subject: HashMap<i64, &str> = HashMap::new();
     for ack in acks {
@@ -278,7 +278,7 @@ fn verify_acks(http: &Http, sessions: &Sessions, acks: &[Ack]) {
 
 /// Whole-database invariants, straight from the file; messages after
 /// `demo_messages` were written by the server (the demo's have no events).
-fn verify_database(data: &std::path::Path, demo_messages: i64) {
+pub(crate) fn verify_database(data: &std::path::Path, demo_messages: i64) {
     let db = rusqlite::Connection::open(data.join("parley.db")).expect("open");
     let check: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("integrity");
     assert_eq!(check, "ok");
@@ -321,6 +321,33 @@ fn verify_database(data: &std::path::Path, demo_messages: i64) {
     assert_eq!(eventless, 0, "every acknowledged reply has its event");
 }
 
+/// `parley serve` arguments that turn the spam limits off, for load.
+pub(crate) const UNLIMITED: [&str; 8] = [
+    "--conversations-per-hour-per-address",
+    "0",
+    "--conversations-per-hour-per-device",
+    "0",
+    "--messages-per-hour",
+    "0",
+    "--upload-bytes-per-hour",
+    "0",
+];
+
+/// Runs `writers` writers of every kind until `stop`; returns their handles.
+pub(crate) fn load<'s>(
+    scope: &'s std::thread::Scope<'s, '_>,
+    http: &'s Http,
+    sessions: &'s Sessions,
+    round: usize,
+    stop: &'s AtomicBool,
+    acks: &'s Mutex<Vec<Ack>>,
+) {
+    for w in 0..sessions.own_conversation.len() as u64 {
+        let seed = rand::thread_rng().gen();
+        scope.spawn(move || writer(http, sessions, (round, w, seed), stop, acks));
+    }
+}
+
 #[test]
 fn acknowledged_writes_survive_sigkill_at_random_moments() {
     let rounds: usize = std::env::var("PARLEY_CRASH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(20);
@@ -331,16 +358,7 @@ fn acknowledged_writes_survive_sigkill_at_random_moments() {
     println!("crash harness: {rounds} rounds, PARLEY_CRASH_SEED={seed}");
     let mut rng = StdRng::seed_from_u64(seed);
     let dir = tempfile::tempdir().expect("dir");
-    let unlimited = [
-        "--conversations-per-hour-per-address",
-        "0",
-        "--conversations-per-hour-per-device",
-        "0",
-        "--messages-per-hour",
-        "0",
-        "--upload-bytes-per-hour",
-        "0",
-    ];
+    let unlimited = UNLIMITED;
     let mut first: Vec<&str> = vec!["--demo"];
     first.extend(unlimited);
     let mut server = process::serve(dir.path(), &first);

@@ -2,6 +2,7 @@
 
 mod attachments;
 mod auth;
+mod backup;
 mod bodies_and_errors;
 mod conversations;
 mod crash;

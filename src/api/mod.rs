@@ -16,7 +16,7 @@ pub mod messenger;
 pub mod params;
 pub mod ratings;
 pub mod render;
-pub(crate) mod shape;
+pub mod shape;
 pub mod system;
 
 use std::collections::HashSet;

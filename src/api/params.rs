@@ -295,6 +295,18 @@ async fn read_parts(
     Ok((params.finish(), uploads))
 }
 
+/// The text parameters of a multipart body held in memory, under the limits
+/// of a body without files (file parts are refused): the same parser requests
+/// go through, for the property tests and the fuzz target.
+pub async fn multipart_text(body: web::Bytes, boundary: &str) -> Result<Map<String, Value>, ApiError> {
+    let limits = Limits { body: MAX_TEXT_BODY, file: 0, files: 0, storage: None };
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let constraints = multer::Constraints::new()
+        .size_limit(multer::SizeLimit::new().whole_stream(limits.body).per_field(MAX_TEXT_PART as u64));
+    let form = multer::Multipart::with_constraints(stream, boundary.to_owned(), constraints);
+    Ok(read_parts(form, &limits).await?.0)
+}
+
 fn multipart_error(e: multer::Error, limits: &Limits) -> ApiError {
     match e {
         multer::Error::StreamSizeExceeded { .. } => too_large("The request body", limits.body),

@@ -132,6 +132,17 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
             Some(RequesterSpec::Acting(Box::new(u.clone()), email.clone().map(|e| (name.clone(), e))))
         }
         (Identity::User(u), _) => Some(RequesterSpec::Acting(Box::new(u.clone()), None)),
+        // A verified device is its customer: an unproven claim to be someone
+        // else must not unbind it.
+        (Identity::Device { owner: Some((owner, true)), .. }, _) => match &email {
+            Some(e) if !e.eq_ignore_ascii_case(&owner.email) => {
+                return Err(ApiError::PermissionDenied {
+                    parameter: Some("email".into()),
+                    message: "This device is verified as another customer".into(),
+                })
+            }
+            _ => Some(RequesterSpec::Acting(Box::new(owner.clone()), None)),
+        },
         // A known device may start a conversation as itself or as another customer.
         (_, Some(owner)) => Some(match &email {
             Some(e) => RequesterSpec::ByEmail(name.clone(), e.clone()),

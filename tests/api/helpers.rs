@@ -184,6 +184,11 @@ impl TestApp {
 }
 
 impl<'a> Req<'a> {
+    /// The URL and headers this request would be sent with.
+    pub fn into_parts(self) -> (String, Vec<(String, String)>) {
+        (self.url, self.headers)
+    }
+
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
         self

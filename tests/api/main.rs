@@ -3,6 +3,7 @@
 mod arbitrary;
 mod attachments;
 mod auth;
+mod authorization;
 mod backup;
 mod bodies_and_errors;
 mod conversations;

@@ -61,10 +61,16 @@ pub(crate) fn sse(app: &TestApp, channel: &str, headers: &[(&str, &str)]) -> Res
 
 /// [`sse`] against any server.
 pub(crate) fn sse_at(base: &str, channel: &str, headers: &[(&str, &str)]) -> Result<Client, (u16, String)> {
-    let addr = base.trim_start_matches("http://").to_owned();
-    let mut socket = TcpStream::connect(&addr).expect("connect");
     let query = serde_urlencoded::to_string([("channel", channel)]).expect("query");
-    let mut head = format!("GET /api/v1/realtime?{query} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n");
+    sse_url(&format!("{base}/api/v1/realtime?{query}"), headers)
+}
+
+/// An SSE subscription at a whole URL (`http://host:port/api/v1/realtime?...`).
+pub(crate) fn sse_url(url: &str, headers: &[(&str, &str)]) -> Result<Client, (u16, String)> {
+    let rest = url.trim_start_matches("http://");
+    let (addr, target) = rest.split_once('/').map(|(a, t)| (a.to_owned(), format!("/{t}"))).expect("a URL with a path");
+    let mut socket = TcpStream::connect(&addr).expect("connect");
+    let mut head = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n");
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }

@@ -122,6 +122,11 @@ pub struct ServeConfig {
     #[arg(long, env = "PARLEY_WORKERS")]
     pub workers: Option<usize>,
 
+    /// Bytes of request text (JSON, urlencoded, multipart text parts) held in
+    /// memory at once across all requests; beyond it requests are answered `503`.
+    #[arg(long, env = "PARLEY_MAX_BUFFERED_TEXT_BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub max_buffered_text_bytes: usize,
+
     /// Seconds a client may take to send a request's head (from connecting, or
     /// from its first byte); slower clients are answered `408`.
     #[arg(long, env = "PARLEY_HEAD_TIMEOUT_SECONDS", default_value_t = 5)]
@@ -164,6 +169,7 @@ impl ServeConfig {
             max_files_per_message: 10,
             heartbeat_seconds: 20,
             workers: None,
+            max_buffered_text_bytes: 256 * 1024 * 1024,
             head_timeout_seconds: 5,
             trusted_proxies: Vec::new(),
             conversations_per_hour_per_address: 30,

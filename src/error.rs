@@ -92,6 +92,10 @@ pub enum ApiError {
     /// `431 HEADERS_TOO_LARGE`: too many headers, or too many bytes of them.
     #[error("request headers too large")]
     HeadersTooLarge,
+    /// `503 SERVICE_UNAVAILABLE`: too much request text is in flight right now;
+    /// retry in a second.
+    #[error("the server is busy")]
+    Busy,
     /// `507 INSUFFICIENT_STORAGE`: the disk is full; nothing was saved.
     #[error("the disk is full")]
     StorageFull,
@@ -211,6 +215,11 @@ impl ApiError {
                     crate::front::MAX_HEAD_BYTES
                 ),
             )],
+            ApiError::Busy => vec![one(
+                "SERVICE_UNAVAILABLE",
+                None,
+                "The server is busy receiving other requests; try again after the time in Retry-After",
+            )],
             ApiError::StorageFull => vec![one(
                 "INSUFFICIENT_STORAGE",
                 None,
@@ -255,6 +264,7 @@ impl ResponseError for ApiError {
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::UriTooLong => StatusCode::URI_TOO_LONG,
             ApiError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -267,6 +277,9 @@ impl ResponseError for ApiError {
         res.insert_header((header::CONTENT_TYPE, "application/json")).insert_header(("X-API-Version", "1"));
         if let ApiError::TooManyRequests { retry_after, .. } | ApiError::RateLimited { retry_after, .. } = self {
             res.insert_header((header::RETRY_AFTER, (*retry_after).max(1).to_string()));
+        }
+        if let ApiError::Busy = self {
+            res.insert_header((header::RETRY_AFTER, "1"));
         }
         res.body(body)
     }

@@ -40,6 +40,8 @@ pub struct AppState {
     pub hasher: auth::Hasher,
     /// Spam limits on creations, messages and upload bytes.
     pub limits: crate::limits::RateLimits,
+    /// The memory buffered request text may take, across all requests.
+    pub text_budget: Arc<crate::api::params::TextBudget>,
     /// Attachment files on disk.
     pub storage: Arc<Storage>,
     /// Realtime fan-out.
@@ -113,6 +115,7 @@ impl Application {
         tracing::info!(%public_url, data_dir = %config.data_dir.display(), "listening");
         let workers = config.workers;
         let limits = crate::limits::RateLimits::new(&config);
+        let text_budget = config.max_buffered_text_bytes;
         let state = web::Data::new(AppState {
             db,
             config,
@@ -121,6 +124,7 @@ impl Application {
             login_throttle: Default::default(),
             hasher: auth::Hasher::for_this_machine(),
             limits,
+            text_budget: Arc::new(crate::api::params::TextBudget::new(text_budget)),
             storage,
             hub: Arc::new(Hub::default()),
             messenger_token,

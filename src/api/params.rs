@@ -9,6 +9,7 @@
 //! per-part and part-count limits are always set, and an oversized body is
 //! drained (up to a cap) before the `413`, so the client reads the answer.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -52,6 +53,65 @@ pub struct Form {
     pub uploads: Vec<Upload>,
 }
 
+/// The memory all buffered request text shares: files stream to disk, but
+/// JSON, urlencoded bodies and multipart text parts are held in memory, and
+/// many clients sending large bodies at once must not exhaust it. Past the
+/// limit (`--max-buffered-text-bytes`), a request is refused with `503`
+/// (retry in a second).
+#[derive(Debug)]
+pub struct TextBudget {
+    used: AtomicUsize,
+    limit: usize,
+}
+
+impl TextBudget {
+    /// A budget of `limit` bytes.
+    pub fn new(limit: usize) -> TextBudget {
+        TextBudget { used: AtomicUsize::new(0), limit }
+    }
+}
+
+impl Default for TextBudget {
+    fn default() -> Self {
+        TextBudget::new(256 * 1024 * 1024)
+    }
+}
+
+/// A share of the [`TextBudget`], given back when dropped.
+struct Held {
+    budget: Arc<TextBudget>,
+    bytes: usize,
+}
+
+impl Held {
+    fn new(budget: Arc<TextBudget>) -> Held {
+        Held { budget, bytes: 0 }
+    }
+
+    /// Takes `n` more bytes of the budget, or answers `503` when it is spent.
+    fn grow(&mut self, n: usize) -> Result<(), ApiError> {
+        let mut used = self.budget.used.load(Ordering::Relaxed);
+        loop {
+            if used + n > self.budget.limit {
+                return Err(ApiError::Busy);
+            }
+            match self.budget.used.compare_exchange_weak(used, used + n, Ordering::AcqRel, Ordering::Relaxed) {
+                Ok(_) => {
+                    self.bytes += n;
+                    return Ok(());
+                }
+                Err(now) => used = now,
+            }
+        }
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.budget.used.fetch_sub(self.bytes, Ordering::AcqRel);
+    }
+}
+
 /// What a body may carry and how much of it.
 #[derive(Clone)]
 struct Limits {
@@ -59,6 +119,7 @@ struct Limits {
     file: u64,
     files: usize,
     storage: Option<Arc<Storage>>,
+    budget: Arc<TextBudget>,
 }
 
 impl Params {
@@ -96,7 +157,8 @@ impl FromRequest for Params {
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
         let (content_type, length) = request_parts(req);
-        let limits = Limits { body: MAX_TEXT_BODY, file: 0, files: 0, storage: None };
+        let budget = req.app_data::<web::Data<AppState>>().map(|s| s.text_budget.clone()).unwrap_or_default();
+        let limits = Limits { body: MAX_TEXT_BODY, file: 0, files: 0, storage: None, budget };
         let payload = payload.take();
         Box::pin(async move { Ok(parse(content_type, length, payload, limits).await?.params) })
     }
@@ -126,6 +188,7 @@ impl FromRequest for Form {
                 file: c.max_file_bytes,
                 files: c.max_files_per_message,
                 storage: Some(state.storage.clone()),
+                budget: state.text_budget.clone(),
             };
             parse(content_type, length, payload, limits).await
         })
@@ -169,11 +232,13 @@ async fn parse(
         return Ok(Form { params: Params(map).accept_camel_case(), uploads });
     }
     let mut body = web::BytesMut::new();
+    let mut held = Held::new(limits.budget.clone());
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| ApiError::InvalidBody(format!("the body could not be read: {e}")))?;
         if (body.len() + chunk.len()) as u64 > MAX_TEXT_BODY {
             return Err(drain_then(payload, too_large("The request body", MAX_TEXT_BODY)).await);
         }
+        held.grow(chunk.len())?;
         body.extend_from_slice(&chunk);
     }
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -247,6 +312,8 @@ async fn read_parts(
 ) -> Result<(Map<String, Value>, Vec<Upload>), ApiError> {
     let mut params = decode::Collector::default();
     let mut uploads: Vec<Upload> = Vec::new();
+    // Text parts are held in memory: all of them together as much as a text body.
+    let mut held = Held::new(limits.budget.clone());
     let mut parts = 0usize;
     while let Some(mut field) = form.next_field().await.map_err(|e| multipart_error(e, limits))? {
         parts += 1;
@@ -260,6 +327,10 @@ async fn read_parts(
                 if text.len() + chunk.len() > MAX_TEXT_PART {
                     return Err(too_large(&format!("The part {name:?}"), MAX_TEXT_PART as u64));
                 }
+                if held.bytes + chunk.len() > MAX_TEXT_BODY as usize {
+                    return Err(too_large("The text of the request", MAX_TEXT_BODY));
+                }
+                held.grow(chunk.len())?;
                 text.extend_from_slice(&chunk);
             }
             let text = String::from_utf8(text).map_err(|_| ApiError::invalid(&name, "Must be UTF-8 text"))?;
@@ -299,7 +370,7 @@ async fn read_parts(
 /// of a body without files (file parts are refused): the same parser requests
 /// go through, for the property tests and the fuzz target.
 pub async fn multipart_text(body: web::Bytes, boundary: &str) -> Result<Map<String, Value>, ApiError> {
-    let limits = Limits { body: MAX_TEXT_BODY, file: 0, files: 0, storage: None };
+    let limits = Limits { body: MAX_TEXT_BODY, file: 0, files: 0, storage: None, budget: Arc::default() };
     let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
     let constraints = multer::Constraints::new()
         .size_limit(multer::SizeLimit::new().whole_stream(limits.body).per_field(MAX_TEXT_PART as u64));

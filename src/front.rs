@@ -83,7 +83,7 @@ impl Guarded {
     pub fn new(io: TcpStream, head_timeout: Duration) -> Guarded {
         Guarded {
             io,
-            pending: BytesMut::with_capacity(8 * 1024),
+            pending: BytesMut::new(),
             ready: BytesMut::new(),
             framing: Framing::Head,
             head_timer: Some(Box::pin(tokio::time::sleep(head_timeout))),
@@ -261,14 +261,15 @@ impl AsyncRead for Guarded {
                 let n = this.ready.len().min(out.remaining());
                 out.put_slice(&this.ready[..n]);
                 this.ready.advance(n);
+                if this.ready.is_empty() {
+                    // Idle connections (realtime streams) hold no buffers.
+                    this.ready = BytesMut::new();
+                }
                 return Poll::Ready(Ok(()));
             }
             if this.refusal.is_some() || this.client_eof {
                 // End of input for the dispatcher: it finishes what it owes, then shuts down.
                 return Poll::Ready(Ok(()));
-            }
-            if this.pending.capacity() - this.pending.len() < 4096 {
-                this.pending.reserve(8 * 1024);
             }
             let mut chunk = [0u8; 8 * 1024];
             let mut buf = ReadBuf::new(&mut chunk);
@@ -283,6 +284,9 @@ impl AsyncRead for Guarded {
                 Poll::Ready(Ok(())) => {
                     this.pending.extend_from_slice(buf.filled());
                     this.examine();
+                    if this.pending.is_empty() {
+                        this.pending = BytesMut::new();
+                    }
                 }
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                 Poll::Pending => {

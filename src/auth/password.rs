@@ -1,11 +1,10 @@
 //! Password hashing with argon2id (PHC strings in `users.password_hash`), and
 //! the [`Hasher`] that sign-in checks go through: argon2id is memory-hard on
-//! purpose (19 MiB a hash), so at most a few run at once, each in working
-//! memory that is allocated once and reused, and a burst beyond a short queue
-//! is refused at once instead of queued without bound.
+//! purpose (19 MiB a hash), so at most a few run at once, a burst beyond a
+//! short queue is refused at once instead of queued without bound, and each
+//! check's working memory goes back to the operating system when it is done.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -19,6 +18,11 @@ pub const DUMMY_HASH: &str =
 
 /// Largest `m` (KiB) a stored hash may ask for; anything larger never matches.
 const MAX_MEMORY_KIB: u32 = 256 * 1024;
+/// Blocks (1 KiB each) reserved for a check's working memory: more than
+/// glibc's largest dynamic mmap threshold (32 MiB), so the reservation is
+/// always its own mapping and is unmapped when freed, instead of staying in a
+/// thread's arena. Only the blocks a hash touches become resident.
+const RESERVED_BLOCKS: usize = 33 * 1024;
 
 /// Hashes a password with argon2id and a fresh random salt.
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
@@ -62,25 +66,19 @@ fn verify_with_memory(password: &str, hash: &str, memory: &mut Vec<Block>) -> bo
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Busy;
 
-/// Runs password checks a few at a time, in reused working memory.
+/// Runs password checks a few at a time.
 #[derive(Debug)]
 pub struct Hasher {
     running: Semaphore,
     waiting: AtomicUsize,
     max_waiting: usize,
-    memory: Mutex<Vec<Vec<Block>>>,
 }
 
 impl Hasher {
     /// At most `concurrent` checks at once and `max_waiting` queued behind them.
     pub fn new(concurrent: usize, max_waiting: usize) -> Hasher {
         let concurrent = concurrent.max(1);
-        Hasher {
-            running: Semaphore::new(concurrent),
-            waiting: AtomicUsize::new(0),
-            max_waiting,
-            memory: Mutex::new(Vec::with_capacity(concurrent)),
-        }
+        Hasher { running: Semaphore::new(concurrent), waiting: AtomicUsize::new(0), max_waiting }
     }
 
     /// One check per two cores (at least one), so sign-ins never take every
@@ -99,23 +97,12 @@ impl Hasher {
         let permit = self.running.acquire().await;
         self.waiting.fetch_sub(1, Ordering::AcqRel);
         let Ok(_permit) = permit else { return Err(Busy) };
-        let mut memory = self.lock_memory().pop().unwrap_or_default();
-        let checked = actix_web::web::block(move || {
-            let ok = verify_with_memory(&password, &hash, &mut memory);
-            (ok, memory)
+        actix_web::web::block(move || {
+            let mut memory = Vec::with_capacity(RESERVED_BLOCKS);
+            verify_with_memory(&password, &hash, &mut memory)
         })
-        .await;
-        match checked {
-            Ok((ok, memory)) => {
-                self.lock_memory().push(memory);
-                Ok(ok)
-            }
-            Err(_) => Err(Busy),
-        }
-    }
-
-    fn lock_memory(&self) -> std::sync::MutexGuard<'_, Vec<Vec<Block>>> {
-        self.memory.lock().unwrap_or_else(|e| e.into_inner())
+        .await
+        .map_err(|_| Busy)
     }
 }
 
@@ -124,7 +111,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reused_memory_verifies_like_a_fresh_allocation() {
+    fn memory_in_any_state_verifies_like_a_fresh_allocation() {
         let hash = hash_password("correct horse").expect("hash");
         let mut memory = Vec::new();
         assert!(verify_with_memory("correct horse", &hash, &mut memory));

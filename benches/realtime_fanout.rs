@@ -17,24 +17,12 @@ use tokio::net::TcpStream;
 const SUBSCRIBERS: usize = 2_000;
 const MESSAGES: usize = 20;
 
+#[path = "support/mod.rs"]
+mod support;
+use support::{status_kib, Server};
+
 fn rss_bytes(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse::<u64>().ok())
-        .expect("VmRSS")
-        * 1024
-}
-
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+    status_kib(pid, "VmRSS:") * 1024
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

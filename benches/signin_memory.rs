@@ -15,33 +15,18 @@
 //! Targets: peak above idle under 64 MiB, retained under 32 MiB. Linux only.
 
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+#[path = "support/mod.rs"]
+mod support;
+use support::{status_kib, Server};
 
 const MIB: f64 = 1024.0 * 1024.0;
 const BURST: usize = 80;
 const PEAK_TARGET: f64 = 64.0;
 const KEPT_TARGET: f64 = 32.0;
-
-fn status_kib(pid: u32, key: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
-    status
-        .lines()
-        .find(|l| l.starts_with(key))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .expect("status field")
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn basic(email: &str, password: &str) -> String {
     use base64::Engine;

@@ -8,8 +8,12 @@
 
 use std::io::Read;
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+#[path = "support/mod.rs"]
+mod support;
+use support::{status_kib, Server};
 
 const MIB: u64 = 1024 * 1024;
 const UPLOAD: u64 = 20 * MIB;
@@ -45,25 +49,6 @@ impl Read for Pattern {
         buf[..n].copy_from_slice(&self.suffix[done..done + n]);
         self.pos += n;
         Ok(n)
-    }
-}
-
-fn status_kib(pid: u32, key: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
-    status
-        .lines()
-        .find(|l| l.starts_with(key))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .expect("status field")
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }
 

@@ -7,12 +7,12 @@ mod password;
 mod throttle;
 pub mod verify;
 
+use std::net::IpAddr;
+
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method};
 use actix_web::middleware::Next;
-use std::net::IpAddr;
-
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, ResponseError};
 use base64::Engine;
 
@@ -188,7 +188,7 @@ pub fn client_ip(req: &ServiceRequest, state: &AppState) -> IpAddr {
 }
 
 /// Walks `X-Forwarded-For` from the right, past trusted proxies, to the client.
-pub fn forwarded_client(peer: IpAddr, headers: &header::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+fn forwarded_client(peer: IpAddr, headers: &header::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
     if !trusted.contains(&peer) {
         return peer;
     }
@@ -390,5 +390,25 @@ pub fn parse_fingerprint(raw: &str) -> Result<String, ApiError> {
     match uuid::Uuid::parse_str(raw) {
         Ok(u) if u.get_version_num() == 4 => Ok(u.hyphenated().to_string()),
         _ => Err(ApiError::AuthenticationFailed("X-Fingerprint-ID must be a UUID v4")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_is_the_nearest_address_no_trusted_proxy_vouches_for() {
+        let proxy: IpAddr = [127, 0, 0, 1].into();
+        let mut headers = header::HeaderMap::new();
+        headers.insert(
+            header::HeaderName::from_static("x-forwarded-for"),
+            header::HeaderValue::from_static("198.51.100.9, 203.0.113.7, 127.0.0.1"),
+        );
+        assert_eq!(forwarded_client(proxy, &headers, &[proxy]), IpAddr::from([203, 0, 113, 7]));
+        // A peer nobody trusts is the client, whatever it claims.
+        let stranger: IpAddr = [192, 0, 2, 1].into();
+        assert_eq!(forwarded_client(stranger, &headers, &[proxy]), stranger);
+        assert_eq!(forwarded_client(proxy, &header::HeaderMap::new(), &[proxy]), proxy);
     }
 }

@@ -74,18 +74,7 @@ fn a_full_disk_answers_507_keeps_reading_and_recovers_by_itself() {
     command.args(process::serve_args(&data, &["--demo", "--messages-per-hour", "0", "--upload-bytes-per-hour", "0"]));
     let server = process::start(command, &data);
     let _free = FreeOnDrop(fifo.clone());
-    let session = {
-        let token = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, format!("{SIMON}:{PASSWORD}"));
-        let r: Value = ureq::get(&format!("{}/api/v1/conversations", server.base))
-            .set("Authorization", &format!("Basic {token}"))
-            .set("X-CSRF", "false")
-            .call()
-            .expect("sign in")
-            .into_json()
-            .expect("json");
-        r["session_id"].as_str().expect("session").to_owned()
-    };
-    let client = Client { base: server.base.clone(), session };
+    let client = Client { base: server.base.clone(), session: server.session(SIMON) };
     let upload = |n: usize| {
         let (ct, body) = multipart_body(&[
             Part::text("contents", &format!("upload {n}")),

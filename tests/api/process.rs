@@ -62,6 +62,22 @@ pub fn start(mut command: Command, data_dir: &Path) -> Server {
 }
 
 impl Server {
+    /// Signs in with Basic (CSRF off) and returns the session id.
+    pub fn session(&self, email: &str) -> String {
+        let token = base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            format!("{email}:{}", crate::helpers::PASSWORD),
+        );
+        let r: serde_json::Value = ureq::get(&format!("{}/api/v1/conversations", self.base))
+            .set("Authorization", &format!("Basic {token}"))
+            .set("X-CSRF", "false")
+            .call()
+            .expect("sign in")
+            .into_json()
+            .expect("json");
+        r["session_id"].as_str().expect("session").to_owned()
+    }
+
     /// Sends SIGTERM.
     pub fn terminate(&self) {
         let pid = self.child.id();

@@ -6,20 +6,6 @@ use std::time::{Duration, Instant};
 use crate::helpers::*;
 use crate::process;
 
-fn session(base: &str, email: &str) -> String {
-    let agent = ureq::AgentBuilder::new().build();
-    let token = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, format!("{email}:{PASSWORD}"));
-    let r: serde_json::Value = agent
-        .get(&format!("{base}/api/v1/conversations"))
-        .set("Authorization", &format!("Basic {token}"))
-        .set("X-CSRF", "false")
-        .call()
-        .expect("sign in")
-        .into_json()
-        .expect("json");
-    r["session_id"].as_str().expect("session").to_owned()
-}
-
 fn final_files(dir: &std::path::Path) -> Vec<String> {
     std::fs::read_dir(dir.join("attachments"))
         .map(|d| d.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
@@ -30,7 +16,7 @@ fn final_files(dir: &std::path::Path) -> Vec<String> {
 fn sigterm_closes_streams_at_once_finishes_requests_checkpoints_and_exits_0() {
     let dir = tempfile::tempdir().expect("dir");
     let mut server = process::serve(dir.path(), &["--demo"]);
-    let caryn = session(&server.base, CARYN);
+    let caryn = server.session(CARYN);
     let agent = ureq::AgentBuilder::new().build();
     let one: serde_json::Value = agent
         .get(&format!("{}/api/v1/conversations/1", server.base))

@@ -312,8 +312,8 @@ pub(crate) fn verify_database(data: &std::path::Path, demo_messages: i64) {
             "SELECT COUNT(*) FROM messages m
              WHERE m.id <> (SELECT MIN(id) FROM messages WHERE conversation_id = m.conversation_id)
                AND m.id > ?1
-               AND NOT EXISTS (SELECT 1 FROM events e WHERE e.type = 'message.created'
-                                 AND json_extract(e.data, '$.message.id') = m.id)",
+               AND m.id NOT IN (SELECT json_extract(e.data, '$.message.id') FROM events e
+                                WHERE e.type = 'message.created')",
             [demo_messages],
             |r| r.get(0),
         )

@@ -110,6 +110,17 @@ fn a_full_disk_answers_507_keeps_reading_and_recovers_by_itself() {
         assert_eq!(status, 201, "{body}");
     }
     assert!(refused, "text writes are refused on a full disk");
+    // Failed work holds no memory: many more refusals leave the server's size alone.
+    let rss = || process::rss_kib(server.child.id());
+    let before = rss();
+    for n in 0..150 {
+        assert_eq!(upload(n).0, 507);
+        let (status, _) = client.send("POST", "/api/v1/conversations/1/messages", "application/json", text.as_bytes());
+        assert_eq!(status, 507);
+    }
+    let grown = rss().saturating_sub(before);
+    println!("300 refused writes on a full disk: resident memory {before} KiB before, grew by {grown} KiB");
+    assert!(grown < 16 * 1024, "failed writes held {grown} KiB");
     let count = client.messages();
     let (status, _) = client.send("GET", "/api/v1/conversations?limit=100", "", b"");
     assert_eq!(status, 200, "lists are read on a full disk");

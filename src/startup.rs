@@ -13,7 +13,7 @@ use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App};
 
 use crate::api::lookups::CaseLookup;
-use crate::api::{attachments, conversations, files, forms, lookups, messages, messenger, ratings, system};
+use crate::api::{attachments, conversations, files, forms, lookups, messages, messenger, ratings, system, triage};
 use crate::auth;
 use crate::config::ServeConfig;
 use crate::db::migrate::DemoOutcome;
@@ -361,7 +361,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .service(
                         resource("/conversations/{id:\\d+}")
                             .route(get().to(conversations::get))
-                            .route(put().to(conversations::update))
+                            .route(put().to(triage::update))
                             .default_service(allowed()),
                     )
                     .service(
@@ -420,7 +420,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .service(resource("/files").route(post().to(files::create)).default_service(allowed()))
                     .service(resource("/files/{id}").route(get().to(files::get)).default_service(allowed()))
                     .service(resource("/cases/ratings/{id}").route(get().to(ratings::get)).default_service(allowed()))
+                    .service(resource("/users").route(get().to(lookups::users)).default_service(allowed()))
                     .service(resource("/users/{id}").route(get().to(lookups::user)).default_service(allowed()))
+                    .service(resource("/teams").route(get().to(lookups::teams)).default_service(allowed()))
                     .service(resource("/teams/{id}").route(get().to(lookups::team)).default_service(allowed()))
                     .service(resource("/roles/{id}").route(get().to(lookups::role)).default_service(allowed()))
                     .service(

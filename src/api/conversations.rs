@@ -2,7 +2,6 @@
 //! participants, add and update.
 
 use actix_web::{web, HttpResponse};
-use serde_json::{Map, Value};
 
 use super::field_values::{self, Access};
 use super::files::{check_file_count, keep_when, store_uploads};
@@ -10,7 +9,7 @@ use super::messages::{compose, Target};
 use super::params::{Form, Params};
 use super::{path_id, render, Ctx, Reply};
 use crate::auth::{Identity, REQUEST_TOKEN_SECONDS};
-use crate::db::conversations::{self as store, Changes, ListFilter, NewConversation};
+use crate::db::conversations::{self as store, ListFilter, NewConversation};
 use crate::db::users::{self, User};
 use crate::db::{self, auth as credentials, fields, lookups, messages};
 use crate::error::{ApiError, FieldProblem, Problems};
@@ -41,10 +40,26 @@ pub async fn list(ctx: Ctx) -> Result<HttpResponse, ApiError> {
             }
         },
     };
+    // `assigned_agent_id=3`, `assigned_agent_id=none` (unassigned), the same for teams.
+    let mut reference = |name: &str, none_ok: bool| match ctx.query(name) {
+        None => None,
+        Some(v) if none_ok && v.eq_ignore_ascii_case("none") => Some(None),
+        Some(v) => match v.parse::<i64>() {
+            Ok(id) if id > 0 => Some(Some(id)),
+            _ => {
+                let expected = if none_ok { "Must be an id or none" } else { "Must be an id" };
+                problems.push(FieldProblem::invalid(name, expected));
+                None
+            }
+        },
+    };
+    let assigned_agent = reference("assigned_agent_id", true);
+    let assigned_team = reference("assigned_team_id", true);
+    let requester = reference("requester_id", false).flatten();
     let vis = problems.absorb(ctx.visibility())?;
     problems.finish()?;
     let vis = vis.unwrap_or(store::Visibility::Nothing);
-    let filter = ListFilter { status_kind, max_priority_level };
+    let filter = ListFilter { status_kind, max_priority_level, assigned_agent, assigned_team, requester };
     let view = ctx.view();
     let (items, total) = ctx
         .state
@@ -242,6 +257,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
                     None
                 };
                 let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
+                emit::conversation_created(tx, &c.realtime_channel, id, now)?;
                 let view = render::View { user_id: Some(author.id), ..view };
                 Ok((render::conversation(tx, &view, &c)?, token, false))
             },
@@ -319,103 +335,6 @@ pub fn valid_email(e: &str) -> bool {
         && e.len() <= 254
         && !e.chars().any(|c| c.is_whitespace() || c.is_control())
         && !domain.contains('@')
-}
-
-/// `PUT /conversations/:id`.
-pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result<HttpResponse, ApiError> {
-    let id = path_id(&path)?;
-    ctx.caller.require_member(false)?;
-    let mut problems = Problems::default();
-    problems.absorb(source_param(&params))?;
-    let subject = problems.absorb(params.text("subject"))?.flatten();
-    if params.has("subject") && subject.is_none() {
-        problems.push(FieldProblem::required("subject"));
-    }
-    let status_id = problems.absorb(params.int("status_id"))?.flatten();
-    let priority_id = problems.absorb(params.int("priority_id"))?.flatten();
-    let type_id = problems.absorb(params.int("type_id"))?.flatten();
-    let values: Map<String, Value> = problems.absorb(params.map("field_values"))?.flatten().unwrap_or_default();
-
-    let role = ctx.caller.role();
-    let settings = ctx.state.settings;
-    if !role.may_triage() {
-        if type_id.is_some() {
-            return Err(ApiError::denied_parameter("type_id"));
-        }
-        if priority_id.is_some() && (role.is_staff() || !settings.customers_edit_priority) {
-            return Err(ApiError::denied_parameter("priority_id"));
-        }
-        if status_id.is_some() && role.is_staff() {
-            return Err(ApiError::denied_parameter("status_id"));
-        }
-    }
-    let vis = ctx.write_visibility();
-    let view = ctx.view();
-    let now = db::now();
-    let data = ctx
-        .state
-        .db
-        .write(move |tx| {
-            let c = store::get_visible(tx, &vis, id)?.ok_or(ApiError::NotFound)?;
-            if !role.is_staff() && c.is_closed() {
-                return Err(ApiError::denied("This conversation is closed"));
-            }
-            if let Some(sid) = status_id {
-                match lookups::status_by_id(tx, sid)? {
-                    None => problems.push(FieldProblem::invalid("status_id", "There is no such status")),
-                    Some(s) if !role.is_staff() && s.kind != "COMPLETED" => {
-                        return Err(ApiError::denied_parameter("status_id"));
-                    }
-                    Some(_) => {}
-                }
-            }
-            if let Some(pid) = priority_id {
-                if lookups::priority_by_id(tx, pid)?.is_none() {
-                    problems.push(FieldProblem::invalid("priority_id", "There is no such priority"));
-                }
-            }
-            if let Some(tid) = type_id {
-                if lookups::type_by_id(tx, tid)?.is_none() {
-                    problems.push(FieldProblem::invalid("type_id", "There is no such type"));
-                }
-            }
-            let access = Access { staff: role.is_staff(), updating: true };
-            let values = field_values::validate(tx, &values, access, None, &mut problems)?;
-            problems.finish()?;
-
-            let changes = Changes { subject, status_id, priority_id, type_id };
-            let touched = changes.subject.as_ref().is_some_and(|s| *s != c.subject)
-                || changes.status_id.is_some_and(|s| s != c.status_id)
-                || changes.priority_id.is_some_and(|p| Some(p) != c.priority_id)
-                || changes.type_id.is_some_and(|t| Some(t) != c.type_id)
-                || !values.is_empty();
-            let mut changed = Vec::new();
-            if changes.subject.as_ref().is_some_and(|s| *s != c.subject) {
-                changed.push("subject");
-            }
-            if changes.status_id.is_some_and(|s| s != c.status_id) {
-                changed.push("status");
-            }
-            if changes.priority_id.is_some_and(|p| Some(p) != c.priority_id) {
-                changed.push("priority");
-            }
-            if changes.type_id.is_some_and(|t| Some(t) != c.type_id) {
-                changed.push("type");
-            }
-            if !values.is_empty() {
-                changed.push("custom_fields");
-            }
-            store::update(tx, id, &changes, touched, now)?;
-            for (field_id, value) in &values {
-                fields::set_value(tx, id, *field_id, value)?;
-            }
-            emit::conversation_updated(tx, &c.realtime_channel, id, &changed, now)?;
-            let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
-            render::conversation(tx, &view, &c)
-        })
-        .await?;
-    ctx.state.hub.wake();
-    ctx.finish(Reply::one("conversation", data)).await
 }
 
 /// The conversation `id` if the caller may see it, else `404`.

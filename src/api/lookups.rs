@@ -38,6 +38,55 @@ pub async fn user(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
     ctx.finish(Reply::one("user_minimal", data)).await
 }
 
+/// `GET /users`: the people of the instance, for staff (e.g. whom to assign
+/// a conversation to); `role=AGENT,ADMIN` narrows by role.
+pub async fn users(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+    ctx.caller.require_member(true)?;
+    if !ctx.caller.is_staff() {
+        return Err(ApiError::denied("Only the support team may list users"));
+    }
+    let (offset, limit) = ctx.paging()?;
+    let roles: Vec<String> = ctx
+        .query("role")
+        .map(|r| r.split(',').map(|s| s.trim().to_ascii_uppercase()).filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    if let Some(bad) =
+        roles.iter().find(|r| !["OWNER", "ADMIN", "AGENT", "COLLABORATOR", "CUSTOMER"].contains(&r.as_str()))
+    {
+        return Err(ApiError::invalid("role", format!("{bad} is not a role")));
+    }
+    let view = ctx.view();
+    let (items, total) = ctx
+        .state
+        .db
+        .read(move |conn| {
+            let (rows, total) = users::list(conn, &roles, offset, limit)?;
+            let items = rows
+                .into_iter()
+                .map(|u| {
+                    let mut data = render::user_minimal(&view, &u);
+                    data["email"] = Value::String(u.email);
+                    data
+                })
+                .collect();
+            Ok((items, total))
+        })
+        .await?;
+    ctx.finish(Reply::page("user_minimal", items, offset, limit, total)).await
+}
+
+/// `GET /teams`: every team (their names appear on users and conversations).
+pub async fn teams(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+    ctx.caller.require_member(true)?;
+    let view = ctx.view();
+    let items = ctx
+        .state
+        .db
+        .read(move |conn| Ok(lookups::teams(conn)?.iter().map(|t| render::team(&view, t, "team")).collect()))
+        .await?;
+    ctx.finish(Reply::all("team", items)).await
+}
+
 /// `GET /teams/:id`: team names appear on users and conversations, so any
 /// signed-in caller may read them.
 pub async fn team(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {

@@ -46,7 +46,7 @@ pub async fn starter(ctx: Ctx) -> Result<HttpResponse, ApiError> {
                 .collect();
             let mut active = Vec::new();
             for kind in ["NEW", "OPEN", "PENDING"] {
-                let filter = ListFilter { status_kind: Some(kind.into()), max_priority_level: None };
+                let filter = ListFilter { status_kind: Some(kind.into()), ..ListFilter::default() };
                 let (rows, _) = store::list(conn, &vis, &filter, 0, STARTER_CONVERSATIONS)?;
                 for c in rows {
                     active.push((c.updated_at, c.id, render::conversation(conn, &view, &c)?));

@@ -18,6 +18,7 @@ pub mod ratings;
 pub mod render;
 pub mod shape;
 pub mod system;
+pub mod triage;
 
 use std::collections::HashSet;
 
@@ -68,6 +69,11 @@ impl Ctx {
     /// The last value of a query argument, trimmed; empty counts as absent.
     pub fn query(&self, name: &str) -> Option<&str> {
         self.query.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
+    }
+
+    /// Every value of a query argument, in order, trimmed; empty ones left out.
+    pub fn query_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.query.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
     }
 
     /// `offset` and `limit` (conventions §5).

@@ -422,6 +422,26 @@ impl Params {
         }
     }
 
+    /// An optional reference by id: `None` when absent, `Some(None)` for
+    /// `null`, empty or `0` (clear it), `Some(Some(id))` otherwise.
+    pub fn optional_id(&self, name: &str) -> Result<Option<Option<i64>>, ApiError> {
+        let invalid = || ApiError::invalid(name, "Must be an id, or null to clear it");
+        match self.0.get(name) {
+            None => Ok(None),
+            Some(Value::Null) => Ok(Some(None)),
+            Some(Value::Number(n)) => match n.as_i64() {
+                Some(0) => Ok(Some(None)),
+                Some(id) if id > 0 => Ok(Some(Some(id))),
+                _ => Err(invalid()),
+            },
+            Some(Value::String(s)) => match s.trim() {
+                "" | "0" | "null" => Ok(Some(None)),
+                text => text.parse::<i64>().ok().filter(|id| *id > 0).map(|id| Some(Some(id))).ok_or_else(invalid),
+            },
+            Some(_) => Err(invalid()),
+        }
+    }
+
     /// A boolean parameter: JSON `true`/`false`, or the text `true`, `false`, `1`, `0`, `yes`, `no`.
     pub fn flag(&self, name: &str) -> Result<Option<bool>, ApiError> {
         let invalid = || ApiError::invalid(name, "Must be true or false");

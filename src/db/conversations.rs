@@ -166,6 +166,12 @@ pub struct ListFilter {
     pub status_kind: Option<String>,
     /// Highest priority level to include.
     pub max_priority_level: Option<i64>,
+    /// Assigned to this agent (`Some(None)`: to nobody).
+    pub assigned_agent: Option<Option<i64>>,
+    /// Assigned to this team (`Some(None)`: to none).
+    pub assigned_team: Option<Option<i64>>,
+    /// Requested by this user.
+    pub requester: Option<i64>,
 }
 
 /// A page of visible conversations, newest first, and the total count.
@@ -188,6 +194,20 @@ pub fn list(
             " AND c.priority_id IN (SELECT id FROM case_priorities WHERE level <= ?{})",
             args.len()
         ));
+    }
+    for (column, wanted) in [("assigned_agent_id", filter.assigned_agent), ("assigned_team_id", filter.assigned_team)] {
+        match wanted {
+            None => {}
+            Some(None) => cond.push_str(&format!(" AND c.{column} IS NULL")),
+            Some(Some(id)) => {
+                args.push(SqlValue::Integer(id));
+                cond.push_str(&format!(" AND c.{column} = ?{}", args.len()));
+            }
+        }
+    }
+    if let Some(requester) = filter.requester {
+        args.push(SqlValue::Integer(requester));
+        cond.push_str(&format!(" AND c.requester_id = ?{}", args.len()));
     }
     let from = "FROM conversations c JOIN case_statuses s ON s.id = c.status_id";
     let total: i64 = conn
@@ -292,6 +312,10 @@ pub struct Changes {
     pub priority_id: Option<i64>,
     /// New type.
     pub type_id: Option<i64>,
+    /// New assigned agent (`Some(None)` unassigns).
+    pub assigned_agent: Option<Option<i64>>,
+    /// New assigned team (`Some(None)` unassigns).
+    pub assigned_team: Option<Option<i64>>,
 }
 
 /// Applies `changes` and bumps `updated_at` when anything changed.
@@ -299,6 +323,8 @@ pub fn update(conn: &Connection, id: i64, changes: &Changes, touched: bool, now:
     conn.prepare_cached(
         "UPDATE conversations SET subject = COALESCE(?2, subject), status_id = COALESCE(?3, status_id),
              priority_id = COALESCE(?4, priority_id), type_id = COALESCE(?5, type_id),
+             assigned_agent_id = CASE WHEN ?8 THEN ?9 ELSE assigned_agent_id END,
+             assigned_team_id = CASE WHEN ?10 THEN ?11 ELSE assigned_team_id END,
              updated_at = CASE WHEN ?6 THEN ?7 ELSE updated_at END
          WHERE id = ?1",
     )?
@@ -309,7 +335,11 @@ pub fn update(conn: &Connection, id: i64, changes: &Changes, touched: bool, now:
         changes.priority_id,
         changes.type_id,
         touched,
-        now
+        now,
+        changes.assigned_agent.is_some(),
+        changes.assigned_agent.flatten(),
+        changes.assigned_team.is_some(),
+        changes.assigned_team.flatten(),
     ])?;
     Ok(())
 }

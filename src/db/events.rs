@@ -41,12 +41,39 @@ pub fn after(conn: &Connection, after_id: i64, limit: i64) -> Result<Vec<Event>,
     Ok(rows)
 }
 
-/// Events of one channel after `after_id`, oldest first, at most `limit`.
-pub fn on_channel_after(conn: &Connection, channel: &str, after_id: i64, limit: i64) -> Result<Vec<Event>, ApiError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, channel, type, data, created_at FROM events WHERE channel = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
-    )?;
-    let rows = stmt.query_map(params![channel, after_id, limit], from_row)?.collect::<Result<_, _>>()?;
+/// Events of `channels` (and, with `conversations`, of every conversation's
+/// channel: the staff inbox) after `after_id`, oldest first, at most `limit`.
+pub fn on_channels_after(
+    conn: &Connection,
+    channels: &[String],
+    conversations: bool,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<Event>, ApiError> {
+    let mut args: Vec<rusqlite::types::Value> = vec![after_id.into(), limit.into()];
+    let mut cond: Vec<String> = Vec::new();
+    if !channels.is_empty() {
+        let marks: Vec<String> = channels
+            .iter()
+            .map(|c| {
+                args.push(c.clone().into());
+                format!("?{}", args.len())
+            })
+            .collect();
+        cond.push(format!("channel IN ({})", marks.join(", ")));
+    }
+    if conversations {
+        cond.push("channel LIKE 'presence-%'".into());
+    }
+    if cond.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, channel, type, data, created_at FROM events WHERE id > ?1 AND ({}) ORDER BY id LIMIT ?2",
+        cond.join(" OR ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), from_row)?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 

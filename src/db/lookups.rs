@@ -156,6 +156,14 @@ pub fn type_by_id(conn: &Connection, id: i64) -> Result<Option<CaseType>, ApiErr
     Ok(conn.prepare_cached(&format!("{TYPE} WHERE id = ?1"))?.query_row([id], case_type).optional()?)
 }
 
+/// Every team, by title.
+pub fn teams(conn: &Connection) -> Result<Vec<Team>, ApiError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, legacy_id, title, created_at, updated_at FROM teams ORDER BY title, id")?;
+    let rows = stmt.query_map([], team)?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
 /// One team.
 pub fn team_by_id(conn: &Connection, id: i64) -> Result<Option<Team>, ApiError> {
     Ok(conn

@@ -126,6 +126,29 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<User>, ApiError> {
     with_teams(conn, user)
 }
 
+/// A page of enabled users whose role is one of `roles` (all roles when empty),
+/// by name, and how many there are.
+pub fn list(conn: &Connection, roles: &[String], offset: i64, limit: i64) -> Result<(Vec<User>, i64), ApiError> {
+    let roles_json = serde_json::to_string(roles)?;
+    let cond = "u.is_enabled = 1 AND (?1 = '[]' OR r.type IN (SELECT value FROM json_each(?1)))";
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT COUNT(*) FROM users u JOIN roles r ON r.id = u.role_id WHERE {cond}"))?
+        .query_row([&roles_json], |r| r.get(0))?;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id WHERE {cond}
+         ORDER BY u.full_name COLLATE NOCASE, u.id LIMIT ?2 OFFSET ?3"
+    );
+    let rows: Vec<User> = conn
+        .prepare_cached(&sql)?
+        .query_map(params![roles_json, limit, offset], from_row)?
+        .collect::<Result<_, _>>()?;
+    let mut users = Vec::with_capacity(rows.len());
+    for u in rows {
+        users.extend(with_teams(conn, Some(u))?);
+    }
+    Ok((users, total))
+}
+
 /// The user with this email (case-insensitive).
 pub fn by_email(conn: &Connection, email: &str) -> Result<Option<User>, ApiError> {
     let sql = format!("SELECT {COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id WHERE u.email = ?1");

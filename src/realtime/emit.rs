@@ -21,6 +21,12 @@ pub fn message_created(
     events::append(tx, channel, "message.created", &data, now).map(drop)
 }
 
+/// A conversation was started (staff inboxes learn of it through `inbox`).
+pub fn conversation_created(tx: &Connection, channel: &str, conversation_id: i64, now: i64) -> Result<(), ApiError> {
+    let data = json!({ "conversation_id": conversation_id });
+    events::append(tx, channel, "conversation.created", &data, now).map(drop)
+}
+
 /// Who produced a receipt.
 pub struct Reader<'a> {
     /// User id.

@@ -58,24 +58,38 @@ impl Outgoing {
     }
 }
 
-struct Subscriber {
-    id: u64,
-    tx: mpsc::Sender<Arc<Outgoing>>,
+/// The channel staff subscribe to for every conversation's events at once
+/// (the agent inbox): each conversation event is also published there.
+pub const INBOX: &str = "inbox";
+
+/// Whether `channel` is a conversation's (as opposed to a user's presence channel).
+pub fn is_conversation_channel(channel: &str) -> bool {
+    channel.starts_with("presence-")
 }
 
-/// The in-memory fan-out of events to connected clients.
+/// The in-memory fan-out of events to connected clients. A subscription may
+/// cover several channels; each subscriber has one bounded queue, registered
+/// under each of its channels.
 pub struct Hub {
     wake: Notify,
     closing: tokio::sync::watch::Sender<bool>,
     next_id: AtomicU64,
-    subscribers: Mutex<HashMap<String, Vec<Subscriber>>>,
+    routes: Mutex<Routes>,
     connections: Mutex<HashMap<i64, usize>>,
+}
+
+#[derive(Default)]
+struct Routes {
+    /// Subscriber ids by channel.
+    channels: HashMap<String, Vec<u64>>,
+    /// Each subscriber's queue; removing it ends the subscriber's stream.
+    queues: HashMap<u64, mpsc::Sender<Arc<Outgoing>>>,
 }
 
 /// A subscription; dropping it unsubscribes.
 pub struct Subscription {
     hub: Arc<Hub>,
-    channel: String,
+    channels: Vec<String>,
     id: u64,
     /// Events for this subscriber, in order.
     pub rx: mpsc::Receiver<Arc<Outgoing>>,
@@ -83,7 +97,7 @@ pub struct Subscription {
 
 impl Drop for Subscription {
     fn drop(&mut self) {
-        self.hub.unsubscribe(&self.channel, self.id);
+        self.hub.unsubscribe(&self.channels, self.id);
     }
 }
 
@@ -93,7 +107,7 @@ impl Default for Hub {
             wake: Notify::new(),
             closing: tokio::sync::watch::channel(false).0,
             next_id: AtomicU64::new(0),
-            subscribers: Mutex::default(),
+            routes: Mutex::default(),
             connections: Mutex::default(),
         }
     }
@@ -117,39 +131,54 @@ impl Hub {
         self.wake.notify_one();
     }
 
-    /// Starts receiving the events of `channel`.
-    pub fn subscribe(self: &Arc<Self>, channel: &str) -> Subscription {
+    /// Starts receiving the events of `channels`.
+    pub fn subscribe(self: &Arc<Self>, channels: &[String]) -> Subscription {
         let (tx, rx) = mpsc::channel(QUEUE);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        self.lock_subscribers().entry(channel.to_owned()).or_default().push(Subscriber { id, tx });
-        Subscription { hub: self.clone(), channel: channel.to_owned(), id, rx }
+        let mut routes = self.lock_routes();
+        routes.queues.insert(id, tx);
+        for channel in channels {
+            routes.channels.entry(channel.clone()).or_default().push(id);
+        }
+        Subscription { hub: self.clone(), channels: channels.to_vec(), id, rx }
     }
 
-    fn unsubscribe(&self, channel: &str, id: u64) {
-        let mut subs = self.lock_subscribers();
-        if let Some(list) = subs.get_mut(channel) {
-            list.retain(|s| s.id != id);
-            if list.is_empty() {
-                subs.remove(channel);
+    fn unsubscribe(&self, channels: &[String], id: u64) {
+        let mut routes = self.lock_routes();
+        routes.queues.remove(&id);
+        for channel in channels {
+            if let Some(list) = routes.channels.get_mut(channel) {
+                list.retain(|s| *s != id);
+                if list.is_empty() {
+                    routes.channels.remove(channel);
+                }
             }
         }
     }
 
-    /// Hands an event to every subscriber of `channel`; a subscriber whose
-    /// queue is full is dropped (it will resume from the log).
+    /// Hands an event to every subscriber of `channel` (and, for a
+    /// conversation's channel, of the staff inbox), once each; a subscriber
+    /// whose queue is full is dropped (it will resume from the log).
     pub fn publish(&self, channel: &str, event: Arc<Outgoing>) {
-        let mut subs = self.lock_subscribers();
-        if let Some(list) = subs.get_mut(channel) {
-            list.retain(|s| s.tx.try_send(event.clone()).is_ok());
-            if list.is_empty() {
-                subs.remove(channel);
+        let mut routes = self.lock_routes();
+        let mut targets: Vec<u64> = routes.channels.get(channel).cloned().unwrap_or_default();
+        if is_conversation_channel(channel) {
+            targets.extend(routes.channels.get(INBOX).into_iter().flatten());
+            targets.sort_unstable();
+            targets.dedup();
+        }
+        for id in targets {
+            let full = routes.queues.get(&id).is_some_and(|q| q.try_send(event.clone()).is_err());
+            if full {
+                // Its only sender goes: the stream ends and the client resumes.
+                routes.queues.remove(&id);
             }
         }
     }
 
     /// How many subscriptions are open (for logs and benchmarks).
     pub fn subscriber_count(&self) -> usize {
-        self.lock_subscribers().values().map(Vec::len).sum()
+        self.lock_routes().queues.len()
     }
 
     /// Counts a user's realtime connection; `true` when it is their first.
@@ -181,8 +210,8 @@ impl Hub {
         self.connections.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&user_id)
     }
 
-    fn lock_subscribers(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Subscriber>>> {
-        self.subscribers.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock_routes(&self) -> std::sync::MutexGuard<'_, Routes> {
+        self.routes.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The fetcher: publishes logged events in order, forever. It wakes on

@@ -1,9 +1,12 @@
 //! The two transports: Server-Sent Events at `GET /api/v1/realtime?channel=` and
 //! a WebSocket at `GET /api/v1/realtime/ws?channel=`, speaking the same JSON
+//! events. One stream may cover several channels (`channel` repeated, or
+//! comma-separated), and staff may subscribe to `inbox`: every conversation's
 //! events. A client resumes with `Last-Event-ID` (SSE) or `since` (both) and
-//! first receives, from the log, every event it missed. Heartbeats (every
-//! `--heartbeat-seconds`) keep idle connections open through proxies. Subscribing needs the identity that may
-//! read the conversation (or, for a presence channel, see the user).
+//! first receives, from the log, every event it missed on its channels.
+//! Heartbeats (every `--heartbeat-seconds`) keep idle connections open through
+//! proxies. Subscribing needs the identity that may read each conversation
+//! (or, for a presence channel, see the user).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +16,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
-use super::{emit, Outgoing, Subscription};
+use super::{emit, Outgoing, Subscription, INBOX};
 use crate::api::Ctx;
 use crate::db::{self, conversations, events, users};
 use crate::error::ApiError;
@@ -21,29 +24,42 @@ use crate::startup::AppState;
 
 /// Events replayed from the log per read.
 const REPLAY_BATCH: i64 = 500;
+/// Most channels one stream may cover.
+const MAX_CHANNELS: usize = 50;
 
-/// Checks that the caller may subscribe to `channel`; `404` otherwise.
-async fn authorize(ctx: &Ctx, channel: &str) -> Result<(), ApiError> {
+/// Checks that the caller may subscribe to every one of `channels`; `404` otherwise.
+async fn authorize(ctx: &Ctx, channels: &[String]) -> Result<(), ApiError> {
     ctx.caller.require_member(true)?;
     let vis = ctx.visibility()?;
     let staff = ctx.caller.is_staff();
     let me = ctx.caller.proven_user().map(|u| u.id);
-    let channel = channel.to_owned();
+    let channels = channels.to_vec();
     let allowed = ctx
         .state
         .db
         .read(move |conn| {
-            if conversations::by_realtime_channel(conn, &vis, &channel)?.is_some() {
-                return Ok(true);
+            for channel in &channels {
+                let ok = if channel == INBOX {
+                    staff
+                } else if conversations::by_realtime_channel(conn, &vis, channel)?.is_some() {
+                    true
+                } else {
+                    // Presence: staff watch anyone, a proven user themself, and
+                    // customers the agents taking part in what they can read.
+                    match users::by_presence_channel(conn, channel)? {
+                        None => false,
+                        Some(uid) if staff || me == Some(uid) => true,
+                        Some(uid) => {
+                            let is_agent = users::get(conn, uid)?.is_some_and(|u| u.role.is_staff());
+                            is_agent && conversations::involves_visible(conn, &vis, uid)?
+                        }
+                    }
+                };
+                if !ok {
+                    return Ok(false);
+                }
             }
-            // Presence: staff watch anyone, a proven user themself, and
-            // customers the agents taking part in what they can read.
-            let Some(uid) = users::by_presence_channel(conn, &channel)? else { return Ok(false) };
-            if staff || me == Some(uid) {
-                return Ok(true);
-            }
-            let is_agent = users::get(conn, uid)?.is_some_and(|u| u.role.is_staff());
-            Ok(is_agent && conversations::involves_visible(conn, &vis, uid)?)
+            Ok(true)
         })
         .await?;
     if allowed {
@@ -71,22 +87,37 @@ fn resume_point(ctx: &Ctx, req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     }
 }
 
-fn channel_param(ctx: &Ctx) -> Result<String, ApiError> {
-    ctx.query("channel").map(str::to_owned).ok_or_else(|| ApiError::required("channel"))
+/// Every `channel` argument (repeated, or comma-separated), without duplicates.
+fn channel_param(ctx: &Ctx) -> Result<Vec<String>, ApiError> {
+    let mut channels: Vec<String> = Vec::new();
+    for value in ctx.query_all("channel") {
+        for channel in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            if !channels.iter().any(|c| c == channel) {
+                channels.push(channel.to_owned());
+            }
+        }
+    }
+    if channels.is_empty() {
+        return Err(ApiError::required("channel"));
+    }
+    if channels.len() > MAX_CHANNELS {
+        return Err(ApiError::invalid("channel", format!("A stream may cover at most {MAX_CHANNELS} channels")));
+    }
+    Ok(channels)
 }
 
 /// `GET /realtime?channel=...`: Server-Sent Events.
 pub async fn sse(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let channel = channel_param(&ctx)?;
-    authorize(&ctx, &channel).await?;
+    let channels = channel_param(&ctx)?;
+    authorize(&ctx, &channels).await?;
     let since = resume_point(&ctx, &req)?;
-    let subscription = ctx.state.hub.subscribe(&channel);
+    let subscription = ctx.state.hub.subscribe(&channels);
     let presence = Presence::start(&ctx).await;
     let (tx, rx) = mpsc::channel::<web::Bytes>(32);
     let state = ctx.state.clone();
     actix_web::rt::spawn(async move {
         let _presence = presence;
-        pump(&state, &channel, since, subscription, Sink::Sse(tx)).await;
+        pump(&state, &channels, since, subscription, Sink::Sse(tx)).await;
     });
     let body = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|b| (Ok::<_, actix_web::Error>(b), rx))
@@ -100,17 +131,17 @@ pub async fn sse(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
 
 /// `GET /realtime/ws?channel=...`: the same events over a WebSocket (text frames).
 pub async fn websocket(ctx: Ctx, req: HttpRequest, body: web::Payload) -> Result<HttpResponse, ApiError> {
-    let channel = channel_param(&ctx)?;
-    authorize(&ctx, &channel).await?;
+    let channels = channel_param(&ctx)?;
+    authorize(&ctx, &channels).await?;
     let since = resume_point(&ctx, &req)?;
     let (response, session, incoming) =
         actix_ws::handle(&req, body).map_err(|e| ApiError::InvalidBody(format!("not a WebSocket handshake: {e}")))?;
-    let subscription = ctx.state.hub.subscribe(&channel);
+    let subscription = ctx.state.hub.subscribe(&channels);
     let presence = Presence::start(&ctx).await;
     let state = ctx.state.clone();
     actix_web::rt::spawn(async move {
         let _presence = presence;
-        pump(&state, &channel, since, subscription, Sink::Ws(session, incoming)).await;
+        pump(&state, &channels, since, subscription, Sink::Ws(session, incoming)).await;
     });
     Ok(response)
 }
@@ -194,16 +225,19 @@ impl Sink {
 }
 
 /// Sends the missed events from the log, then live ones, until the client goes.
-async fn pump(state: &AppState, channel: &str, since: Option<i64>, mut sub: Subscription, mut sink: Sink) {
+async fn pump(state: &AppState, channels: &[String], since: Option<i64>, mut sub: Subscription, mut sink: Sink) {
     if !sink.open().await {
         return;
     }
     let mut last = since.unwrap_or(0);
     if since.is_some() {
+        let inbox = channels.iter().any(|c| c == INBOX);
+        let named: Vec<String> = channels.iter().filter(|c| *c != INBOX).cloned().collect();
         loop {
-            let ch = channel.to_owned();
+            let named = named.clone();
             let after = last;
-            let Ok(page) = state.db.read(move |c| events::on_channel_after(c, &ch, after, REPLAY_BATCH)).await else {
+            let read = state.db.read(move |c| events::on_channels_after(c, &named, inbox, after, REPLAY_BATCH));
+            let Ok(page) = read.await else {
                 return;
             };
             for e in &page {
@@ -241,7 +275,7 @@ async fn pump(state: &AppState, channel: &str, since: Option<i64>, mut sub: Subs
             }
             _ = sink.closed() => break,
             _ = state.hub.closed() => {
-                sink.shutdown(channel).await;
+                sink.shutdown(&channels[0]).await;
                 return;
             }
         }

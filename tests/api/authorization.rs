@@ -124,6 +124,10 @@ enum Rule {
     UserCaryn,
     /// Caryn's presence channel: Caryn proven, and staff.
     PresenceCaryn,
+    /// Staff only: members who are not staff are refused.
+    StaffOnly,
+    /// The staff `inbox` stream: members who are not staff do not find it.
+    Inbox,
     /// Outside the API: no identity at all.
     Outside,
 }
@@ -179,6 +183,16 @@ fn expect(rule: Rule, who: Who) -> Expect {
         },
         // Caryn also takes part in Mark's demo conversation 6.
         Rule::UserCaryn => match (member(true), who.reads_1() || who.is_caryn() || who == Who::Mark) {
+            (false, _) => REQUIRED,
+            (true, true) => OK,
+            (true, false) => NOT_FOUND,
+        },
+        Rule::StaffOnly => match (member(true), who.staff()) {
+            (false, _) => REQUIRED,
+            (true, true) => OK,
+            (true, false) => DENIED,
+        },
+        Rule::Inbox => match (member(true), who.staff()) {
             (false, _) => REQUIRED,
             (true, true) => OK,
             (true, false) => NOT_FOUND,
@@ -388,6 +402,8 @@ fn fixture() -> (Fixture, Vec<Endpoint>) {
         },
         get(format!("/api/v1/files/{fid}"), Rule::OwnFile),
         get("/api/v1/users/2".into(), Rule::UserCaryn),
+        get("/api/v1/users?role=AGENT".into(), Rule::StaffOnly),
+        get("/api/v1/teams".into(), Rule::Member { devices: true }),
         get("/api/v1/teams/1".into(), Rule::Member { devices: true }),
         get("/api/v1/roles/1".into(), Rule::Member { devices: true }),
         get("/api/v1/conversations/forms".into(), Rule::Public),
@@ -460,7 +476,8 @@ fn every_endpoint_answers_every_identity_exactly_as_the_rules_say() {
             }
         }
     }
-    for (channel, rule) in [(&f.channel, Rule::Read1), (&f.presence, Rule::PresenceCaryn)] {
+    let inbox = "inbox".to_owned();
+    for (channel, rule) in [(&f.channel, Rule::Read1), (&f.presence, Rule::PresenceCaryn), (&inbox, Rule::Inbox)] {
         for who in EVERYONE {
             let got = subscribe(&f, who, channel);
             let want = expect(rule, who);
@@ -471,5 +488,5 @@ fn every_endpoint_answers_every_identity_exactly_as_the_rules_say() {
         }
     }
     assert!(mismatches.is_empty(), "{} of {cells} cells differ:\n{}", mismatches.len(), mismatches.join("\n"));
-    assert_eq!(cells, (endpoints.len() + 2) * EVERYONE.len());
+    assert_eq!(cells, (endpoints.len() + 3) * EVERYONE.len());
 }

@@ -13,6 +13,7 @@ mod forms_and_fields;
 mod front;
 mod hardening;
 mod helpers;
+mod inbox;
 mod limits;
 mod lookups;
 mod messages;

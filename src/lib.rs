@@ -16,3 +16,4 @@ pub mod secret;
 pub mod startup;
 pub mod storage;
 pub mod sweep;
+pub mod web;

@@ -13,7 +13,9 @@ use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App};
 
 use crate::api::lookups::CaseLookup;
-use crate::api::{attachments, conversations, files, forms, lookups, messages, messenger, ratings, system, triage};
+use crate::api::{
+    attachments, conversations, files, forms, lookups, messages, messenger, ratings, session, system, triage,
+};
 use crate::auth;
 use crate::config::ServeConfig;
 use crate::db::migrate::DemoOutcome;
@@ -23,6 +25,7 @@ use crate::front;
 use crate::realtime::stream as realtime;
 use crate::realtime::Hub;
 use crate::storage::Storage;
+use crate::web as pages;
 
 /// What every handler may reach, through `web::Data<AppState>`.
 pub struct AppState {
@@ -40,6 +43,8 @@ pub struct AppState {
     pub hasher: auth::Hasher,
     /// Spam limits on creations, messages and upload bytes.
     pub limits: crate::limits::RateLimits,
+    /// The digest of the browser apps' assets: the versioned prefix of their URLs.
+    pub web_build: String,
     /// The memory buffered request text may take, across all requests.
     pub text_budget: Arc<crate::api::params::TextBudget>,
     /// Attachment files on disk.
@@ -124,6 +129,7 @@ impl Application {
             login_throttle: Default::default(),
             hasher: auth::Hasher::for_this_machine(),
             limits,
+            web_build: crate::web::build_id(),
             text_budget: Arc::new(crate::api::params::TextBudget::new(text_budget)),
             storage,
             hub: Arc::new(Hub::default()),
@@ -316,7 +322,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(resource("/{id}").route(get().to(lookups::case_get)).default_service(allowed())),
         );
     };
-    cfg.route("/healthz", get().to(system::healthz))
+    cfg.route("/", get().to(pages::landing))
+        .route("/messenger", get().to(pages::messenger))
+        .route("/messenger/", get().to(pages::messenger))
+        .route("/messenger/demo", get().to(pages::demo))
+        .route("/messenger.js", get().to(pages::embed))
+        .route("/agent", get().to(pages::agent))
+        .route("/agent/", get().to(pages::agent))
+        .route("/assets/{build}/{path:.+}", get().to(pages::asset))
+        .route("/healthz", get().to(system::healthz))
         .route("/avatar/get/{uuid}", get().to(system::avatar))
         .service(
             web::scope("/api/v1")
@@ -420,6 +434,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .service(resource("/files").route(post().to(files::create)).default_service(allowed()))
                     .service(resource("/files/{id}").route(get().to(files::get)).default_service(allowed()))
                     .service(resource("/cases/ratings/{id}").route(get().to(ratings::get)).default_service(allowed()))
+                    .service(
+                        resource("/session")
+                            .route(get().to(session::get))
+                            .route(web::delete().to(session::delete))
+                            .default_service(allowed()),
+                    )
                     .service(resource("/users").route(get().to(lookups::users)).default_service(allowed()))
                     .service(resource("/users/{id}").route(get().to(lookups::user)).default_service(allowed()))
                     .service(resource("/teams").route(get().to(lookups::teams)).default_service(allowed()))

@@ -56,10 +56,11 @@ pub async fn list(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     let assigned_agent = reference("assigned_agent_id", true);
     let assigned_team = reference("assigned_team_id", true);
     let requester = reference("requester_id", false).flatten();
+    let priority_id = reference("priority_id", false).flatten();
     let vis = problems.absorb(ctx.visibility())?;
     problems.finish()?;
     let vis = vis.unwrap_or(store::Visibility::Nothing);
-    let filter = ListFilter { status_kind, max_priority_level, assigned_agent, assigned_team, requester };
+    let filter = ListFilter { status_kind, max_priority_level, assigned_agent, assigned_team, requester, priority_id };
     let view = ctx.view();
     let (items, total) = ctx
         .state

@@ -40,10 +40,16 @@ pub async fn starter(ctx: Ctx) -> Result<HttpResponse, ApiError> {
         .state
         .db
         .read(move |conn| {
-            let agents: Vec<Value> = users::recently_active_agents(conn, STARTER_AGENTS)?
-                .into_iter()
-                .map(|id| json!({ "id": id, "resource_type": "user_minimal", "is_online": hub.is_online(id) }))
-                .collect();
+            // Whole users, not stubs: a messenger header needs their names and
+            // avatars, and a stub with `is_online` beside it is no stub to expand.
+            let mut agents = Vec::new();
+            for id in users::recently_active_agents(conn, STARTER_AGENTS)? {
+                if let Some(user) = users::get(conn, id)? {
+                    let mut agent = render::user_minimal(&view, &user);
+                    agent["is_online"] = Value::Bool(hub.is_online(id));
+                    agents.push(agent);
+                }
+            }
             let mut active = Vec::new();
             for kind in ["NEW", "OPEN", "PENDING"] {
                 let filter = ListFilter { status_kind: Some(kind.into()), ..ListFilter::default() };

@@ -16,6 +16,7 @@ pub mod messenger;
 pub mod params;
 pub mod ratings;
 pub mod render;
+pub mod session;
 pub mod shape;
 pub mod system;
 pub mod triage;

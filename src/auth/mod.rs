@@ -64,10 +64,24 @@ pub struct Caller {
     pub new_session: Option<(String, Option<String>)>,
     /// The client's address (see [`client_ip`]).
     pub address: IpAddr,
+    /// The stored digest of the session this request used (or created).
+    pub session: Option<String>,
 }
 
-/// What resolving credentials yields: who, and a session Basic authentication created.
-type Resolved = (Identity, Option<(String, Option<String>)>);
+/// What resolving credentials yields.
+struct Resolved {
+    identity: Identity,
+    /// A session Basic authentication created: `(session_id, csrf_token)`.
+    new_session: Option<(String, Option<String>)>,
+    /// The digest of the session used or created.
+    session: Option<String>,
+}
+
+impl Resolved {
+    fn bare(identity: Identity) -> Resolved {
+        Resolved { identity, new_session: None, session: None }
+    }
+}
 
 impl Caller {
     /// A user or (where `fingerprint_ok`) a device; anything else needs to authenticate.
@@ -165,8 +179,8 @@ pub async fn identify(
     };
     match resolve(&req, &state).await {
         Err(err) => Ok(req.into_response(err.error_response()).map_into_right_body()),
-        Ok((identity, new_session)) => {
-            let caller = Caller { identity, new_session, address: client_ip(&req, &state) };
+        Ok(Resolved { identity, new_session, session }) => {
+            let caller = Caller { identity, new_session, address: client_ip(&req, &state), session };
             let csrf = caller.new_session.as_ref().and_then(|(_, csrf)| csrf.clone());
             req.extensions_mut().insert(caller);
             let mut res = next.call(req).await?;
@@ -248,9 +262,9 @@ async fn resolve(req: &ServiceRequest, state: &AppState) -> Result<Resolved, Api
         let key = secret::digest(token.trim());
         let found = state.db.read(move |c| store::request_token(c, &key, now)).await?;
         let conversation_id = found.ok_or(ApiError::AuthenticationFailed("The token is unknown or has expired"))?;
-        return Ok((Identity::Token { conversation_id }, None));
+        return Ok(Resolved::bare(Identity::Token { conversation_id }));
     }
-    Ok((Identity::Public, None))
+    Ok(Resolved::bare(Identity::Public))
 }
 
 #[derive(serde::Deserialize)]
@@ -278,15 +292,16 @@ async fn session(req: &ServiceRequest, state: &AppState, presented: String, now:
     }
     if now - session.last_used_at >= SESSION_TOUCH_SECONDS {
         let user_id = user.id;
+        let touched = id.clone();
         state
             .db
             .write(move |tx| {
-                store::touch_session(tx, &id, now, ttl)?;
+                store::touch_session(tx, &touched, now, ttl)?;
                 users::touch_activity(tx, user_id, now)
             })
             .await?;
     }
-    Ok((Identity::User(user), None))
+    Ok(Resolved { identity: Identity::User(user), new_session: None, session: Some(id) })
 }
 
 /// `(email, password)` of a Basic credential.
@@ -339,12 +354,9 @@ async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) 
     let csrf_off = header_str(req, "x-csrf").is_some_and(|v| v.eq_ignore_ascii_case("false"));
     let session_id = secret::random_hex(32);
     let csrf = (!csrf_off).then(|| secret::random_hex(24));
-    let stored = store::Session {
-        id: secret::digest(&session_id),
-        user_id,
-        csrf_token: csrf.as_deref().map(secret::digest),
-        last_used_at: now,
-    };
+    let key = secret::digest(&session_id);
+    let stored =
+        store::Session { id: key.clone(), user_id, csrf_token: csrf.as_deref().map(secret::digest), last_used_at: now };
     let user = state
         .db
         .write(move |tx| {
@@ -354,7 +366,7 @@ async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) 
         })
         .await?
         .ok_or(BAD_LOGIN)?;
-    Ok((Identity::User(user), Some((session_id, csrf))))
+    Ok(Resolved { identity: Identity::User(user), new_session: Some((session_id, csrf)), session: Some(key) })
 }
 
 async fn device(state: &AppState, fingerprint: String, now: i64) -> Result<Resolved, ApiError> {
@@ -382,7 +394,7 @@ async fn device(state: &AppState, fingerprint: String, now: i64) -> Result<Resol
         }
         None => None,
     };
-    Ok((Identity::Device { fingerprint, owner }, None))
+    Ok(Resolved::bare(Identity::Device { fingerprint, owner }))
 }
 
 /// Accepts only a UUID v4 (any case), returned lowercase and hyphenated.

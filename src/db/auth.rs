@@ -43,6 +43,12 @@ pub fn create_session(conn: &Connection, session: &Session, now: i64) -> Result<
     Ok(())
 }
 
+/// Ends a session (by digest).
+pub fn delete_session(conn: &Connection, id: &str) -> Result<(), ApiError> {
+    conn.prepare_cached("DELETE FROM sessions WHERE id = ?1")?.execute([id])?;
+    Ok(())
+}
+
 /// Extends a session's life and removes sessions that expired.
 pub fn touch_session(conn: &Connection, id: &str, now: i64, ttl: i64) -> Result<(), ApiError> {
     conn.prepare_cached("UPDATE sessions SET last_used_at = ?2 WHERE id = ?1")?.execute(params![id, now])?;

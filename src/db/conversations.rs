@@ -172,6 +172,8 @@ pub struct ListFilter {
     pub assigned_team: Option<Option<i64>>,
     /// Requested by this user.
     pub requester: Option<i64>,
+    /// Of exactly this priority.
+    pub priority_id: Option<i64>,
 }
 
 /// A page of visible conversations, newest first, and the total count.
@@ -204,6 +206,10 @@ pub fn list(
                 cond.push_str(&format!(" AND c.{column} = ?{}", args.len()));
             }
         }
+    }
+    if let Some(priority) = filter.priority_id {
+        args.push(SqlValue::Integer(priority));
+        cond.push_str(&format!(" AND c.priority_id = ?{}", args.len()));
     }
     if let Some(requester) = filter.requester {
         args.push(SqlValue::Integer(requester));

@@ -1,0 +1,158 @@
+// The Messenger and the agent inbox in headless Chromium, against the release
+// binary on a fresh demo data directory: a customer and an agent hold a live
+// conversation with a form field, typing, an image, receipts, a lost
+// connection and a rating; a second device sees none of it; the embed works
+// from another origin.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { startServer, withBrowser, png } from './harness.js';
+
+let server;
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await server?.stop();
+});
+
+const SIMON = { email: 'simon@brewfictus.com', password: 'brewfictus-demo' };
+
+async function signIn(page, { email, password }) {
+  await page.goto(`${server.base}/agent`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The agent's list entry for a subject. */
+const listItem = (agent, subject) => agent.locator('.items .item', { hasText: subject });
+
+test('a customer and an agent hold a live conversation, through a lost connection, to a rating', async () => {
+  await withBrowser('live-conversation', async (browser) => {
+    const customerContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const agentContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const customer = await customerContext.newPage();
+    const agent = await agentContext.newPage();
+
+    // The agent signs in (a wrong password first: the server's message shows).
+    await signIn(agent, { ...SIMON, password: 'not-it' });
+    await agent.getByRole('alert').getByText('The email or password is wrong').waitFor();
+    await signIn(agent, SIMON);
+    await agent.getByRole('heading', { name: /All conversations/ }).waitFor();
+
+    // The customer starts a conversation through the warranty form; the server's validation shows beside the field.
+    await customer.goto(`${server.base}/messenger`);
+    await customer.getByRole('button', { name: 'Start a conversation' }).click();
+    await customer.getByLabel('Your name').fill('Robin Roast');
+    await customer.getByLabel('Your email').fill('robin@roastery.example');
+    await customer.getByLabel('Topic').selectOption({ label: 'Warranty claim' });
+    await customer.getByLabel('Serial number').fill('bad serial');
+    await customer.getByLabel('Message', { exact: true }).fill('My grinder stopped grinding');
+    await customer.getByRole('button', { name: 'Send', exact: true }).click();
+    const serialError = customer.locator('[data-field="serial_number"] .field-error');
+    await serialError.waitFor();
+    assert.match(await serialError.textContent(), /Must match/);
+    await customer.getByLabel('Serial number').fill('GR-3310');
+    await customer.getByRole('button', { name: 'Send', exact: true }).click();
+    await customer.getByRole('heading', { name: 'My grinder stopped grinding' }).waitFor();
+
+    // It appears in the agent's inbox live; the agent opens it.
+    await listItem(agent, 'My grinder stopped grinding').waitFor();
+    await listItem(agent, 'My grinder stopped grinding').click();
+    await agent.getByRole('heading', { name: 'My grinder stopped grinding' }).waitFor();
+
+    // The agent types; the customer sees it.
+    await agent.getByLabel('Reply').pressSequentially('Let me check', { delay: 20 });
+    await customer.getByText('Simon Blackhouse is typing…').waitFor();
+
+    // The agent replies with an image; the customer sees it live, with its thumbnail.
+    await agent.getByLabel('Reply').fill('Is this the part that broke?');
+    await agent.locator('#reply-files').setInputFiles({ name: 'burrs.png', mimeType: 'image/png', buffer: await png(agent, 640, 400) });
+    await agent.getByLabel('Reply').press('Control+Enter');
+    const picture = customer.locator('.message.theirs', { hasText: 'Is this the part that broke?' });
+    await picture.waitFor();
+    await picture.locator('img[src^="blob:"]').waitFor();
+
+    // The customer has seen it: the agent's message shows Seen.
+    const sent = agent.locator('.message.own', { hasText: 'Is this the part that broke?' });
+    await sent.getByRole('img', { name: 'Seen' }).waitFor();
+
+    // The customer goes offline; the agent replies twice; back online, both arrive once each, in order.
+    await customerContext.setOffline(true);
+    await customer.getByText('Reconnecting…').waitFor();
+    for (const text of ['First while you were away', 'Second while you were away']) {
+      await agent.getByLabel('Reply').fill(text);
+      await agent.getByRole('button', { name: 'Send', exact: true }).click();
+      await agent.locator('.message.own:not(.pending)', { hasText: text }).waitFor();
+    }
+    await customerContext.setOffline(false);
+    await customer.locator('.message', { hasText: 'Second while you were away' }).waitFor();
+    const texts = await customer.locator('.message .text').allTextContents();
+    const away = texts.filter((t) => t.endsWith('while you were away'));
+    assert.deepEqual(away, ['First while you were away', 'Second while you were away']);
+    await customer.getByText('Reconnecting…').waitFor({ state: 'detached' });
+
+    // The agent completes the conversation; the customer rates it; the agent sees the rating.
+    await agent.getByLabel('Status').selectOption({ label: 'Completed' });
+    await agent.getByText('Status saved').waitFor();
+    await customer.getByRole('heading', { name: 'How did we do?' }).waitFor();
+    await customer.getByRole('button', { name: '👍 Good' }).click();
+    await customer.getByLabel('Comment (optional)').fill('Quick fix, thanks');
+    await customer.getByRole('button', { name: 'Send rating' }).click();
+    await customer.getByText('Thank you for your feedback!').waitFor();
+    await agent.locator('.rating-given', { hasText: 'Quick fix, thanks' }).waitFor();
+    // It can be changed later.
+    await customer.getByRole('button', { name: '👎 Bad' }).click();
+    await customer.getByRole('button', { name: 'Update rating' }).click();
+    await agent.locator('.rating-given', { hasText: 'Bad' }).waitFor();
+
+    // A second device sees none of it.
+    const stranger = await (await browser.newContext()).newPage();
+    await stranger.goto(`${server.base}/messenger`);
+    await stranger.getByText('No conversations yet.').waitFor();
+  });
+});
+
+test('the embed opens the messenger from a page of another origin', async () => {
+  const shop = createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><h1>Another shop</h1>
+      <script src="${server.base}/messenger.js" data-parley-url="${server.base}" async></script></body></html>`);
+  });
+  await new Promise((r) => shop.listen(0, '127.0.0.1', r));
+  const origin = `http://localhost:${shop.address().port}`;
+  try {
+    await withBrowser('embed', async (browser) => {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(origin);
+      const launcher = page.getByRole('button', { name: /Open messages/ });
+      await launcher.click();
+      const frame = page.frameLocator('#parley-messenger-frame');
+      await frame.getByRole('button', { name: 'Start a conversation' }).click();
+      await frame.getByLabel('Your name').fill('Sam Shopper');
+      await frame.getByLabel('Your email').fill('sam@shop.example');
+      await frame.getByLabel('Reported issues').fill('0');
+      await frame.getByLabel('Message', { exact: true }).fill('Do you ship to Norway?');
+      await frame.getByRole('button', { name: 'Send', exact: true }).click();
+      await frame.getByRole('heading', { name: 'Do you ship to Norway?' }).waitFor();
+      // Closed, the launcher counts the unread reply.
+      await frame.getByRole('button', { name: 'Close messages' }).click();
+      const api = await (await browser.newContext()).request;
+      const login = await api.get(`${server.base}/api/v1/conversations?limit=1`, {
+        headers: { Authorization: `Basic ${Buffer.from(`${SIMON.email}:${SIMON.password}`).toString('base64')}`, 'X-CSRF': 'false' },
+      });
+      const session = (await login.json()).session_id;
+      const list = await (await api.get(`${server.base}/api/v1/conversations?limit=1`, { headers: { 'X-Session-ID': session } })).json();
+      const id = list.data[0].id;
+      await api.post(`${server.base}/api/v1/conversations/${id}/messages`, {
+        headers: { 'X-Session-ID': session },
+        data: { contents: 'Yes, we do.' },
+      });
+      await page.getByRole('button', { name: 'Open messages, 1 unread' }).waitFor();
+    });
+  } finally {
+    shop.close();
+  }
+});

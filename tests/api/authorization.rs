@@ -124,6 +124,8 @@ enum Rule {
     UserCaryn,
     /// Caryn's presence channel: Caryn proven, and staff.
     PresenceCaryn,
+    /// Signed-in users only (`GET /session`): devices are no session.
+    SignedIn,
     /// Staff only: members who are not staff are refused.
     StaffOnly,
     /// The staff `inbox` stream: members who are not staff do not find it.
@@ -187,6 +189,13 @@ fn expect(rule: Rule, who: Who) -> Expect {
             (true, true) => OK,
             (true, false) => NOT_FOUND,
         },
+        Rule::SignedIn => {
+            if who.user() {
+                OK
+            } else {
+                REQUIRED
+            }
+        }
         Rule::StaffOnly => match (member(true), who.staff()) {
             (false, _) => REQUIRED,
             (true, true) => OK,
@@ -402,6 +411,7 @@ fn fixture() -> (Fixture, Vec<Endpoint>) {
         },
         get(format!("/api/v1/files/{fid}"), Rule::OwnFile),
         get("/api/v1/users/2".into(), Rule::UserCaryn),
+        get("/api/v1/session".into(), Rule::SignedIn),
         get("/api/v1/users?role=AGENT".into(), Rule::StaffOnly),
         get("/api/v1/teams".into(), Rule::Member { devices: true }),
         get("/api/v1/teams/1".into(), Rule::Member { devices: true }),

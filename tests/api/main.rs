@@ -24,3 +24,4 @@ mod reference;
 mod shaping;
 mod shutdown;
 mod signin;
+mod web;

@@ -63,7 +63,13 @@ test('a customer and an agent hold a live conversation, through a lost connectio
     await listItem(agent, 'My grinder stopped grinding').click();
     await agent.getByRole('heading', { name: 'My grinder stopped grinding' }).waitFor();
 
-    // The agent types; the customer sees it.
+    // The agent sees who asked, and their other conversations (none yet).
+    await agent.locator('.person', { hasText: 'robin@roastery.example' }).waitFor();
+
+    // Each sees the other typing.
+    await customer.getByLabel('Your message').pressSequentially('Also', { delay: 20 });
+    await agent.getByText('Robin Roast is typing…').waitFor();
+    await customer.getByLabel('Your message').fill('');
     await agent.getByLabel('Reply').pressSequentially('Let me check', { delay: 20 });
     await customer.getByText('Simon Blackhouse is typing…').waitFor();
 
@@ -155,4 +161,52 @@ test('the embed opens the messenger from a page of another origin', async () => 
   } finally {
     shop.close();
   }
+});
+
+test('the messenger attaches files by drop and paste, and a send the network lost goes once when it is back', async () => {
+  await withBrowser('attach-and-retry', async (browser) => {
+    const context = await browser.newContext({ viewport: { width: 400, height: 760 } });
+    const page = await context.newPage();
+    await page.goto(`${server.base}/messenger`);
+    await page.getByRole('button', { name: 'Start a conversation' }).click();
+    await page.getByLabel('Your name').fill('Pat Paste');
+    await page.getByLabel('Your email').fill('pat@paste.example');
+    await page.getByLabel('Reported issues').fill('1');
+    await page.getByLabel('Message', { exact: true }).fill('Files to follow');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByRole('heading', { name: 'Files to follow' }).waitFor();
+
+    // A file dropped on the conversation, and one pasted into the message box.
+    const image = (await png(page, 300, 200)).toString('base64');
+    await page.evaluate((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const drop = new DataTransfer();
+      drop.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+      const zone = document.querySelector('.dropzone');
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: drop, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+      const paste = new DataTransfer();
+      paste.items.add(new File(['pasted notes'], 'pasted.txt', { type: 'text/plain' }));
+      document.getElementById('reply').dispatchEvent(new ClipboardEvent('paste', { clipboardData: paste, bubbles: true }));
+    }, image);
+    const chosen = page.getByRole('list', { name: 'Files to send' });
+    await chosen.getByText('dropped.png').waitFor();
+    await chosen.getByText('pasted.txt').waitFor();
+    await page.getByLabel('Your message').fill('Here they are');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const sent = page.locator('.message.own:not(.pending)', { hasText: 'Here they are' });
+    await sent.locator('img[src^="blob:"]').waitFor();
+    await sent.getByText('pasted.txt').waitFor();
+
+    // Offline, a send waits and retries; back online it arrives once.
+    await context.setOffline(true);
+    await page.getByLabel('Your message').fill('Sent through a tunnel');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.locator('.message.pending', { hasText: 'Sent through a tunnel' }).waitFor();
+    await context.setOffline(false);
+    await page.locator('.message.own:not(.pending)', { hasText: 'Sent through a tunnel' }).waitFor();
+    await page.locator('.message.pending').waitFor({ state: 'detached' });
+    const copies = await page.locator('.message .text', { hasText: 'Sent through a tunnel' }).count();
+    assert.equal(copies, 1);
+  });
 });

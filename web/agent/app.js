@@ -123,7 +123,7 @@ function App() {
   };
 
   if (!auth || !me) {
-    return html`<${SignIn} problem=${problem}
+    return html`<${SignIn} key=${problem || 'sign-in'} problem=${problem}
       onSignedIn=${(a) => {
         localStorage.setItem(STORE, JSON.stringify(a));
         setProblem(null);

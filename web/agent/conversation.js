@@ -181,12 +181,12 @@ export function Conversation({ api, id, me, lookups, subscribe, onOpen }) {
   const rating = ratings[0];
   const read = c.read_marker;
   return html`<div class="conversation-view">
-    <section class="thread" aria-labelledby="conversation-title">
+    <section ref=${zone} class=${`thread dropzone ${dragging ? 'dragging' : ''}`} aria-labelledby="conversation-title">
       <header class="bar">
         <h1 id="conversation-title">${c.subject}</h1>
         <span class="hint">#${c.id} · ${c.channel}</span>
       </header>
-      <div ref=${zone} class=${`scroll dropzone ${dragging ? 'dragging' : ''}`}>
+      <div class="scroll">
         <${Timeline} api=${api} messages=${messages} mine=${(m) => staff.has(m.creator?.id)} people=${{}} pending=${pending} onRetry=${send} />
         <p class="typing" aria-live="polite">${typing ? `${typing.full_name} is typing…` : ''}</p>
       </div>

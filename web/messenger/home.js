@@ -43,12 +43,11 @@ export function Home({ api, conversations, error, onOpen, onStart }) {
           ${sorted.map((c) => {
             const unread = c.read_marker?.unread_count || 0;
             return html`<li key=${c.id}>
-              <button type="button" class="conversation" onClick=${() => onOpen(c.id)}
-                aria-label=${`${c.subject}${unread ? `, ${unread} unread` : ''}`}>
+              <button type="button" class="conversation" onClick=${() => onOpen(c.id)}>
                 <span class="subject">${c.subject}</span>
                 <span class="preview">${c.last_message_preview || ''}</span>
                 <span class="when">${relative(c.last_replied_at || c.updated_at)}</span>
-                ${unread > 0 && html`<span class="badge" aria-hidden="true">${unread}</span>`}
+                ${unread > 0 && html`<span class="badge">${unread}<span class="visually-hidden"> unread</span></span>`}
               </button>
             </li>`;
           })}

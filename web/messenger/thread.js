@@ -185,12 +185,12 @@ export function Thread({ api, id, subscribe, shown, onBack, onRead }) {
   const status = conversation?.status;
   const completed = status && ['COMPLETED', 'CLOSED'].includes(status.type);
   const mine = (m) => m.creator?.id === conversation?.requester?.id;
-  return html`<section class="thread" aria-labelledby="thread-title">
+  return html`<section ref=${zone} class=${`thread dropzone ${dragging ? 'dragging' : ''}`} aria-labelledby="thread-title">
     <header class="bar">
       <button type="button" class="link back" onClick=${onBack} aria-label="Back to conversations">←</button>
       <h1 id="thread-title">${conversation?.subject || 'Conversation'}</h1>
     </header>
-    <div ref=${zone} class=${`scroll dropzone ${dragging ? 'dragging' : ''}`}>
+    <div class="scroll">
       <${Timeline} api=${api} messages=${messages} mine=${mine} people=${{}} pending=${pending} onRetry=${send} />
       <p class="typing" aria-live="polite">${typing ? `${typing.full_name} is typing…` : ''}</p>
       ${completed && html`<${Rating} api=${api} conversationId=${id} />`}

@@ -140,6 +140,42 @@ INSERT INTO form_fields (form_id, field_id, sort_order) VALUES
     (2, 16, 4);
 
 -- ===========================================================================
+-- Form 3, Service visit request: one field of each remaining type (TEXT,
+-- TEXTAREA, DECIMAL, RADIO, CASCADINGSELECT, FILE), with the DATE field 13,
+-- so that every field type has a place in the demo.
+-- ===========================================================================
+INSERT INTO conversation_fields (id, fielduuid, type, key, is_required, is_editable, is_system,
+                                 is_visible_to_customers, regular_expression, sort_order, created_at, updated_at) VALUES
+    (17, '5b3c2d8e-0a41-4f7e-9d2b-1c6e8f0a3b71', 'TEXT',            'order_number',   0, 1, 0, 1, NULL, 8,  unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (18, '9e1f4a6c-2b73-4d58-8a0e-3f5b7c9d1e24', 'TEXTAREA',        'symptoms',       1, 1, 0, 1, NULL, 9,  unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (19, 'c2a7e9d1-5f36-4b80-9e4c-7d1a3b5f8c62', 'DECIMAL',         'water_hardness', 0, 1, 0, 1, NULL, 10, unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (20, '4d8b1e7f-3a92-4c65-b0d3-9e2f6a8c1b57', 'RADIO',           'visit_window',   0, 1, 0, 1, NULL, 11, unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (21, 'e6f3a1c8-7d54-4b29-8f1e-2a9c5d7b3e80', 'CASCADINGSELECT', 'machine_model',  0, 1, 0, 1, NULL, 12, unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (22, '1a9d5c3e-8b27-4f64-a3e1-6c8b2d4f9a05', 'FILE',            'receipt',        0, 1, 0, 1, NULL, 13, unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00'));
+
+INSERT INTO field_options (id, field_id, parent_id, sort_order, created_at, updated_at) VALUES
+    (7,  20, NULL, 1, unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (8,  20, NULL, 2, unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (9,  21, NULL, 1, unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (10, 21, NULL, 2, unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (11, 21, 9,    1, unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (12, 21, 9,    2, unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (13, 21, 10,   1, unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (14, 21, 10,   2, unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00'));
+
+INSERT INTO forms (id, title, description, sort_order, created_at, updated_at) VALUES
+    (3, 'Service visit request', 'Book a technician', 3, unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00'));
+
+INSERT INTO form_fields (form_id, field_id, sort_order) VALUES
+    (3, 17, 1),
+    (3, 21, 2),
+    (3, 18, 3),
+    (3, 19, 4),
+    (3, 13, 5),
+    (3, 20, 6),
+    (3, 22, 7);
+
+-- ===========================================================================
 -- Translations (locale_fields): field titles, option values, form titles
 -- ===========================================================================
 INSERT INTO locale_fields (id, field_id, form_id, option_id, kind, locale, translation, created_at, updated_at) VALUES
@@ -163,7 +199,24 @@ INSERT INTO locale_fields (id, field_id, form_id, option_id, kind, locale, trans
     -- forms
     (15, NULL, 1,    NULL, 'title',       'en-us', 'Maintenance job form', unixepoch('2015-12-28T08:52:45+05:00'), unixepoch('2015-12-28T08:52:45+05:00')),
     (16, NULL, 2,    NULL, 'title',       'en-us', 'Warranty claim',       unixepoch('2015-12-28T09:05:00+05:00'), unixepoch('2015-12-28T09:05:00+05:00')),
-    (17, NULL, 2,    NULL, 'description', 'en-us', 'Tell us about a fault covered by warranty', unixepoch('2015-12-28T09:05:00+05:00'), unixepoch('2015-12-28T09:05:00+05:00'));
+    (17, NULL, 2,    NULL, 'description', 'en-us', 'Tell us about a fault covered by warranty', unixepoch('2015-12-28T09:05:00+05:00'), unixepoch('2015-12-28T09:05:00+05:00')),
+    -- form 3 and its fields
+    (18, NULL, 3,    NULL, 'title',       'en-us', 'Service visit request', unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (19, 17,   NULL, NULL, 'title',       'en-us', 'Order number',       unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (20, 18,   NULL, NULL, 'title',       'en-us', 'What is wrong?',     unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (21, 18,   NULL, NULL, 'description', 'en-us', 'Noises, leaks, error codes: everything helps', unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (22, 19,   NULL, NULL, 'title',       'en-us', 'Water hardness (°dH)', unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (23, 20,   NULL, NULL, 'title',       'en-us', 'Visit window',       unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (24, 21,   NULL, NULL, 'title',       'en-us', 'Machine model',      unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (25, 22,   NULL, NULL, 'title',       'en-us', 'Proof of purchase',  unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (26, NULL, NULL, 7,    'value',       'en-us', 'Morning',            unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (27, NULL, NULL, 8,    'value',       'en-us', 'Afternoon',          unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (28, NULL, NULL, 9,    'value',       'en-us', 'Espresso machines',  unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (29, NULL, NULL, 10,   'value',       'en-us', 'Grinders',           unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (30, NULL, NULL, 11,   'value',       'en-us', 'Barista Pro 2',      unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (31, NULL, NULL, 12,   'value',       'en-us', 'Barista Lite',       unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (32, NULL, NULL, 13,   'value',       'en-us', 'Flat Burr 64',       unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00')),
+    (33, NULL, NULL, 14,   'value',       'en-us', 'Conical 54',         unixepoch('2016-01-04T10:00:00+05:00'), unixepoch('2016-01-04T10:00:00+05:00'));
 
 -- ===========================================================================
 -- Conversation 1 - the reference's example, value for value.

@@ -6,7 +6,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { startServer, withBrowser, png } from './harness.js';
 
 let server;
@@ -122,10 +125,18 @@ test('a customer and an agent hold a live conversation, through a lost connectio
 });
 
 test('the embed opens the messenger from a page of another origin', async () => {
+  // The shop signs Caryn's identity for its /account page, as its backend would.
+  const token = readFileSync(join(server.dir, 'messenger.key'), 'utf8').trim();
   const shop = createServer((req, res) => {
+    let identity = '';
+    if (req.url === '/account') {
+      const [name, email, ts] = ['Caryn Pryor', 'caryn@atmospherecoffee.com', Math.floor(Date.now() / 1000)];
+      const signature = createHmac('sha256', token).update(`${name}${email}${token}${ts}`).digest('hex');
+      identity = `data-name="${name}" data-email="${email}" data-timestamp="${ts}" data-signature="${signature}"`;
+    }
     res.writeHead(200, { 'Content-Type': 'text/html' });
     res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><h1>Another shop</h1>
-      <script src="${server.base}/messenger.js" data-parley-url="${server.base}" async></script></body></html>`);
+      <script src="${server.base}/messenger.js" data-parley-url="${server.base}" ${identity} async></script></body></html>`);
   });
   await new Promise((r) => shop.listen(0, '127.0.0.1', r));
   const origin = `http://localhost:${shop.address().port}`;
@@ -157,6 +168,12 @@ test('the embed opens the messenger from a page of another origin', async () => 
         data: { contents: 'Yes, we do.' },
       });
       await page.getByRole('button', { name: 'Open messages, 1 unread' }).waitFor();
+
+      // Signed in at the shop, Caryn's device shows all of her conversations.
+      const account = await (await browser.newContext()).newPage();
+      await account.goto(`${origin}/account`);
+      await account.getByRole('button', { name: /Open messages/ }).click();
+      await account.frameLocator('#parley-messenger-frame').getByRole('button', { name: /Latte art refresher/ }).waitFor();
     });
   } finally {
     shop.close();
@@ -208,5 +225,77 @@ test('the messenger attaches files by drop and paste, and a send the network los
     await page.locator('.message.pending').waitFor({ state: 'detached' });
     const copies = await page.locator('.message .text', { hasText: 'Sent through a tunnel' }).count();
     assert.equal(copies, 1);
+  });
+});
+
+test('a form with a field of every type is rendered, validated by the server and stored', async () => {
+  await withBrowser('every-field-type', async (browser) => {
+    const page = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+    await page.goto(`${server.base}/messenger`);
+    await page.getByRole('button', { name: 'Start a conversation' }).click();
+    await page.getByLabel('Your name').fill('Fran Fields');
+    await page.getByLabel('Your email').fill('fran@fields.example');
+    await page.getByLabel('Topic').selectOption({ label: 'Service visit request' });
+    await page.getByLabel('Order number').fill('A-1001');
+    await page.getByLabel('Machine model').selectOption({ label: 'Espresso machines' });
+    await page.getByLabel('Espresso machines: which one?').selectOption({ label: 'Barista Pro 2' });
+    await page.getByLabel('Water hardness (°dH)').fill('7.5');
+    await page.getByLabel('Visit date').fill('2026-12-01');
+    await page.getByRole('radio', { name: 'Afternoon' }).check();
+    await page.getByLabel('Proof of purchase').setInputFiles({ name: 'receipt.txt', mimeType: 'text/plain', buffer: Buffer.from('Paid in full') });
+    await page.getByLabel('Message', { exact: true }).fill('Please come and have a look');
+    // The required field is missing: the server says so beside it.
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const required = page.locator('[data-field="symptoms"] .field-error');
+    await required.waitFor();
+    assert.match(await required.textContent(), /requires the field/);
+    await page.getByLabel(/What is wrong\?/).fill('It hisses and leaks');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByRole('heading', { name: 'Please come and have a look' }).waitFor();
+
+    // What the server stored, as an agent reads it.
+    const auth = { Authorization: `Basic ${Buffer.from(`${SIMON.email}:${SIMON.password}`).toString('base64')}`, 'X-CSRF': 'false' };
+    const list = await (await fetch(`${server.base}/api/v1/conversations?limit=1`, { headers: auth })).json();
+    const session = { 'X-Session-ID': list.session_id };
+    const c = await (await fetch(`${server.base}/api/v1/conversations/${list.data[0].id}?include=conversation_field`, { headers: session })).json();
+    const values = Object.fromEntries(c.data.custom_fields.map((v) => [v.field.key, v.value]));
+    assert.equal(values.order_number, 'A-1001');
+    assert.equal(values.machine_model, '11');
+    assert.equal(values.symptoms, 'It hisses and leaks');
+    assert.equal(values.water_hardness, '7.5');
+    assert.equal(values.visit_date, '2026-12-01');
+    assert.equal(values.visit_window, '8');
+    const file = await (await fetch(`${server.base}/api/v1/files/${values.receipt}`, { headers: session })).json();
+    assert.equal(file.data.name, 'receipt.txt');
+  });
+});
+
+test('the inbox follows replies and assignments live', async () => {
+  await withBrowser('inbox-live', async (browser) => {
+    const agent = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+    await signIn(agent, SIMON);
+    await agent.getByRole('heading', { name: /All conversations/ }).waitFor();
+    // A customer writes in an old conversation: it moves to the top, marked unread.
+    const auth = { Authorization: `Basic ${Buffer.from('caryn@atmospherecoffee.com:brewfictus-demo').toString('base64')}`, 'X-CSRF': 'false' };
+    const login = await (await fetch(`${server.base}/api/v1/conversations?limit=1`, { headers: auth })).json();
+    const posted = await fetch(`${server.base}/api/v1/conversations/14/messages`, {
+      method: 'POST',
+      headers: { 'X-Session-ID': login.session_id, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ contents: 'The new hopper fits, thanks!' }),
+    });
+    assert.equal(posted.status, 201);
+    const first = agent.locator('.items li').first();
+    await first.locator('.subject', { hasText: 'Grinder hopper cracked' }).waitFor();
+    await first.locator('.badge').waitFor();
+    // The agent takes it: it is theirs in "Assigned to me".
+    await first.locator('.item').click();
+    await agent.getByLabel('Assigned agent').selectOption({ label: 'Simon Blackhouse (me)' });
+    await agent.getByText('Assignment saved').waitFor();
+    await agent.getByLabel('Team').selectOption({ label: 'Field Service' });
+    await agent.getByText('Team saved').waitFor();
+    await agent.getByRole('button', { name: 'Assigned to me' }).click();
+    await agent.locator('.items .item', { hasText: 'Grinder hopper cracked' }).waitFor();
+    await agent.getByRole('button', { name: 'Teams: Field Service' }).click();
+    await agent.locator('.items .item', { hasText: 'Grinder hopper cracked' }).waitFor();
   });
 });

@@ -118,6 +118,13 @@ pub struct ServeConfig {
     #[arg(long, env = "PARLEY_HEARTBEAT_SECONDS", default_value_t = 20)]
     pub heartbeat_seconds: u64,
 
+    /// `full` (the default) flushes every commit to the disk before answering,
+    /// so an acknowledged write survives a power loss; `normal` leaves the flush
+    /// to the operating system: faster on slow disks, and an acknowledged write
+    /// survives a crash of Parley but not of the machine.
+    #[arg(long, env = "PARLEY_DURABILITY", value_enum, default_value = "full")]
+    pub durability: crate::db::Durability,
+
     /// Worker threads serving HTTP (default: one per core).
     #[arg(long, env = "PARLEY_WORKERS")]
     pub workers: Option<usize>,
@@ -168,6 +175,7 @@ impl ServeConfig {
             max_request_bytes: 50 * 1024 * 1024,
             max_files_per_message: 10,
             heartbeat_seconds: 20,
+            durability: crate::db::Durability::Full,
             workers: None,
             max_buffered_text_bytes: 256 * 1024 * 1024,
             head_timeout_seconds: 5,

@@ -325,7 +325,7 @@ fn is_disk_full(e: &std::io::Error) -> bool {
 /// answers `507`. The one static in the crate: the conversions into `ApiError`
 /// that meet a full disk have no state to hang the throttle on, and it only
 /// spaces out log lines.
-fn disk_full() -> ApiError {
+pub(crate) fn disk_full() -> ApiError {
     use std::sync::atomic::{AtomicI64, Ordering};
     static LAST_LOGGED: AtomicI64 = AtomicI64::new(0);
     let now = chrono::Utc::now().timestamp();

@@ -53,6 +53,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// The secret messenger identity signatures are keyed by.
     pub messenger_token: String,
+    /// The messenger's average reply time, recomputed every few minutes.
+    pub reply_time: crate::api::messenger::ReplyTime,
 }
 
 /// A bound, not yet running server.
@@ -88,7 +90,7 @@ impl Application {
     /// Like [`Application::build`] with a listener bound by the caller.
     pub fn build_with_listener(config: ServeConfig, listener: TcpListener) -> Result<Application, StartError> {
         let storage = Arc::new(Storage::open(config.attachments_dir())?);
-        let (db, demo) = Db::open(&config.db_path(), config.demo)?;
+        let (db, demo) = Db::open_with(&config.db_path(), config.demo, config.durability)?;
         match demo {
             Some(DemoOutcome::Loaded) => {
                 crate::demo::attach_files(&db, &storage)?;
@@ -134,6 +136,7 @@ impl Application {
             storage,
             hub: Arc::new(Hub::default()),
             messenger_token,
+            reply_time: Default::default(),
         });
         let closing = Arc::new(tokio::sync::Notify::new());
         let head_timeout = Duration::from_secs(state.config.head_timeout_seconds.max(1));
@@ -238,7 +241,13 @@ fn serve(
         listener,
         move || {
             let state = state.clone();
-            let app = App::new().app_data(state).wrap(from_fn(strip_json_suffix)).wrap(cors()).configure(routes);
+            let reader = state.db.local_reader();
+            let app = App::new()
+                .app_data(state)
+                .app_data(reader)
+                .wrap(from_fn(strip_json_suffix))
+                .wrap(cors())
+                .configure(routes);
             let app = app.into_factory().map_err(|e: actix_web::Error| e.error_response());
             let closing = closing.clone();
             let http = HttpService::build()
@@ -280,7 +289,7 @@ pub fn messenger_token(db: &Db, data_dir: &std::path::Path) -> Result<String, St
     let moved = legacy.is_some();
     let token = crate::secret::messenger_key(data_dir, || legacy)?;
     if moved {
-        db.write_blocking(|tx| settings::forget_messenger_token(tx))?;
+        db.write_blocking(settings::forget_messenger_token)?;
         // The old row's page leaves the WAL and the file now (secure_delete zeroed it).
         db.checkpoint_blocking()?;
     }

@@ -28,14 +28,12 @@ type Ids = web::Path<(String, String, String)>;
 async fn locate(ctx: &Ctx, cid: i64, mid: i64, aid: i64) -> Result<FileRow, ApiError> {
     ctx.caller.require_member(true)?;
     let vis = ctx.visibility()?;
-    ctx.state
-        .db
-        .read(move |conn| {
-            visible(conn, &vis, cid)?;
-            messages::get(conn, cid, mid)?.ok_or(ApiError::NotFound)?;
-            files::get(conn, aid)?.filter(|f| f.message_id == Some(mid)).ok_or(ApiError::NotFound)
-        })
-        .await
+    ctx.read(move |conn| {
+        visible(conn, &vis, cid)?;
+        messages::get(conn, cid, mid)?.ok_or(ApiError::NotFound)?;
+        files::get(conn, aid)?.filter(|f| f.message_id == Some(mid)).ok_or(ApiError::NotFound)
+    })
+    .await
 }
 
 fn ids(path: &Ids) -> Result<(i64, i64, i64), ApiError> {
@@ -137,8 +135,6 @@ pub async fn download_all(
     ctx.caller.require_member(true)?;
     let vis = ctx.visibility()?;
     let rows = ctx
-        .state
-        .db
         .read(move |conn| {
             visible(conn, &vis, cid)?;
             messages::get(conn, cid, mid)?.ok_or(ApiError::NotFound)?;

@@ -10,6 +10,7 @@ use super::params::{Form, Params};
 use super::{path_id, render, Ctx, Reply};
 use crate::auth::{Identity, REQUEST_TOKEN_SECONDS};
 use crate::db::conversations::{self as store, ListFilter, NewConversation};
+use crate::db::lists::{self, ListQuery};
 use crate::db::users::{self, User};
 use crate::db::{self, auth as credentials, fields, lookups, messages};
 use crate::error::{ApiError, FieldProblem, Problems};
@@ -60,18 +61,43 @@ pub async fn list(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     let vis = problems.absorb(ctx.visibility())?;
     problems.finish()?;
     let vis = vis.unwrap_or(store::Visibility::Nothing);
-    let filter = ListFilter { status_kind, max_priority_level, assigned_agent, assigned_team, requester, priority_id };
+    let db = ctx.state.db.clone();
+    // Read before anything else: what the memo learns must be no newer than what was read.
+    let generation = db.lists_generation();
+    let statuses = match &status_kind {
+        Some(kind) => Some(ctx.read(|conn| lookups::status_ids_of_type(conn, kind)).await?),
+        None => None,
+    };
+    let filter = ListFilter { statuses, max_priority_level, assigned_agent, assigned_team, requester, priority_id };
+    let query = ListQuery::new(&vis, &filter);
     let view = ctx.view();
-    let (items, total) = ctx
-        .state
-        .db
-        .read(move |conn| {
-            let (rows, total) = store::list(conn, &vis, &filter, offset, limit)?;
-            let items = rows.iter().map(|c| render::conversation(conn, &view, c)).collect::<Result<_, _>>()?;
-            Ok((items, total))
-        })
-        .await?;
+    let plan = db.list_memo().plan(&query, generation, offset);
+    let (items, total, first) = if plan.is_bounded(offset) {
+        ctx.read(|conn| list_page(conn, &view, &query, plan, offset, limit)).await?
+    } else {
+        let q = query.clone();
+        db.read(move |conn| list_page(conn, &view, &q, plan, offset, limit)).await?
+    };
+    db.list_memo().learn(&query, generation, total, offset, first.as_ref());
     ctx.finish(Reply::page("conversation", items, offset, limit, total)).await
+}
+
+/// A rendered page, the list's total, and the page's first row (for the memo).
+fn list_page(
+    conn: &rusqlite::Connection,
+    view: &render::View,
+    q: &ListQuery,
+    plan: lists::Plan,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<serde_json::Value>, i64, Option<store::Conversation>), ApiError> {
+    let total = match plan.total {
+        Some(total) => total,
+        None => lists::count(conn, q)?,
+    };
+    let rows = lists::page(conn, q, plan.from, offset, limit)?;
+    let items = render::conversations(conn, view, &rows)?;
+    Ok((items, total, rows.into_iter().next()))
 }
 
 /// `GET /conversations/:id` (a request token opens exactly its conversation).
@@ -87,8 +113,6 @@ pub async fn get(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiE
     let vis = ctx.visibility()?;
     let view = ctx.view();
     let data = ctx
-        .state
-        .db
         .read(move |conn| {
             let c = store::get_visible(conn, &vis, id)?.ok_or(ApiError::NotFound)?;
             render::conversation(conn, &view, &c)
@@ -105,8 +129,6 @@ pub async fn participants(ctx: Ctx, path: web::Path<String>) -> Result<HttpRespo
     let vis = ctx.visibility()?;
     let view = ctx.view();
     let (items, total) = ctx
-        .state
-        .db
         .read(move |conn| {
             store::get_visible(conn, &vis, id)?.ok_or(ApiError::NotFound)?;
             let (ids, total) = store::participants(conn, id, offset, limit)?;

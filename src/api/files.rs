@@ -100,8 +100,6 @@ pub async fn get(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiE
     let me = uploader(&ctx);
     let view = ctx.view();
     let data = ctx
-        .state
-        .db
         .read(move |conn| {
             let f = files::get(conn, id)?.ok_or(ApiError::NotFound)?;
             let mine = match &me.fingerprint {

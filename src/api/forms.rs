@@ -11,11 +11,7 @@ use crate::error::ApiError;
 /// `GET /conversations/forms`, by `sort_order`, unpaged.
 pub async fn list_forms(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     let view = ctx.view();
-    let items = ctx
-        .state
-        .db
-        .read(move |conn| Ok(fields::forms(conn)?.iter().map(|f| render::form(&view, f)).collect()))
-        .await?;
+    let items = ctx.read(move |conn| Ok(fields::forms(conn)?.iter().map(|f| render::form(&view, f)).collect())).await?;
     ctx.finish(Reply::all("conversation_form", items)).await
 }
 
@@ -24,8 +20,6 @@ pub async fn get_form(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse,
     let id = path_id(&path)?;
     let view = ctx.view();
     let data = ctx
-        .state
-        .db
         .read(move |conn| fields::form_by_id(conn, id)?.map(|f| render::form(&view, &f)).ok_or(ApiError::NotFound))
         .await?;
     ctx.finish(Reply::one("conversation_form", data)).await
@@ -36,8 +30,6 @@ pub async fn list_fields(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     let (offset, limit) = ctx.paging()?;
     let view = ctx.view();
     let (items, total) = ctx
-        .state
-        .db
         .read(move |conn| {
             let (rows, total) = fields::list(conn, !view.staff, offset, limit)?;
             Ok((rows.iter().map(|f| render::field(&view, f)).collect(), total))
@@ -51,8 +43,6 @@ pub async fn get_field(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse
     let id = path_id(&path)?;
     let view = ctx.view();
     let data = ctx
-        .state
-        .db
         .read(move |conn| {
             fields::by_id(conn, id)?
                 .filter(|f| view.staff || f.is_visible_to_customers)

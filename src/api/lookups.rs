@@ -20,8 +20,6 @@ pub async fn user(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
     let vis = ctx.visibility()?;
     let view = ctx.view();
     let data = ctx
-        .state
-        .db
         .read(move |conn| {
             let u = users::get(conn, id)?.ok_or(ApiError::NotFound)?;
             let allowed = view.staff || view.me == Some(id) || conversations::involves_visible(conn, &vis, id)?;
@@ -57,8 +55,6 @@ pub async fn users(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     }
     let view = ctx.view();
     let (items, total) = ctx
-        .state
-        .db
         .read(move |conn| {
             let (rows, total) = users::list(conn, &roles, offset, limit)?;
             let items = rows
@@ -80,8 +76,6 @@ pub async fn teams(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     ctx.caller.require_member(true)?;
     let view = ctx.view();
     let items = ctx
-        .state
-        .db
         .read(move |conn| Ok(lookups::teams(conn)?.iter().map(|t| render::team(&view, t, "team")).collect()))
         .await?;
     ctx.finish(Reply::all("team", items)).await
@@ -94,8 +88,6 @@ pub async fn team(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
     ctx.caller.require_member(true)?;
     let view = ctx.view();
     let data = ctx
-        .state
-        .db
         .read(move |conn| {
             lookups::team_by_id(conn, id)?.map(|t| render::team(&view, &t, "team")).ok_or(ApiError::NotFound)
         })
@@ -109,8 +101,6 @@ pub async fn role(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
     ctx.caller.require_member(true)?;
     let view = ctx.view();
     let data = ctx
-        .state
-        .db
         .read(move |conn| lookups::role_by_id(conn, id)?.map(|r| render::role(&view, &r)).ok_or(ApiError::NotFound))
         .await?;
     ctx.finish(Reply::one("role", data)).await
@@ -169,7 +159,7 @@ pub async fn case_list(ctx: Ctx, which: web::Data<CaseLookup>) -> Result<HttpRes
     let which = **which;
     which.check(&ctx)?;
     let view = ctx.view();
-    let items = ctx.state.db.read(move |conn| which.all(conn, &view)).await?;
+    let items = ctx.read(move |conn| which.all(conn, &view)).await?;
     ctx.finish(Reply::all(which.resource(), items)).await
 }
 
@@ -183,7 +173,7 @@ pub async fn case_get(
     let id = path_id(&path)?;
     which.check(&ctx)?;
     let view = ctx.view();
-    let data = ctx.state.db.read(move |conn| which.one(conn, &view, id)?.ok_or(ApiError::NotFound)).await?;
+    let data = ctx.read(move |conn| which.one(conn, &view, id)?.ok_or(ApiError::NotFound)).await?;
     ctx.finish(Reply::one(which.resource(), data)).await
 }
 
@@ -193,8 +183,6 @@ pub async fn locale_field(ctx: Ctx, path: web::Path<String>) -> Result<HttpRespo
     let id = path_id(&path)?;
     let view = ctx.view();
     let data = ctx
-        .state
-        .db
         .read(move |conn| {
             let l = fields::locale_by_id(conn, id)?.ok_or(ApiError::NotFound)?;
             let owner_field = match (l.field_id, l.option_id) {

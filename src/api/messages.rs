@@ -182,8 +182,6 @@ pub async fn list(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
     let vis = ctx.visibility()?;
     let view = ctx.view();
     let (items, total) = ctx
-        .state
-        .db
         .read(move |conn| {
             visible(conn, &vis, id)?;
             let (rows, total) = store::list(conn, id, offset, limit)?;
@@ -204,8 +202,6 @@ pub async fn get(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResp
     let vis = ctx.visibility()?;
     let view = ctx.view();
     let data = ctx
-        .state
-        .db
         .read(move |conn| {
             visible(conn, &vis, id)?;
             let m = store::get(conn, id, mid)?.ok_or(ApiError::NotFound)?;

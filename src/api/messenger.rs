@@ -6,8 +6,9 @@ use serde_json::{json, Value};
 use super::conversations::visible;
 use super::params::Params;
 use super::{path_id, render, Ctx, Reply};
-use crate::db::conversations::{self as store, ListFilter, Visibility};
-use crate::db::{self, messages, users};
+use crate::db::conversations::{ListFilter, Visibility};
+use crate::db::lists::{self, ListQuery};
+use crate::db::{self, lookups, messages, users};
 use crate::error::ApiError;
 use crate::realtime::stream::publish_ephemeral;
 
@@ -17,6 +18,27 @@ const STARTER_AGENTS: i64 = 5;
 const STARTER_CONVERSATIONS: i64 = 10;
 /// The window of the average first-reply time.
 const REPLY_WINDOW_SECONDS: i64 = 30 * 86_400;
+
+/// How long a computed average reply time is served before it is recomputed.
+const REPLY_TIME_SECONDS: i64 = 300;
+
+/// The average first-reply time, remembered for a few minutes: computing it
+/// reads a month of conversations, and every messenger asks on opening.
+#[derive(Debug, Default)]
+pub struct ReplyTime(std::sync::Mutex<Option<(i64, Option<i64>)>>);
+
+impl ReplyTime {
+    async fn get(&self, db: &db::Db, now: i64) -> Result<Option<i64>, ApiError> {
+        let known = *self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, seconds)) = known.filter(|(at, _)| now - at < REPLY_TIME_SECONDS) {
+            return Ok(seconds);
+        }
+        let since = now - REPLY_WINDOW_SECONDS;
+        let seconds = db.read(move |c| messages::average_first_reply_seconds(c, since)).await?;
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((now, seconds));
+        Ok(seconds)
+    }
+}
 
 /// `GET /conversations/starter` (public): who is around, how fast they answer,
 /// the caller's open conversations, and where to subscribe.
@@ -35,10 +57,8 @@ pub async fn starter(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     let view = ctx.view();
     let hub = ctx.state.hub.clone();
     let realtime_url = format!("{}/api/v1/realtime", ctx.state.public_url);
-    let since = db::now() - REPLY_WINDOW_SECONDS;
+    let average_reply_time = ctx.state.reply_time.get(&ctx.state.db, db::now()).await?;
     let data = ctx
-        .state
-        .db
         .read(move |conn| {
             // Whole users, not stubs: a messenger header needs their names and
             // avatars, and a stub with `is_online` beside it is no stub to expand.
@@ -52,17 +72,19 @@ pub async fn starter(ctx: Ctx) -> Result<HttpResponse, ApiError> {
             }
             let mut active = Vec::new();
             for kind in ["NEW", "OPEN", "PENDING"] {
-                let filter = ListFilter { status_kind: Some(kind.into()), ..ListFilter::default() };
-                let (rows, _) = store::list(conn, &vis, &filter, 0, STARTER_CONVERSATIONS)?;
-                for c in rows {
-                    active.push((c.updated_at, c.id, render::conversation(conn, &view, &c)?));
+                let statuses = Some(lookups::status_ids_of_type(conn, kind)?);
+                let filter = ListFilter { statuses, ..ListFilter::default() };
+                let rows = lists::page(conn, &ListQuery::new(&vis, &filter), None, 0, STARTER_CONVERSATIONS)?;
+                let rendered = render::conversations(conn, &view, &rows)?;
+                for (c, r) in rows.iter().zip(rendered) {
+                    active.push((c.updated_at, c.id, r));
                 }
             }
             active.sort_by_key(|a| std::cmp::Reverse((a.0, a.1)));
             active.truncate(STARTER_CONVERSATIONS as usize);
             Ok(json!({
                 "last_active_agents": agents,
-                "average_reply_time": messages::average_first_reply_seconds(conn, since)?,
+                "average_reply_time": average_reply_time,
                 "active_conversations": active.into_iter().map(|(_, _, c)| c).collect::<Vec<_>>(),
                 "realtime_url": realtime_url,
                 "resource_type": "conversation_starter",
@@ -80,7 +102,7 @@ pub async fn typing(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
     let is_typing = params.flag("is_typing")?.unwrap_or(true);
     let user = ctx.caller.user().cloned().ok_or(ApiError::NotFound)?;
     let vis = ctx.write_visibility();
-    let channel = ctx.state.db.read(move |conn| Ok(visible(conn, &vis, id)?.realtime_channel)).await?;
+    let channel = ctx.read(move |conn| Ok(visible(conn, &vis, id)?.realtime_channel)).await?;
     let data = json!({
         "conversation_id": id,
         "is_typing": is_typing,

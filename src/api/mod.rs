@@ -25,10 +25,12 @@ use std::collections::HashSet;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use rusqlite::Connection;
 use serde_json::{json, Map, Value};
 
 use crate::auth::{Caller, Identity};
 use crate::db::conversations::Visibility;
+use crate::db::LocalReader;
 use crate::error::ApiError;
 use crate::limits::{Charge, Who};
 use crate::startup::AppState;
@@ -47,6 +49,7 @@ pub struct Ctx {
     /// Who is calling.
     pub caller: Caller,
     query: Vec<(String, String)>,
+    reader: LocalReader,
 }
 
 impl FromRequest for Ctx {
@@ -61,12 +64,23 @@ impl FromRequest for Ctx {
                 .ok_or_else(|| ApiError::Internal("application state missing".into()))?;
             let caller = Caller::from_request(req, payload).into_inner()?;
             let query = decode::query(req.query_string())?;
-            Ok(Ctx { state, caller, query })
+            Ok(Ctx { state, caller, query, reader: local_reader(req)? })
         })())
     }
 }
 
+/// The worker's own read connection, installed by the app factory.
+pub fn local_reader(req: &HttpRequest) -> Result<LocalReader, ApiError> {
+    req.app_data::<LocalReader>().cloned().ok_or_else(|| ApiError::Internal("worker reader missing".into()))
+}
+
 impl Ctx {
+    /// Runs a bounded, index-backed read on this worker, in one snapshot
+    /// (see [`LocalReader`]); reads that may scan use `state.db.read`.
+    pub async fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        self.reader.read(f)
+    }
+
     /// The last value of a query argument, trimmed; empty counts as absent.
     pub fn query(&self, name: &str) -> Option<&str> {
         self.query.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
@@ -161,7 +175,7 @@ impl Ctx {
         let mut data = match data {
             Some(data) if !includes.is_empty() => {
                 let view = self.view();
-                Some(self.state.db.read(move |conn| shape::expand(conn, &view, &includes, data)).await?)
+                Some(self.read(move |conn| shape::expand(conn, &view, &includes, data)).await?)
             }
             other => other,
         };

@@ -35,8 +35,6 @@ pub async fn list(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
     let vis = ctx.visibility()?;
     let view = ctx.view();
     let (items, total) = ctx
-        .state
-        .db
         .read(move |conn| {
             visible(conn, &vis, id)?;
             let (rows, total) = store::list(conn, id, offset, limit)?;
@@ -122,8 +120,6 @@ pub async fn get(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiE
     let vis = ctx.visibility()?;
     let view = ctx.view();
     let data = ctx
-        .state
-        .db
         .read(move |conn| {
             let r = store::get(conn, rid)?.ok_or(ApiError::NotFound)?;
             visible(conn, &vis, r.conversation_id)?;

@@ -60,20 +60,44 @@ fn user_stub(id: Option<i64>) -> Value {
 
 /// A conversation as `view` may see it.
 pub fn conversation(conn: &Connection, view: &View, c: &Conversation) -> Result<Value, ApiError> {
+    Ok(conversations(conn, view, std::slice::from_ref(c))?.pop().unwrap_or(Value::Null))
+}
+
+/// Conversations as `view` may see them; what they refer to (teams, the
+/// caller's read markers, field values) is read in one query each, whatever
+/// the number of rows.
+pub fn conversations(conn: &Connection, view: &View, rows: &[Conversation]) -> Result<Vec<Value>, ApiError> {
+    let ids = crate::db::id_array(rows.iter().map(|c| c.id));
+    let team_ids = crate::db::id_array(rows.iter().filter_map(|c| c.assigned_team_id));
+    let teams = lookups::team_legacy_ids(conn, &team_ids)?;
+    let markers = match view.user_id {
+        Some(uid) => conversations::marker_ids_of(conn, &ids, uid)?,
+        None => Default::default(),
+    };
+    let mut values = fields::values_of(conn, &ids, !view.staff)?;
+    Ok(rows
+        .iter()
+        .map(|c| {
+            let team = c.assigned_team_id.and_then(|id| teams.get(&id).map(|legacy| (id, legacy)));
+            let marker = markers.get(&c.id).copied();
+            conversation_with(view, c, team, marker, values.remove(&c.id).unwrap_or_default())
+        })
+        .collect())
+}
+
+fn conversation_with(
+    view: &View,
+    c: &Conversation,
+    team: Option<(i64, &Option<String>)>,
+    marker: Option<i64>,
+    values: Vec<(i64, String)>,
+) -> Value {
     let s = &view.settings;
     let show =
         |visible: bool, v: Option<Value>| if view.staff || visible { v.unwrap_or(Value::Null) } else { Value::Null };
-    let team = match c.assigned_team_id {
-        Some(id) => lookups::team_by_id(conn, id)?
-            .map(|t| json!({ "id": t.id, "legacy_id": t.legacy_id, "resource_type": "team" }))
-            .unwrap_or(Value::Null),
-        None => Value::Null,
-    };
-    let marker = match view.user_id {
-        Some(uid) => conversations::read_marker_of(conn, c.id, uid)?.map(|m| stub("read_marker", m.id)),
-        None => None,
-    };
-    let custom_fields: Vec<Value> = fields::values_of(conn, c.id, !view.staff)?
+    let team = team
+        .map_or(Value::Null, |(id, legacy_id)| json!({ "id": id, "legacy_id": legacy_id, "resource_type": "team" }));
+    let custom_fields: Vec<Value> = values
         .into_iter()
         .map(|(field_id, value)| {
             json!({
@@ -83,7 +107,7 @@ pub fn conversation(conn: &Connection, view: &View, c: &Conversation) -> Result<
             })
         })
         .collect();
-    Ok(json!({
+    json!({
         "id": c.id,
         "uuid": c.uuid,
         "legacy_id": c.legacy_id,
@@ -99,7 +123,7 @@ pub fn conversation(conn: &Connection, view: &View, c: &Conversation) -> Result<
         "is_closed": c.is_closed(),
         "priority": show(s.customers_see_priority, c.priority_id.map(|id| stub("case_priority", id))),
         "type": show(s.customers_see_type, c.type_id.map(|id| stub("case_type", id))),
-        "read_marker": marker,
+        "read_marker": marker.map(|id| stub("read_marker", id)),
         "custom_fields": custom_fields,
         "last_message_status": c.last_message_status,
         "last_message_preview": c.last_message_preview,
@@ -109,7 +133,7 @@ pub fn conversation(conn: &Connection, view: &View, c: &Conversation) -> Result<
         "updated_at": ts(Some(c.updated_at)),
         "resource_type": "conversation",
         "resource_url": view.url(&format!("conversations/{}", c.id)),
-    }))
+    })
 }
 
 /// A message with its attachments.

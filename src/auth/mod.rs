@@ -18,7 +18,7 @@ use base64::Engine;
 
 use crate::db::conversations::Visibility;
 use crate::db::users::{Role, User};
-use crate::db::{self, auth as store, users};
+use crate::db::{self, auth as store, users, LocalReader};
 use crate::error::ApiError;
 use crate::secret;
 use crate::startup::AppState;
@@ -173,14 +173,17 @@ pub async fn identify(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+    let (Some(state), Some(reader)) =
+        (req.app_data::<web::Data<AppState>>().cloned(), req.app_data::<LocalReader>().cloned())
+    else {
         let err = ApiError::Internal("application state missing".into());
         return Ok(req.into_response(err.error_response()).map_into_right_body());
     };
+    let state = Door { state, reader };
     match resolve(&req, &state).await {
         Err(err) => Ok(req.into_response(err.error_response()).map_into_right_body()),
         Ok(Resolved { identity, new_session, session }) => {
-            let caller = Caller { identity, new_session, address: client_ip(&req, &state), session };
+            let caller = Caller { identity, new_session, address: client_ip(&req, &state.state), session };
             let csrf = caller.new_session.as_ref().and_then(|(_, csrf)| csrf.clone());
             req.extensions_mut().insert(caller);
             let mut res = next.call(req).await?;
@@ -235,7 +238,21 @@ fn credential(req: &ServiceRequest, header: &str, query_key: &str) -> Option<Str
         .map(|(_, v)| v.trim().to_owned())
 }
 
-async fn resolve(req: &ServiceRequest, state: &AppState) -> Result<Resolved, ApiError> {
+/// What resolving a request's credentials works with.
+struct Door {
+    state: web::Data<AppState>,
+    /// The worker's connection: credential lookups are by primary key.
+    reader: LocalReader,
+}
+
+impl std::ops::Deref for Door {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.state
+    }
+}
+
+async fn resolve(req: &ServiceRequest, state: &Door) -> Result<Resolved, ApiError> {
     let now = db::now();
     if let Some(id) = credential(req, "x-session-id", "session_id") {
         return session(req, state, id, now).await;
@@ -260,7 +277,7 @@ async fn resolve(req: &ServiceRequest, state: &AppState) -> Result<Resolved, Api
         .filter(|t| !t.trim().is_empty());
     if let Some(token) = token {
         let key = secret::digest(token.trim());
-        let found = state.db.read(move |c| store::request_token(c, &key, now)).await?;
+        let found = state.reader.read(|c| store::request_token(c, &key, now))?;
         let conversation_id = found.ok_or(ApiError::AuthenticationFailed("The token is unknown or has expired"))?;
         return Ok(Resolved::bare(Identity::Token { conversation_id }));
     }
@@ -272,17 +289,13 @@ struct TokenQuery {
     token: Option<String>,
 }
 
-async fn session(req: &ServiceRequest, state: &AppState, presented: String, now: i64) -> Result<Resolved, ApiError> {
+async fn session(req: &ServiceRequest, state: &Door, presented: String, now: i64) -> Result<Resolved, ApiError> {
     let ttl = state.config.session_ttl;
     let id = secret::digest(&presented);
-    let lookup = id.clone();
-    let found = state
-        .db
-        .read(move |c| {
-            let Some(s) = store::live_session(c, &lookup, now, ttl)? else { return Ok(None) };
-            Ok(users::get(c, s.user_id)?.map(|u| (s, u)))
-        })
-        .await?;
+    let found = state.reader.read(|c| {
+        let Some(s) = store::live_session(c, &id, now, ttl)? else { return Ok(None) };
+        Ok(users::get(c, s.user_id)?.map(|u| (s, u)))
+    })?;
     let (session, user) = found.ok_or(ApiError::AuthenticationFailed("The session is unknown or has expired"))?;
     if let Some(expected) = &session.csrf_token {
         let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -314,12 +327,12 @@ fn decode_basic(encoded: &str) -> Result<(String, String), ApiError> {
 
 /// The user id behind a Basic credential, or `AUTHENTICATION_FAILED`. The
 /// attempt is counted by the throttle before the password is checked.
-async fn check_basic(state: &AppState, ip: IpAddr, email: String, password: String, now: i64) -> Result<i64, ApiError> {
+async fn check_basic(state: &Door, ip: IpAddr, email: String, password: String, now: i64) -> Result<i64, ApiError> {
     let attempt = state.login_throttle.begin(ip, &email, now).map_err(|retry_after| ApiError::TooManyRequests {
         retry_after,
         message: "Too many failed sign-ins; try again after the time in Retry-After",
     })?;
-    let found = match state.db.read(move |c| users::credentials(c, &email)).await {
+    let found = match state.reader.read(|c| users::credentials(c, &email)) {
         Ok(found) => found,
         Err(e) => {
             state.login_throttle.abandoned(attempt);
@@ -348,7 +361,7 @@ async fn check_basic(state: &AppState, ip: IpAddr, email: String, password: Stri
     }
 }
 
-async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) -> Result<Resolved, ApiError> {
+async fn basic(req: &ServiceRequest, state: &Door, encoded: &str, now: i64) -> Result<Resolved, ApiError> {
     let (email, password) = decode_basic(encoded)?;
     let user_id = check_basic(state, client_ip(req, state), email, password, now).await?;
     let csrf_off = header_str(req, "x-csrf").is_some_and(|v| v.eq_ignore_ascii_case("false"));
@@ -369,15 +382,11 @@ async fn basic(req: &ServiceRequest, state: &AppState, encoded: &str, now: i64) 
     Ok(Resolved { identity: Identity::User(user), new_session: Some((session_id, csrf)), session: Some(key) })
 }
 
-async fn device(state: &AppState, fingerprint: String, now: i64) -> Result<Resolved, ApiError> {
-    let lookup = fingerprint.clone();
-    let found = state
-        .db
-        .read(move |c| {
-            let Some(d) = store::device(c, &lookup)? else { return Ok(None) };
-            Ok(users::get(c, d.user_id)?.map(|u| (u, d.is_verified, d.last_used_at)))
-        })
-        .await?;
+async fn device(state: &Door, fingerprint: String, now: i64) -> Result<Resolved, ApiError> {
+    let found = state.reader.read(|c| {
+        let Some(d) = store::device(c, &fingerprint)? else { return Ok(None) };
+        Ok(users::get(c, d.user_id)?.map(|u| (u, d.is_verified, d.last_used_at)))
+    })?;
     let owner = match found {
         Some((user, verified, last_used)) => {
             if now - last_used >= SESSION_TOUCH_SECONDS {

@@ -1,6 +1,8 @@
 //! Conversations, their participants and read markers, and the one SQL
 //! predicate that decides which conversations an identity may see.
 
+use std::collections::HashMap;
+
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
@@ -62,12 +64,15 @@ impl Conversation {
     }
 }
 
-const COLUMNS: &str = "c.id, c.uuid, c.legacy_id, c.subject, c.channel, c.requester_id, c.creator_id, \
-    c.last_replier_id, c.last_agent_replier_id, c.assigned_team_id, c.assigned_agent_id, c.status_id, s.type, \
+/// The columns [`from_row`] reads, from `conversations c` (no join: the status
+/// type is a lookup by primary key, so lists keep to the conversations' indexes).
+pub(super) const COLUMNS: &str = "c.id, c.uuid, c.legacy_id, c.subject, c.channel, c.requester_id, c.creator_id, \
+    c.last_replier_id, c.last_agent_replier_id, c.assigned_team_id, c.assigned_agent_id, c.status_id, \
+    (SELECT type FROM case_statuses WHERE id = c.status_id), \
     c.priority_id, c.type_id, c.form_id, c.realtime_channel, c.last_message_status, c.last_message_preview, \
     c.last_replied_at, c.created_at, c.updated_at";
 
-fn from_row(r: &Row) -> rusqlite::Result<Conversation> {
+pub(super) fn from_row(r: &Row) -> rusqlite::Result<Conversation> {
     Ok(Conversation {
         id: r.get(0)?,
         uuid: r.get(1)?,
@@ -122,7 +127,9 @@ pub enum Visibility {
 
 impl Visibility {
     /// The SQL condition on `c` (the conversations alias) and its arguments.
-    fn predicate(&self, args: &mut Vec<SqlValue>) -> String {
+    /// `many`: the condition serves a list (a device's conversations are
+    /// gathered once); else one row is checked (a device's link is looked up).
+    pub(super) fn predicate(&self, args: &mut Vec<SqlValue>, many: bool) -> String {
         match self {
             Visibility::All => "1".into(),
             Visibility::Nothing => "0".into(),
@@ -146,13 +153,17 @@ impl Visibility {
             }
             Visibility::Device { fingerprint, owner } => {
                 args.push(SqlValue::Text(fingerprint.clone()));
-                let device = format!(
-                    "c.id IN (SELECT conversation_id FROM conversation_devices WHERE fingerprint = ?{})",
-                    args.len()
-                );
+                let n = args.len();
+                let device = if many {
+                    format!("c.id IN (SELECT conversation_id FROM conversation_devices WHERE fingerprint = ?{n})")
+                } else {
+                    format!(
+                        "EXISTS (SELECT 1 FROM conversation_devices d WHERE d.fingerprint = ?{n} AND d.conversation_id = c.id)"
+                    )
+                };
                 match owner {
                     None => device,
-                    Some(owner) => format!("({device} OR {})", owner.predicate(args)),
+                    Some(owner) => format!("({device} OR {})", owner.predicate(args, many)),
                 }
             }
         }
@@ -162,8 +173,8 @@ impl Visibility {
 /// Filters of the conversation list.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
-    /// Status type (NEW, OPEN, ...).
-    pub status_kind: Option<String>,
+    /// Of one of these statuses (those of the type asked for: NEW, OPEN, ...).
+    pub statuses: Option<Vec<i64>>,
     /// Highest priority level to include.
     pub max_priority_level: Option<i64>,
     /// Assigned to this agent (`Some(None)`: to nobody).
@@ -176,76 +187,18 @@ pub struct ListFilter {
     pub priority_id: Option<i64>,
 }
 
-/// A page of visible conversations, newest first, and the total count.
-pub fn list(
-    conn: &Connection,
-    vis: &Visibility,
-    filter: &ListFilter,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<Conversation>, i64), ApiError> {
-    let mut args = Vec::new();
-    let mut cond = vis.predicate(&mut args);
-    if let Some(kind) = &filter.status_kind {
-        args.push(SqlValue::Text(kind.clone()));
-        cond.push_str(&format!(" AND s.type = ?{}", args.len()));
-    }
-    if let Some(level) = filter.max_priority_level {
-        args.push(SqlValue::Integer(level));
-        cond.push_str(&format!(
-            " AND c.priority_id IN (SELECT id FROM case_priorities WHERE level <= ?{})",
-            args.len()
-        ));
-    }
-    for (column, wanted) in [("assigned_agent_id", filter.assigned_agent), ("assigned_team_id", filter.assigned_team)] {
-        match wanted {
-            None => {}
-            Some(None) => cond.push_str(&format!(" AND c.{column} IS NULL")),
-            Some(Some(id)) => {
-                args.push(SqlValue::Integer(id));
-                cond.push_str(&format!(" AND c.{column} = ?{}", args.len()));
-            }
-        }
-    }
-    if let Some(priority) = filter.priority_id {
-        args.push(SqlValue::Integer(priority));
-        cond.push_str(&format!(" AND c.priority_id = ?{}", args.len()));
-    }
-    if let Some(requester) = filter.requester {
-        args.push(SqlValue::Integer(requester));
-        cond.push_str(&format!(" AND c.requester_id = ?{}", args.len()));
-    }
-    let from = "FROM conversations c JOIN case_statuses s ON s.id = c.status_id";
-    let total: i64 = conn
-        .prepare_cached(&format!("SELECT COUNT(*) {from} WHERE {cond}"))?
-        .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
-    let n = args.len();
-    args.push(SqlValue::Integer(limit));
-    args.push(SqlValue::Integer(offset));
-    let sql = format!(
-        "SELECT {COLUMNS} {from} WHERE {cond} ORDER BY c.created_at DESC, c.id DESC LIMIT ?{} OFFSET ?{}",
-        n + 1,
-        n + 2
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(args.iter()), from_row)?.collect::<Result<_, _>>()?;
-    Ok((rows, total))
-}
-
 /// The conversation with this id, if `vis` lets the caller see it.
 pub fn get_visible(conn: &Connection, vis: &Visibility, id: i64) -> Result<Option<Conversation>, ApiError> {
     let mut args = vec![SqlValue::Integer(id)];
-    let cond = vis.predicate(&mut args);
-    let sql = format!(
-        "SELECT {COLUMNS} FROM conversations c JOIN case_statuses s ON s.id = c.status_id WHERE c.id = ?1 AND {cond}"
-    );
+    let cond = vis.predicate(&mut args, false);
+    let sql = format!("SELECT {COLUMNS} FROM conversations c WHERE c.id = ?1 AND {cond}");
     Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), from_row).optional()?)
 }
 
 /// The id of the conversation whose realtime channel is `channel`, if `vis` shows it.
 pub fn by_realtime_channel(conn: &Connection, vis: &Visibility, channel: &str) -> Result<Option<i64>, ApiError> {
     let mut args = vec![SqlValue::Text(channel.to_owned())];
-    let cond = vis.predicate(&mut args);
+    let cond = vis.predicate(&mut args, false);
     let sql = format!("SELECT c.id FROM conversations c WHERE c.realtime_channel = ?1 AND {cond}");
     Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), |r| r.get(0)).optional()?)
 }
@@ -254,7 +207,7 @@ pub fn by_realtime_channel(conn: &Connection, vis: &Visibility, channel: &str) -
 /// creator, assignee, replier or participant.
 pub fn involves_visible(conn: &Connection, vis: &Visibility, user_id: i64) -> Result<bool, ApiError> {
     let mut args = vec![SqlValue::Integer(user_id)];
-    let cond = vis.predicate(&mut args);
+    let cond = vis.predicate(&mut args, true);
     let sql = format!(
         "SELECT EXISTS (SELECT 1 FROM conversations c WHERE {cond} AND (
             c.requester_id = ?1 OR c.creator_id = ?1 OR c.assigned_agent_id = ?1 OR c.last_replier_id = ?1
@@ -452,6 +405,17 @@ pub fn read_marker_of(conn: &Connection, conversation_id: i64, user_id: i64) -> 
         .prepare_cached(&format!("{MARKER} WHERE m.conversation_id = ?1 AND m.user_id = ?2"))?
         .query_row(params![conversation_id, user_id], marker)
         .optional()?)
+}
+
+/// The id of `user_id`'s read marker on each of the conversations in `ids`
+/// (see [`super::id_array`]) that has one.
+pub fn marker_ids_of(conn: &Connection, ids: &str, user_id: i64) -> Result<HashMap<i64, i64>, ApiError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT conversation_id, id FROM read_markers
+         WHERE user_id = ?2 AND conversation_id IN (SELECT value FROM json_each(?1))",
+    )?;
+    let rows = stmt.query_map(params![ids, user_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    Ok(rows)
 }
 
 /// A read marker by id.

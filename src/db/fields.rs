@@ -1,6 +1,8 @@
 //! Custom conversation fields, their options and translations, forms, and
 //! the values conversations hold for fields.
 
+use std::collections::HashMap;
+
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::ApiError;
@@ -249,18 +251,29 @@ pub fn form_by_id(conn: &Connection, id: i64) -> Result<Option<Form>, ApiError> 
 }
 
 /// The values a conversation holds, as `(field_id, value)`, in field order;
-/// with `customer_only`, only fields customers see.
-pub fn values_of(conn: &Connection, conversation_id: i64, customer_only: bool) -> Result<Vec<(i64, String)>, ApiError> {
+/// The field values of each of the conversations in `ids` (see
+/// [`super::id_array`]), in field order; `customer_only` leaves out fields
+/// customers may not see.
+pub fn values_of(
+    conn: &Connection,
+    ids: &str,
+    customer_only: bool,
+) -> Result<HashMap<i64, Vec<(i64, String)>>, ApiError> {
     let sql = if customer_only {
-        "SELECT v.field_id, v.value FROM field_values v JOIN conversation_fields f ON f.id = v.field_id
-         WHERE v.conversation_id = ?1 AND f.is_visible_to_customers = 1 ORDER BY f.sort_order, f.id"
+        "SELECT v.conversation_id, v.field_id, v.value FROM field_values v JOIN conversation_fields f ON f.id = v.field_id
+         WHERE v.conversation_id IN (SELECT value FROM json_each(?1)) AND f.is_visible_to_customers = 1
+         ORDER BY f.sort_order, f.id"
     } else {
-        "SELECT v.field_id, v.value FROM field_values v JOIN conversation_fields f ON f.id = v.field_id
-         WHERE v.conversation_id = ?1 ORDER BY f.sort_order, f.id"
+        "SELECT v.conversation_id, v.field_id, v.value FROM field_values v JOIN conversation_fields f ON f.id = v.field_id
+         WHERE v.conversation_id IN (SELECT value FROM json_each(?1)) ORDER BY f.sort_order, f.id"
     };
     let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([conversation_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-    Ok(rows)
+    let mut rows = stmt.query([ids])?;
+    let mut out: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?).or_default().push((r.get(1)?, r.get(2)?));
+    }
+    Ok(out)
 }
 
 /// Sets (or replaces) one field value; an empty value removes it.

@@ -1,5 +1,7 @@
 //! Small reference tables: case statuses, priorities and types, teams, roles.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::error::ApiError;
@@ -132,6 +134,13 @@ pub fn first_status_of_type(conn: &Connection, kind: &str) -> Result<Option<Stat
         .optional()?)
 }
 
+/// The ids of the statuses of a type.
+pub fn status_ids_of_type(conn: &Connection, kind: &str) -> Result<Vec<i64>, ApiError> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM case_statuses WHERE type = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([kind], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
 /// Every priority, by level.
 pub fn priorities(conn: &Connection) -> Result<Vec<Priority>, ApiError> {
     let mut stmt = conn.prepare_cached(&format!("{PRIORITY} ORDER BY level, id"))?;
@@ -170,6 +179,14 @@ pub fn team_by_id(conn: &Connection, id: i64) -> Result<Option<Team>, ApiError> 
         .prepare_cached("SELECT id, legacy_id, title, created_at, updated_at FROM teams WHERE id = ?1")?
         .query_row([id], team)
         .optional()?)
+}
+
+/// The `legacy_id` of each of the teams in `ids` (see [`super::id_array`]) that exists.
+pub fn team_legacy_ids(conn: &Connection, ids: &str) -> Result<HashMap<i64, Option<String>>, ApiError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, legacy_id FROM teams WHERE id IN (SELECT value FROM json_each(?1))")?;
+    let rows = stmt.query_map([ids], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    Ok(rows)
 }
 
 /// One role.

@@ -15,7 +15,6 @@ const DEMO: &str = include_str!("../../seed/demo.sql");
 /// One step of the schema's history.
 enum Migration {
     /// SQL statements.
-    #[allow(dead_code)]
     Sql(&'static str),
     /// Data changes SQL cannot express.
     Rust(fn(&Transaction) -> rusqlite::Result<()>),
@@ -25,6 +24,13 @@ enum Migration {
 const MIGRATIONS: &[Migration] = &[
     // 2: session ids, CSRF tokens and request tokens are stored as digests.
     Migration::Rust(digest_tokens),
+    // 3: the inbox's single-filter views walk an index in list order.
+    Migration::Sql(
+        "DROP INDEX conversations_by_priority;
+         CREATE INDEX conversations_by_priority ON conversations (priority_id, created_at DESC, id DESC);
+         CREATE INDEX conversations_by_assigned_agent ON conversations (assigned_agent_id, created_at DESC, id DESC);
+         CREATE INDEX conversations_by_assigned_team ON conversations (assigned_team_id, created_at DESC, id DESC);",
+    ),
 ];
 
 fn digest_tokens(tx: &Transaction) -> rusqlite::Result<()> {

@@ -13,6 +13,7 @@ pub mod conversations;
 pub mod events;
 pub mod fields;
 pub mod files;
+pub mod lists;
 pub mod lookups;
 pub mod messages;
 pub mod migrate;
@@ -20,74 +21,131 @@ pub mod ratings;
 pub mod settings;
 pub mod users;
 
-use std::path::Path;
-use std::sync::mpsc;
+use std::cell::RefCell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use r2d2::{CustomizeConnection, Pool};
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
 use crate::error::ApiError;
 
-type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+/// How hard a commit insists that its bytes reached the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Durability {
+    /// `synchronous=FULL`: every commit is flushed to the disk before anyone
+    /// is answered; an acknowledged write survives a power loss.
+    Full,
+    /// `synchronous=NORMAL`: commits reach the operating system, which flushes
+    /// them later; an acknowledged write survives a crash of Parley but may
+    /// be lost with the machine's power.
+    Normal,
+}
 
 /// Handle on the database, cheap to clone.
 #[derive(Clone)]
 pub struct Db {
+    shared: Arc<Shared>,
     readers: Pool<SqliteConnectionManager>,
     writer: mpsc::SyncSender<Job>,
 }
 
-/// Per-connection settings for every pooled reader.
+/// What every clone of a [`Db`] shares.
+struct Shared {
+    path: PathBuf,
+    /// Bumped after every commit that changed which conversations a list
+    /// holds or their order (see [`Db::lists_generation`]).
+    lists_generation: AtomicU64,
+    lists: lists::ListMemo,
+    /// Writes sent to the writer and not yet picked up.
+    queued: AtomicUsize,
+    batches: AtomicU64,
+    jobs: AtomicU64,
+    largest_batch: AtomicUsize,
+}
+
+/// Per-connection settings for every reader.
 #[derive(Debug)]
 struct ReaderSetup;
 
 impl CustomizeConnection<Connection, rusqlite::Error> for ReaderSetup {
     fn on_acquire(&self, conn: &mut Connection) -> Result<(), rusqlite::Error> {
-        // busy_timeout first, so the other PRAGMAs never fail on a busy file.
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA query_only = ON;")?;
-        Ok(())
+        setup_reader(conn)
     }
+}
+
+fn setup_reader(conn: &Connection) -> Result<(), rusqlite::Error> {
+    // busy_timeout first, so the other PRAGMAs never fail on a busy file.
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA query_only = ON;")
 }
 
 /// How many writes may wait for the writer before callers feel back-pressure.
 const WRITE_QUEUE: usize = 1024;
+/// The most writes one transaction holds, and how long it may keep taking more.
+const MAX_BATCH: usize = 256;
+const MAX_BATCH_TIME: Duration = Duration::from_millis(50);
 
 impl Db {
-    /// Opens (creating if needed) the database at `path`, applies the schema and
-    /// migrations, and starts the writer thread.
+    /// Opens (creating if needed) the database at `path` with full durability,
+    /// applies the schema and migrations, and starts the writer thread.
     /// With `demo`, the demo data is loaded into an empty database first.
     pub fn open(path: &Path, demo: bool) -> Result<(Db, Option<migrate::DemoOutcome>), DbOpenError> {
-        let mut bootstrap = open_writer_connection(path)?;
+        Db::open_with(path, demo, Durability::Full)
+    }
+
+    /// [`Db::open`] with a chosen durability.
+    pub fn open_with(
+        path: &Path,
+        demo: bool,
+        durability: Durability,
+    ) -> Result<(Db, Option<migrate::DemoOutcome>), DbOpenError> {
+        let mut bootstrap = open_writer_connection(path, durability)?;
         let mode: String = bootstrap.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(DbOpenError::NotWal(mode));
         }
         migrate::apply(&mut bootstrap)?;
         let demo = if demo { Some(migrate::load_demo(&mut bootstrap)?) } else { None };
+        let lists_changed = watch_lists(&bootstrap)?;
 
         let manager = SqliteConnectionManager::file(path)
             .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX);
         let readers = Pool::builder().max_size(8).connection_customizer(Box::new(ReaderSetup)).build(manager)?;
 
+        let shared = Arc::new(Shared {
+            path: path.to_owned(),
+            lists_generation: AtomicU64::new(0),
+            lists: lists::ListMemo::default(),
+            queued: AtomicUsize::new(0),
+            batches: AtomicU64::new(0),
+            jobs: AtomicU64::new(0),
+            largest_batch: AtomicUsize::new(0),
+        });
         let (tx, rx) = mpsc::sync_channel::<Job>(WRITE_QUEUE);
-        thread::Builder::new()
-            .name("parley-writer".into())
-            .spawn(move || {
-                let mut conn = bootstrap;
-                // Jobs run strictly in arrival order; the loop ends when every Db is dropped.
-                for job in rx {
-                    job(&mut conn);
-                }
-            })
-            .map_err(DbOpenError::Thread)?;
-        Ok((Db { readers, writer: tx }, demo))
+        let writer = Writer { conn: bootstrap, jobs: rx, shared: shared.clone(), lists_changed };
+        thread::Builder::new().name("parley-writer".into()).spawn(move || writer.run()).map_err(DbOpenError::Thread)?;
+        Ok((Db { shared, readers, writer: tx }, demo))
     }
 
-    /// Runs `f` with a read-only connection on the blocking pool.
+    /// A read connection for one worker thread, opened on first use (see
+    /// [`LocalReader`]).
+    pub fn local_reader(&self) -> LocalReader {
+        LocalReader(Rc::new(LocalInner { path: self.shared.path.clone(), conn: RefCell::new(None) }))
+    }
+
+    /// Runs `f` with a read-only connection on the blocking pool, in one read
+    /// transaction: for reads that may scan (counts, deep offsets, whole
+    /// tables), which must not hold up a worker's other requests, and for
+    /// callers that are not on a worker.
     pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
@@ -96,16 +154,48 @@ impl Db {
         let pool = self.readers.clone();
         actix_web::web::block(move || {
             let conn = pool.get()?;
-            f(&conn)
+            in_snapshot(&conn, f)
         })
         .await?
     }
 
-    /// Runs `f` with a read-only connection on the current thread; for start-up
-    /// and other places that are not on the async executor.
+    /// Runs `f` with a pooled read-only connection on the current thread; for
+    /// start-up and command-line tools.
     pub fn read_blocking<T>(&self, f: impl FnOnce(&Connection) -> Result<T, ApiError>) -> Result<T, ApiError> {
         let conn = self.readers.get()?;
-        f(&conn)
+        in_snapshot(&conn, f)
+    }
+
+    /// Changes each time a commit changes which conversations a list holds
+    /// or their order: insertions, deletions, and changes of the columns that
+    /// lists filter on (status, priority, assignment, requester), of what
+    /// those refer to, or of which devices see a conversation. Read it
+    /// before the read it guards; equal values mean equal lists.
+    pub fn lists_generation(&self) -> u64 {
+        self.shared.lists_generation.load(Ordering::Acquire)
+    }
+
+    /// Totals and page positions of recent conversation lists.
+    pub fn list_memo(&self) -> &lists::ListMemo {
+        &self.shared.lists
+    }
+
+    /// What the writer has done so far.
+    pub fn writer_stats(&self) -> WriterStats {
+        WriterStats {
+            queued: self.shared.queued.load(Ordering::Acquire),
+            batches: self.shared.batches.load(Ordering::Acquire),
+            jobs: self.shared.jobs.load(Ordering::Acquire),
+            largest_batch: self.shared.largest_batch.load(Ordering::Acquire),
+        }
+    }
+
+    fn send(&self, job: Job) -> Result<(), ApiError> {
+        self.shared.queued.fetch_add(1, Ordering::AcqRel);
+        self.writer.send(job).map_err(|_| {
+            self.shared.queued.fetch_sub(1, Ordering::AcqRel);
+            ApiError::Internal("the writer thread has stopped".into())
+        })
     }
 
     /// Like [`Db::write`], waiting on the current thread; for start-up and
@@ -113,13 +203,10 @@ impl Db {
     pub fn write_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
     {
         let (done, result) = mpsc::sync_channel(1);
-        let job: Job = Box::new(move |conn: &mut Connection| {
-            let _ = done.send(in_transaction(conn, f));
-        });
-        self.writer.send(job).map_err(|_| ApiError::Internal("the writer thread has stopped".into()))?;
+        self.send(Job::Write(Box::new(Pending { f, on_commit: |_: &T| {}, reply: done })))?;
         result.recv().map_err(|_| ApiError::Internal("the writer dropped a job".into()))?
     }
 
@@ -129,14 +216,13 @@ impl Db {
     /// checkpoint completed (readers holding old snapshots can hold it back).
     pub fn checkpoint_blocking(&self) -> Result<bool, ApiError> {
         let (done, result) = mpsc::sync_channel(1);
-        let job: Job = Box::new(move |conn: &mut Connection| {
+        self.send(Job::Alone(Box::new(move |conn: &mut Connection| {
             let outcome = conn
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0))
                 .map(|busy| busy == 0)
                 .map_err(ApiError::from);
             let _ = done.send(outcome);
-        });
-        self.writer.send(job).map_err(|_| ApiError::Internal("the writer thread has stopped".into()))?;
+        })))?;
         result.recv().map_err(|_| ApiError::Internal("the writer dropped a job".into()))?
     }
 
@@ -146,12 +232,14 @@ impl Db {
         actix_web::web::block(move || db.checkpoint_blocking()).await?
     }
 
-    /// Runs `f` on the writer inside one `BEGIN IMMEDIATE` transaction, committed
-    /// only when `f` returns `Ok`; any error rolls everything back.
+    /// Runs `f` on the writer, in its own savepoint of the transaction the
+    /// writer is filling (group commit): `f`'s changes are kept when it returns
+    /// `Ok` and rolled back alone when it fails. Answers only after the
+    /// transaction committed (at [`Durability::Full`], after it reached the disk).
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
     {
         self.write_then(f, |_| {}).await
     }
@@ -159,48 +247,409 @@ impl Db {
     /// Like [`Db::write`], and runs `on_commit` on the writer right after the
     /// commit succeeded, whether or not the caller is still waiting. What
     /// `on_commit` owns passes to the database there (e.g. the files the rows
-    /// name); when the transaction fails, it is dropped unrun.
+    /// name); when the write fails, it is dropped unrun.
     pub async fn write_then<T, F, C>(&self, f: F, on_commit: C) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
         C: FnOnce(&T) + Send + 'static,
     {
         let (done, result) = oneshot::channel();
-        let job: Job = Box::new(move |conn: &mut Connection| {
-            let outcome = in_transaction(conn, f);
-            if let Ok(value) = &outcome {
-                on_commit(value);
+        let job = Job::Write(Box::new(Pending { f, on_commit, reply: done }));
+        self.shared.queued.fetch_add(1, Ordering::AcqRel);
+        match self.writer.try_send(job) {
+            Ok(()) => {}
+            // A full queue blocks `send`; keep that off the async worker.
+            Err(mpsc::TrySendError::Full(job)) => {
+                self.shared.queued.fetch_sub(1, Ordering::AcqRel);
+                let db = self.clone();
+                actix_web::web::block(move || db.send(job)).await??;
             }
-            let _ = done.send(outcome);
-        });
-        let writer = self.writer.clone();
-        // `send` blocks only when the queue is full; keep that off the async worker.
-        actix_web::web::block(move || writer.send(job))
-            .await?
-            .map_err(|_| ApiError::Internal("the writer thread has stopped".into()))?;
+            Err(mpsc::TrySendError::Disconnected(_)) => {
+                self.shared.queued.fetch_sub(1, Ordering::AcqRel);
+                return Err(ApiError::Internal("the writer thread has stopped".into()));
+            }
+        }
         result.await.map_err(|_| ApiError::Internal("the writer dropped a job".into()))?
     }
 }
 
-fn in_transaction<T>(
-    conn: &mut Connection,
-    f: impl FnOnce(&Transaction) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let value = f(&tx)?; // dropping `tx` on error rolls back
-    tx.commit()?;
+/// A read connection owned by one worker thread. Bounded, index-backed reads
+/// (a resource by id, a page along an index, a credential) run on the worker
+/// with it, in one snapshot, with no hand-off to another thread; anything
+/// that may scan goes to the pool through [`Db::read`]. Not `Send`: each
+/// worker builds its own in the app factory.
+#[derive(Clone)]
+pub struct LocalReader(Rc<LocalInner>);
+
+struct LocalInner {
+    path: PathBuf,
+    conn: RefCell<Option<Connection>>,
+}
+
+impl LocalReader {
+    /// Runs `f` in one read transaction on this thread.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let mut slot =
+            self.0.conn.try_borrow_mut().map_err(|_| ApiError::Internal("a read inside a local read".into()))?;
+        let conn = match slot.take() {
+            Some(conn) => conn,
+            None => {
+                let conn = Connection::open_with_flags(
+                    &self.0.path,
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                setup_reader(&conn)?;
+                conn
+            }
+        };
+        let conn = slot.insert(conn);
+        in_snapshot(conn, f)
+    }
+}
+
+/// Counters of the writer's work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriterStats {
+    /// Writes waiting to be picked up.
+    pub queued: usize,
+    /// Transactions committed or rolled back.
+    pub batches: u64,
+    /// Writes run.
+    pub jobs: u64,
+    /// The most writes one transaction held.
+    pub largest_batch: usize,
+}
+
+/// Runs `f` in one read transaction.
+fn in_snapshot<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T, ApiError>) -> Result<T, ApiError> {
+    if !conn.is_autocommit() {
+        // Left open by a panic in an earlier `f`.
+        conn.execute_batch("ROLLBACK")?;
+    }
+    conn.prepare_cached("BEGIN")?.execute([])?;
+    let result = f(conn);
+    let ended = conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([]));
+    let value = result?;
+    ended?;
     Ok(value)
 }
 
+/// What the writer runs.
+enum Job {
+    /// A write, in its own savepoint of the current batch.
+    Write(Box<dyn WriteJob>),
+    /// Work that needs the connection outside any transaction (checkpoints).
+    Alone(Box<dyn FnOnce(&mut Connection) + Send>),
+}
+
+/// A queued write.
+trait WriteJob: Send {
+    /// Runs the caller's closure; returns whether it succeeded and what
+    /// answers the caller once the batch's fate is known.
+    fn run(self: Box<Self>, conn: &Connection) -> (bool, Box<dyn Settle>);
+    /// Answers without running: the batch could not begin.
+    fn refuse(self: Box<Self>, why: Failure);
+}
+
+/// Answers a caller whose write ran.
+trait Settle: Send {
+    /// `Ok` once the batch committed, else why it did not.
+    fn settle(self: Box<Self>, committed: Result<(), Failure>);
+}
+
+/// Why a batch did not commit, copied to each of its callers.
+#[derive(Debug, Clone, Copy)]
+enum Failure {
+    DiskFull,
+    Other,
+}
+
+impl Failure {
+    fn of(e: &rusqlite::Error) -> Failure {
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            return Failure::DiskFull;
+        }
+        tracing::error!(error = %e, "a write transaction failed as a whole");
+        Failure::Other
+    }
+
+    fn error(self) -> ApiError {
+        match self {
+            Failure::DiskFull => crate::error::disk_full(),
+            Failure::Other => ApiError::Internal("the write could not be committed".into()),
+        }
+    }
+}
+
+/// Where a write's answer goes.
+trait Reply<T>: Send {
+    fn answer(self, outcome: Result<T, ApiError>);
+}
+
+impl<T: Send> Reply<T> for oneshot::Sender<Result<T, ApiError>> {
+    fn answer(self, outcome: Result<T, ApiError>) {
+        let _ = self.send(outcome); // the caller may have gone
+    }
+}
+
+impl<T: Send> Reply<T> for mpsc::SyncSender<Result<T, ApiError>> {
+    fn answer(self, outcome: Result<T, ApiError>) {
+        let _ = self.send(outcome);
+    }
+}
+
+struct Pending<F, C, R> {
+    f: F,
+    on_commit: C,
+    reply: R,
+}
+
+impl<T, F, C, R> WriteJob for Pending<F, C, R>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+    C: FnOnce(&T) + Send + 'static,
+    R: Reply<T> + 'static,
+{
+    fn run(self: Box<Self>, conn: &Connection) -> (bool, Box<dyn Settle>) {
+        let Pending { f, on_commit, reply } = *self;
+        let outcome = catch_unwind(AssertUnwindSafe(|| f(conn))).unwrap_or_else(|_| {
+            tracing::error!("a write panicked; it was rolled back");
+            Err(ApiError::Internal("a write panicked".into()))
+        });
+        let ok = outcome.is_ok();
+        (ok, Box::new(Ran { outcome, on_commit, reply }))
+    }
+
+    fn refuse(self: Box<Self>, why: Failure) {
+        self.reply.answer(Err(why.error()));
+    }
+}
+
+struct Ran<T, C, R> {
+    outcome: Result<T, ApiError>,
+    on_commit: C,
+    reply: R,
+}
+
+impl<T, C, R> Settle for Ran<T, C, R>
+where
+    T: Send,
+    C: FnOnce(&T) + Send,
+    R: Reply<T>,
+{
+    fn settle(self: Box<Self>, committed: Result<(), Failure>) {
+        let Ran { outcome, on_commit, reply } = *self;
+        reply.answer(match (outcome, committed) {
+            (Ok(value), Ok(())) => {
+                on_commit(&value);
+                Ok(value)
+            }
+            (Ok(_), Err(why)) => Err(why.error()),
+            (Err(e), _) => Err(e),
+        });
+    }
+}
+
+/// The one thread that writes.
+struct Writer {
+    conn: Connection,
+    jobs: mpsc::Receiver<Job>,
+    shared: Arc<Shared>,
+    /// Set by triggers when a write changes what lists hold.
+    lists_changed: Arc<AtomicBool>,
+}
+
+impl Writer {
+    /// Takes jobs until every [`Db`] is dropped: each write joins the open
+    /// batch; a batch commits when the queue runs dry, or at its size or time
+    /// limit, and only then are its callers answered.
+    fn run(mut self) {
+        let mut next: Option<Job> = None;
+        loop {
+            let job = match next.take() {
+                Some(job) => job,
+                None => match self.jobs.recv() {
+                    Ok(job) => {
+                        self.shared.queued.fetch_sub(1, Ordering::AcqRel);
+                        job
+                    }
+                    Err(_) => return,
+                },
+            };
+            match job {
+                Job::Alone(f) => f(&mut self.conn),
+                Job::Write(first) => next = self.batch(first),
+            }
+        }
+    }
+
+    /// Runs `first` and whatever writes follow it in one transaction; returns
+    /// a job that must run outside it, if one came.
+    fn batch(&mut self, first: Box<dyn WriteJob>) -> Option<Job> {
+        if let Err(e) = self.conn.prepare_cached("BEGIN IMMEDIATE").and_then(|mut s| s.execute([])) {
+            first.refuse(Failure::of(&e));
+            return None;
+        }
+        let started = Instant::now();
+        self.lists_changed.store(false, Ordering::Relaxed);
+        let mut ran: Vec<Box<dyn Settle>> = Vec::new();
+        let mut job = Some(first);
+        let mut after = None;
+        while let Some(write) = job.take() {
+            match self.one(write) {
+                Ok(settle) => ran.push(settle),
+                Err((settle, lost)) => {
+                    // The failure ended the whole transaction (a full disk, an
+                    // I/O error): nothing of this batch was kept.
+                    if !self.conn.is_autocommit() {
+                        let _ = self.conn.execute_batch("ROLLBACK");
+                    }
+                    for s in ran.drain(..) {
+                        s.settle(Err(lost));
+                    }
+                    settle.settle(Err(lost));
+                    self.count(0);
+                    return None;
+                }
+            }
+            if ran.len() >= MAX_BATCH || started.elapsed() >= MAX_BATCH_TIME {
+                break;
+            }
+            match self.jobs.try_recv() {
+                Ok(Job::Write(w)) => {
+                    self.shared.queued.fetch_sub(1, Ordering::AcqRel);
+                    job = Some(w);
+                }
+                Ok(alone) => {
+                    self.shared.queued.fetch_sub(1, Ordering::AcqRel);
+                    after = Some(alone);
+                }
+                Err(_) => {}
+            }
+        }
+        let committed = self.conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([])).map(drop);
+        let committed = match committed {
+            Ok(()) => {
+                if self.lists_changed.load(Ordering::Relaxed) {
+                    self.shared.lists_generation.fetch_add(1, Ordering::AcqRel);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                let why = Failure::of(&e);
+                if !self.conn.is_autocommit() {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                }
+                Err(why)
+            }
+        };
+        self.count(ran.len());
+        for s in ran {
+            s.settle(committed);
+        }
+        after
+    }
+
+    /// Runs one write in its own savepoint. `Err` when its failure rolled
+    /// back the whole transaction, with why.
+    fn one(&mut self, write: Box<dyn WriteJob>) -> Result<Box<dyn Settle>, (Box<dyn Settle>, Failure)> {
+        let conn = &self.conn;
+        if let Err(e) = conn.prepare_cached("SAVEPOINT job").and_then(|mut s| s.execute([])) {
+            return Err((Box::new(Refused(Some(write))), Failure::of(&e)));
+        }
+        let (ok, settle) = write.run(conn);
+        if conn.is_autocommit() {
+            return Err((settle, Failure::Other));
+        }
+        let end = if ok {
+            conn.prepare_cached("RELEASE job").and_then(|mut s| s.execute([])).map(drop)
+        } else {
+            conn.execute_batch("ROLLBACK TO job; RELEASE job")
+        };
+        match end {
+            Ok(()) => Ok(settle),
+            Err(e) => Err((settle, Failure::of(&e))),
+        }
+    }
+
+    fn count(&self, jobs: usize) {
+        self.shared.batches.fetch_add(1, Ordering::AcqRel);
+        self.shared.jobs.fetch_add(jobs as u64, Ordering::AcqRel);
+        self.shared.largest_batch.fetch_max(jobs, Ordering::AcqRel);
+    }
+}
+
+/// A write that never ran, settled as refused.
+struct Refused(Option<Box<dyn WriteJob>>);
+
+impl Settle for Refused {
+    fn settle(mut self: Box<Self>, committed: Result<(), Failure>) {
+        if let Some(w) = self.0.take() {
+            w.refuse(committed.err().unwrap_or(Failure::Other));
+        }
+    }
+}
+
+/// Installs, on the writer's connection only, the triggers that tell the
+/// writer a commit changes what conversation lists hold (see
+/// [`Db::lists_generation`]). Temporary: they live with this connection.
+fn watch_lists(conn: &Connection) -> Result<Arc<AtomicBool>, rusqlite::Error> {
+    let changed = Arc::new(AtomicBool::new(false));
+    let flag = changed.clone();
+    conn.create_scalar_function("parley_lists_changed", 0, FunctionFlags::SQLITE_UTF8, move |_| {
+        flag.store(true, Ordering::Relaxed);
+        Ok(0)
+    })?;
+    let mut sql = String::new();
+    for (table, update_of) in [
+        ("conversations", "status_id, priority_id, assigned_agent_id, assigned_team_id, requester_id, created_at"),
+        ("conversation_devices", "fingerprint, conversation_id"),
+        ("users", "organization_id"),
+        ("case_statuses", "type"),
+        ("case_priorities", "level"),
+    ] {
+        for (event, when) in [("insert", "INSERT"), ("delete", "DELETE"), ("update", &format!("UPDATE OF {update_of}"))]
+        {
+            sql.push_str(&format!(
+                "CREATE TEMP TRIGGER IF NOT EXISTS lists_{table}_{event} AFTER {when} ON main.{table}
+                 BEGIN SELECT parley_lists_changed(); END;\n"
+            ));
+        }
+    }
+    conn.execute_batch(&sql)?;
+    Ok(changed)
+}
+
 /// Opens the one connection that may write.
-fn open_writer_connection(path: &Path) -> Result<Connection, rusqlite::Error> {
+fn open_writer_connection(path: &Path, durability: Durability) -> Result<Connection, rusqlite::Error> {
     let conn = Connection::open(path)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let synchronous = match durability {
+        Durability::Full => "FULL",
+        Durability::Normal => "NORMAL",
+    };
     // secure_delete: what is deleted (expired sessions, pruned events) is
     // zeroed, not left in free pages of the file.
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;")?;
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous}; PRAGMA secure_delete = ON;"
+    ))?;
     Ok(conn)
+}
+
+/// Ids as the JSON array text that `IN (SELECT value FROM json_each(?))`
+/// takes: one statement, whatever the number of ids.
+pub fn id_array(ids: impl IntoIterator<Item = i64>) -> String {
+    let mut out = String::from("[");
+    for (i, id) in ids.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&id.to_string());
+    }
+    out.push(']');
+    out
 }
 
 /// Why the database could not be opened.

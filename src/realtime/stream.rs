@@ -35,8 +35,6 @@ async fn authorize(ctx: &Ctx, channels: &[String]) -> Result<(), ApiError> {
     let me = ctx.caller.proven_user().map(|u| u.id);
     let channels = channels.to_vec();
     let allowed = ctx
-        .state
-        .db
         .read(move |conn| {
             for channel in &channels {
                 let ok = if channel == INBOX {

@@ -15,6 +15,7 @@ mod hardening;
 mod helpers;
 mod inbox;
 mod limits;
+mod lists;
 mod lookups;
 mod messages;
 mod process;

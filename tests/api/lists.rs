@@ -1,0 +1,133 @@
+//! Conversation lists stay exact while they are remembered: every page of
+//! every inbox view, at every offset, equals what the database holds, before
+//! and after the writes that change what a view holds or its order.
+
+use serde_json::json;
+
+use crate::helpers::*;
+
+/// The views the agent inbox offers, plus combinations no single index serves.
+const VIEWS: &[&str] = &[
+    "",
+    "status=OPEN",
+    "status=NEW",
+    "assigned_agent_id=none",
+    "assigned_agent_id=1",
+    "assigned_team_id=1",
+    "priority_id=2",
+    "requester_id=2",
+    "status=OPEN&assigned_agent_id=none",
+    "priority=2",
+];
+
+/// What a view holds, newest first, straight from the file.
+fn expected(app: &TestApp, view: &str) -> Vec<i64> {
+    let mut cond = vec!["1".to_owned()];
+    for pair in view.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').expect("k=v");
+        cond.push(match (k, v) {
+            ("status", kind) => format!("c.status_id IN (SELECT id FROM case_statuses WHERE type = '{kind}')"),
+            ("priority", level) => format!("c.priority_id IN (SELECT id FROM case_priorities WHERE level <= {level})"),
+            (column, "none") => format!("c.{column} IS NULL"),
+            (column, id) => format!("c.{column} = {id}"),
+        });
+    }
+    let sql =
+        format!("SELECT c.id FROM conversations c WHERE {} ORDER BY c.created_at DESC, c.id DESC", cond.join(" AND "));
+    let db = app.db();
+    let mut stmt = db.prepare(&sql).expect("oracle query");
+    let ids = stmt.query_map([], |r| r.get(0)).expect("rows").collect::<Result<_, _>>().expect("ids");
+    ids
+}
+
+/// Reads pages of `view` at many offsets, each twice (the second from what the
+/// server remembers), and compares each with the file.
+fn check_every_page(app: &TestApp, session: &str, view: &str) {
+    let want = expected(app, view);
+    let n = want.len() as i64;
+    let mut offsets = vec![0, 1, 3, 4, 7, n - 1, n, n + 5];
+    offsets.retain(|o| *o >= 0);
+    for offset in offsets.into_iter().chain(0..n) {
+        for _ in 0..2 {
+            let sep = if view.is_empty() { "" } else { "&" };
+            let r =
+                app.get(&format!("/api/v1/conversations?{view}{sep}offset={offset}&limit=4")).session(session).send();
+            assert_eq!(r.status, 200, "{view} @ {offset}: {}", r.text);
+            let page: Vec<i64> = want.iter().skip(offset as usize).take(4).copied().collect();
+            assert_eq!(r.ids(), page, "view `{view}` at offset {offset}");
+            assert_eq!(r.body["total_count"], n, "total of `{view}`");
+        }
+    }
+}
+
+#[test]
+fn every_page_of_every_view_stays_exact_through_the_writes_that_change_views() {
+    let app = spawn_demo();
+    let simon = app.session(SIMON);
+    let check = || {
+        for view in VIEWS {
+            check_every_page(&app, &simon, view);
+        }
+    };
+    check();
+    // New conversations: from a device, and by an agent for a customer.
+    let phone = new_fingerprint();
+    for subject in ["First from the widget", "Second from the widget"] {
+        assert_eq!(app.device_conversation(&phone, "Pat Doe", "pat@example.org", subject).status, 201);
+    }
+    let r = app
+        .post("/api/v1/conversations")
+        .session(&simon)
+        .json(&json!({"subject": "Called in", "contents": "Logged from a call", "email": CARYN}))
+        .send();
+    assert_eq!(r.status, 201, "{}", r.text);
+    let created = r.body["data"]["id"].as_i64().expect("id");
+    check();
+    // Status, assignment, team and priority move conversations between views.
+    for (id, change) in [
+        (created, json!({"status_id": 2})),
+        (3, json!({"assigned_agent_id": 1})),
+        (created, json!({"assigned_team_id": 1, "priority_id": 2})),
+        (4, json!({"assigned_agent_id": null, "status_id": 2})),
+    ] {
+        let r = app.put(&format!("/api/v1/conversations/{id}")).session(&simon).json(&change).send();
+        assert_eq!(r.status, 200, "{change}: {}", r.text);
+        check();
+    }
+    // A reply changes no view's membership or order, and lists still show it.
+    let r =
+        app.post("/api/v1/conversations/3/messages").session(&simon).json(&json!({"contents": "Still there?"})).send();
+    assert_eq!(r.status, 201, "{}", r.text);
+    let listed = app.get("/api/v1/conversations?limit=100").session(&simon).send();
+    let three = listed.body["data"].as_array().expect("list").iter().find(|c| c["id"] == 3).expect("listed").clone();
+    assert_eq!(three["last_message_preview"], "Still there?", "rows are read fresh, only positions are remembered");
+    check();
+}
+
+#[test]
+fn a_device_and_a_customer_see_exactly_their_own_through_new_conversations() {
+    let app = spawn_demo();
+    let caryn = app.session(CARYN);
+    let phone = new_fingerprint();
+    let mut mine = vec![];
+    for i in 0..5 {
+        let r = app.device_conversation(&phone, "Pat Doe", "pat@example.org", &format!("Question {i}"));
+        mine.insert(0, r.body["data"]["id"].as_i64().expect("id"));
+        let listed = app.get("/api/v1/conversations?limit=100").fingerprint(&phone).send();
+        assert_eq!(listed.ids(), mine);
+        assert_eq!(listed.body["total_count"], mine.len());
+        let second = app.get("/api/v1/conversations?offset=1&limit=2").fingerprint(&phone).send();
+        assert_eq!(second.ids(), mine.iter().skip(1).take(2).copied().collect::<Vec<_>>());
+    }
+    let before = app.get("/api/v1/conversations?limit=100").session(&caryn).send();
+    let r = app
+        .post("/api/v1/conversations")
+        .session(&caryn)
+        .json(&json!({"subject": "One more", "contents": "From the help center"}))
+        .send();
+    assert_eq!(r.status, 201, "{}", r.text);
+    let after = app.get("/api/v1/conversations?limit=100").session(&caryn).send();
+    assert_eq!(after.body["total_count"], before.body["total_count"].as_i64().expect("total") + 1);
+    assert_eq!(after.ids()[0], r.body["data"]["id"].as_i64().expect("id"));
+    assert_eq!(after.ids()[1..], before.ids()[..]);
+}

@@ -11,6 +11,7 @@ mod crash;
 mod disk_full;
 mod forms_and_fields;
 mod front;
+mod group_commit;
 mod hardening;
 mod helpers;
 mod inbox;

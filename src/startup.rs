@@ -331,141 +331,131 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(resource("/{id}").route(get().to(lookups::case_get)).default_service(allowed())),
         );
     };
-    cfg.route("/", get().to(pages::landing))
-        .route("/messenger", get().to(pages::messenger))
-        .route("/messenger/", get().to(pages::messenger))
-        .route("/messenger/demo", get().to(pages::demo))
-        .route("/messenger.js", get().to(pages::embed))
-        .route("/agent", get().to(pages::agent))
-        .route("/agent/", get().to(pages::agent))
-        .route("/assets/{build}/{path:.+}", get().to(pages::asset))
-        .route("/healthz", get().to(system::healthz))
-        .route("/avatar/get/{uuid}", get().to(system::avatar))
-        .service(
-            web::scope("/api/v1")
-                .wrap(from_fn(auth::identify))
-                .configure(|cfg| {
-                    cfg.service(
-                        resource("/conversations")
-                            .route(get().to(conversations::list))
-                            .route(post().to(conversations::create))
-                            .default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/starter")
-                            .route(get().to(messenger::starter))
-                            .default_service(allowed()),
-                    )
-                    .service(resource("/realtime").route(get().to(realtime::sse)).default_service(allowed()))
-                    .service(resource("/realtime/ws").route(get().to(realtime::websocket)).default_service(allowed()))
-                    .service(
-                        resource("/conversations/{id}/typing")
-                            .route(post().to(messenger::typing))
-                            .default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/forms").route(get().to(forms::list_forms)).default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/forms/{id}")
-                            .route(get().to(forms::get_form))
-                            .default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/fields")
-                            .route(get().to(forms::list_fields))
-                            .default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/fields/{id}")
-                            .route(get().to(forms::get_field))
-                            .default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/{id:\\d+}")
-                            .route(get().to(conversations::get))
-                            .route(put().to(triage::update))
-                            .default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/{id}/participants")
-                            .route(get().to(conversations::participants))
-                            .default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/{id}/messages")
-                            .route(get().to(messages::list))
-                            .route(post().to(messages::create))
-                            .default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/{id}/messages/{mid}")
-                            .route(get().to(messages::get))
-                            .route(put().to(messages::update))
-                            .default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/{id}/ratings")
-                            .route(get().to(ratings::list))
-                            .route(post().to(ratings::create))
-                            .default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/{id}/ratings/{rid}")
-                            .route(put().to(ratings::update))
-                            .default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/{id}/messages/{mid}/download_all")
-                            .route(get().to(attachments::download_all))
-                            .default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/{id}/messages/{mid}/attachments/{aid}")
-                            .route(get().to(attachments::get))
-                            .default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/{id}/messages/{mid}/attachments/{aid}/url")
-                            .route(get().to(attachments::view))
-                            .default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/{id}/messages/{mid}/attachments/{aid}/download")
-                            .route(get().to(attachments::download))
-                            .default_service(allowed()),
-                    )
-                    .service(
-                        resource("/conversations/{id}/messages/{mid}/attachments/{aid}/thumbnails/{tid}")
-                            .route(get().to(attachments::thumbnail))
-                            .default_service(allowed()),
-                    )
-                    .service(resource("/files").route(post().to(files::create)).default_service(allowed()))
-                    .service(resource("/files/{id}").route(get().to(files::get)).default_service(allowed()))
-                    .service(resource("/cases/ratings/{id}").route(get().to(ratings::get)).default_service(allowed()))
-                    .service(
-                        resource("/session")
-                            .route(get().to(session::get))
-                            .route(web::delete().to(session::delete))
-                            .default_service(allowed()),
-                    )
-                    .service(resource("/users").route(get().to(lookups::users)).default_service(allowed()))
-                    .service(resource("/users/{id}").route(get().to(lookups::user)).default_service(allowed()))
-                    .service(resource("/teams").route(get().to(lookups::teams)).default_service(allowed()))
-                    .service(resource("/teams/{id}").route(get().to(lookups::team)).default_service(allowed()))
-                    .service(resource("/roles/{id}").route(get().to(lookups::role)).default_service(allowed()))
-                    .service(
-                        resource("/locales/fields/{id}")
-                            .route(get().to(lookups::locale_field))
-                            .default_service(allowed()),
-                    );
-                    case(cfg, "/cases/statuses", CaseLookup::Status);
-                    case(cfg, "/cases/priorities", CaseLookup::Priority);
-                    case(cfg, "/cases/types", CaseLookup::Type);
-                })
-                .default_service(web::to(system::not_found)),
-        )
-        .default_service(web::to(system::not_found));
+    // The API first: routes are tried in order, and the pages' patterns are regexes.
+    cfg.service(
+        web::scope("/api/v1")
+            .wrap(from_fn(auth::identify))
+            .configure(|cfg| {
+                cfg.service(
+                    resource("/conversations")
+                        .route(get().to(conversations::list))
+                        .route(post().to(conversations::create))
+                        .default_service(allowed()),
+                )
+                // The busiest routes first: each dynamic pattern tried costs a regex match.
+                .service(
+                    resource("/conversations/{id:\\d+}")
+                        .route(get().to(conversations::get))
+                        .route(put().to(triage::update))
+                        .default_service(allowed()),
+                )
+                .service(
+                    resource("/conversations/{id}/messages")
+                        .route(get().to(messages::list))
+                        .route(post().to(messages::create))
+                        .default_service(allowed()),
+                )
+                .service(
+                    resource("/conversations/starter").route(get().to(messenger::starter)).default_service(allowed()),
+                )
+                .service(resource("/realtime").route(get().to(realtime::sse)).default_service(allowed()))
+                .service(resource("/realtime/ws").route(get().to(realtime::websocket)).default_service(allowed()))
+                .service(
+                    resource("/conversations/{id}/typing")
+                        .route(post().to(messenger::typing))
+                        .default_service(allowed()),
+                )
+                .service(resource("/conversations/forms").route(get().to(forms::list_forms)).default_service(allowed()))
+                .service(
+                    resource("/conversations/forms/{id}").route(get().to(forms::get_form)).default_service(allowed()),
+                )
+                .service(
+                    resource("/conversations/fields").route(get().to(forms::list_fields)).default_service(allowed()),
+                )
+                .service(
+                    resource("/conversations/fields/{id}").route(get().to(forms::get_field)).default_service(allowed()),
+                )
+                .service(
+                    resource("/conversations/{id}/participants")
+                        .route(get().to(conversations::participants))
+                        .default_service(allowed()),
+                )
+                .service(
+                    resource("/conversations/{id}/messages/{mid}")
+                        .route(get().to(messages::get))
+                        .route(put().to(messages::update))
+                        .default_service(allowed()),
+                )
+                .service(
+                    resource("/conversations/{id}/ratings")
+                        .route(get().to(ratings::list))
+                        .route(post().to(ratings::create))
+                        .default_service(allowed()),
+                )
+                .service(
+                    resource("/conversations/{id}/ratings/{rid}")
+                        .route(put().to(ratings::update))
+                        .default_service(allowed()),
+                )
+                .service(
+                    resource("/conversations/{id}/messages/{mid}/download_all")
+                        .route(get().to(attachments::download_all))
+                        .default_service(allowed()),
+                )
+                .service(
+                    resource("/conversations/{id}/messages/{mid}/attachments/{aid}")
+                        .route(get().to(attachments::get))
+                        .default_service(allowed()),
+                )
+                .service(
+                    resource("/conversations/{id}/messages/{mid}/attachments/{aid}/url")
+                        .route(get().to(attachments::view))
+                        .default_service(allowed()),
+                )
+                .service(
+                    resource("/conversations/{id}/messages/{mid}/attachments/{aid}/download")
+                        .route(get().to(attachments::download))
+                        .default_service(allowed()),
+                )
+                .service(
+                    resource("/conversations/{id}/messages/{mid}/attachments/{aid}/thumbnails/{tid}")
+                        .route(get().to(attachments::thumbnail))
+                        .default_service(allowed()),
+                )
+                .service(resource("/files").route(post().to(files::create)).default_service(allowed()))
+                .service(resource("/files/{id}").route(get().to(files::get)).default_service(allowed()))
+                .service(resource("/cases/ratings/{id}").route(get().to(ratings::get)).default_service(allowed()))
+                .service(
+                    resource("/session")
+                        .route(get().to(session::get))
+                        .route(web::delete().to(session::delete))
+                        .default_service(allowed()),
+                )
+                .service(resource("/users").route(get().to(lookups::users)).default_service(allowed()))
+                .service(resource("/users/{id}").route(get().to(lookups::user)).default_service(allowed()))
+                .service(resource("/teams").route(get().to(lookups::teams)).default_service(allowed()))
+                .service(resource("/teams/{id}").route(get().to(lookups::team)).default_service(allowed()))
+                .service(resource("/roles/{id}").route(get().to(lookups::role)).default_service(allowed()))
+                .service(
+                    resource("/locales/fields/{id}").route(get().to(lookups::locale_field)).default_service(allowed()),
+                );
+                case(cfg, "/cases/statuses", CaseLookup::Status);
+                case(cfg, "/cases/priorities", CaseLookup::Priority);
+                case(cfg, "/cases/types", CaseLookup::Type);
+            })
+            .default_service(web::to(system::not_found)),
+    )
+    .route("/", get().to(pages::landing))
+    .route("/messenger", get().to(pages::messenger))
+    .route("/messenger/", get().to(pages::messenger))
+    .route("/messenger/demo", get().to(pages::demo))
+    .route("/messenger.js", get().to(pages::embed))
+    .route("/agent", get().to(pages::agent))
+    .route("/agent/", get().to(pages::agent))
+    .route("/assets/{build}/{path:.+}", get().to(pages::asset))
+    .route("/healthz", get().to(system::healthz))
+    .route("/avatar/get/{uuid}", get().to(system::avatar))
+    .default_service(web::to(system::not_found));
 }
 
 /// `/api/v1/conversations/1.json` and `/api/v1/conversations/1` are the same

@@ -90,14 +90,15 @@ fn list_page(
     plan: lists::Plan,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<serde_json::Value>, i64, Option<store::Conversation>), ApiError> {
+) -> Result<(Vec<render::ConversationOut>, i64, Option<store::Conversation>), ApiError> {
     let total = match plan.total {
         Some(total) => total,
         None => lists::count(conn, q)?,
     };
     let rows = lists::page(conn, q, plan.from, offset, limit)?;
-    let items = render::conversations(conn, view, &rows)?;
-    Ok((items, total, rows.into_iter().next()))
+    let first = rows.first().cloned();
+    let items = render::conversations(conn, view, rows)?;
+    Ok((items, total, first))
 }
 
 /// `GET /conversations/:id` (a request token opens exactly its conversation).
@@ -115,7 +116,7 @@ pub async fn get(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiE
     let data = ctx
         .read(move |conn| {
             let c = store::get_visible(conn, &vis, id)?.ok_or(ApiError::NotFound)?;
-            render::conversation(conn, &view, &c)
+            render::conversation(conn, &view, c)
         })
         .await?;
     ctx.finish(Reply::one("conversation", data)).await
@@ -248,7 +249,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
                     if let Some(existing) = messages::conversation_by_first_client_id(tx, client_id, author.id)? {
                         if let Some(c) = store::get_visible(tx, &caller.visibility(false), existing)? {
                             let view = render::View { user_id: Some(author.id), ..view };
-                            return Ok((render::conversation(tx, &view, &c)?, None, true));
+                            return Ok((render::conversation(tx, &view, c)?, None, true));
                         }
                     }
                 }
@@ -282,7 +283,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
                 let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
                 emit::conversation_created(tx, &c.realtime_channel, id, now)?;
                 let view = render::View { user_id: Some(author.id), ..view };
-                Ok((render::conversation(tx, &view, &c)?, token, false))
+                Ok((render::conversation(tx, &view, c)?, token, false))
             },
             keep_when(uploads, |(_, _, replayed)| *replayed),
         )

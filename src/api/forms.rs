@@ -32,7 +32,7 @@ pub async fn list_fields(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     let (items, total) = ctx
         .read(move |conn| {
             let (rows, total) = fields::list(conn, !view.staff, offset, limit)?;
-            Ok((rows.iter().map(|f| render::field(&view, f)).collect(), total))
+            Ok((rows.iter().map(|f| render::field(&view, f)).collect::<Vec<_>>(), total))
         })
         .await?;
     ctx.finish(Reply::page("conversation_field", items, offset, limit, total)).await

@@ -64,7 +64,7 @@ pub async fn users(ctx: Ctx) -> Result<HttpResponse, ApiError> {
                     data["email"] = Value::String(u.email);
                     data
                 })
-                .collect();
+                .collect::<Vec<_>>();
             Ok((items, total))
         })
         .await?;

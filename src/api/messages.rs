@@ -185,10 +185,14 @@ pub async fn list(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
         .read(move |conn| {
             visible(conn, &vis, id)?;
             let (rows, total) = store::list(conn, id, offset, limit)?;
-            let mut items = Vec::with_capacity(rows.len());
-            for m in &rows {
-                items.push(render::message(&view, m, &files::of_message(conn, m.id)?));
-            }
+            let mut attached = files::of_messages(conn, &db::id_array(rows.iter().map(|m| m.id)))?;
+            let items: Vec<_> = rows
+                .into_iter()
+                .map(|m| {
+                    let files = attached.remove(&m.id).unwrap_or_default();
+                    render::message(&view, m, files)
+                })
+                .collect();
             Ok((items, total))
         })
         .await?;
@@ -205,7 +209,8 @@ pub async fn get(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResp
         .read(move |conn| {
             visible(conn, &vis, id)?;
             let m = store::get(conn, id, mid)?.ok_or(ApiError::NotFound)?;
-            Ok(render::message(&view, &m, &files::of_message(conn, m.id)?))
+            let attached = files::of_message(conn, m.id)?;
+            Ok(render::message(&view, m, attached))
         })
         .await?;
     ctx.finish(Reply::one("conversation_message", data)).await
@@ -237,7 +242,8 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
                 }
                 if let Some(client_id) = &composed.client_id {
                     if let Some(first) = store::by_client_id(tx, id, client_id, author.id)? {
-                        return Ok((render::message(&view, &first, &files::of_message(tx, first.id)?), true));
+                        let attached = files::of_message(tx, first.id)?;
+                        return Ok((render::message(&view, first, attached), true));
                     }
                 }
                 let target = Target { id, subject: &c.subject, channel: &c.channel };
@@ -251,8 +257,8 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
                     }
                 }
                 let m = store::get(tx, id, mid)?.ok_or(ApiError::NotFound)?;
-                let data = render::message(&view, &m, &files::of_message(tx, mid)?);
-                emit::message_created(tx, &c.realtime_channel, id, data.clone(), now)?;
+                let data = render::message(&view, m, files::of_message(tx, mid)?);
+                emit::message_created(tx, &c.realtime_channel, id, &data, now)?;
                 Ok((data, false))
             },
             keep_when(uploads, |(_, replayed)| *replayed),

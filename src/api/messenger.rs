@@ -75,9 +75,9 @@ pub async fn starter(ctx: Ctx) -> Result<HttpResponse, ApiError> {
                 let statuses = Some(lookups::status_ids_of_type(conn, kind)?);
                 let filter = ListFilter { statuses, ..ListFilter::default() };
                 let rows = lists::page(conn, &ListQuery::new(&vis, &filter), None, 0, STARTER_CONVERSATIONS)?;
-                let rendered = render::conversations(conn, &view, &rows)?;
-                for (c, r) in rows.iter().zip(rendered) {
-                    active.push((c.updated_at, c.id, r));
+                let order: Vec<(i64, i64)> = rows.iter().map(|c| (c.updated_at, c.id)).collect();
+                for ((updated_at, id), c) in order.into_iter().zip(render::conversations(conn, &view, rows)?) {
+                    active.push((updated_at, id, c));
                 }
             }
             active.sort_by_key(|a| std::cmp::Reverse((a.0, a.1)));

@@ -38,7 +38,7 @@ pub async fn list(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
         .read(move |conn| {
             visible(conn, &vis, id)?;
             let (rows, total) = store::list(conn, id, offset, limit)?;
-            Ok((rows.iter().map(|r| render::rating(&view, r)).collect(), total))
+            Ok((rows.iter().map(|r| render::rating(&view, r)).collect::<Vec<_>>(), total))
         })
         .await?;
     ctx.finish(Reply::page("conversation_rating", items, offset, limit, total)).await

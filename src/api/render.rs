@@ -4,6 +4,7 @@
 //! decided here, from the [`View`], so no handler can forget it.
 
 use rusqlite::Connection;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::db::conversations::{Conversation, ReadMarker};
@@ -41,9 +42,91 @@ impl View {
 
 /// ISO-8601 in UTC with an explicit offset and seconds precision, or `null`.
 pub fn ts(t: Option<i64>) -> Value {
-    t.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-        .map(|d| Value::String(d.format("%Y-%m-%dT%H:%M:%S+00:00").to_string()))
-        .unwrap_or(Value::Null)
+    t.and_then(Ts::text).map_or(Value::Null, Value::String)
+}
+
+/// A time on the wire, from Unix seconds: `2026-11-25T08:00:00+00:00`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ts(pub i64);
+
+impl Ts {
+    /// The wire text; `None` outside the years chrono can represent.
+    pub fn text(t: i64) -> Option<String> {
+        let mut buf = [0u8; 25];
+        match Ts(t).write_fast(&mut buf) {
+            Some(text) => Some(text.to_owned()),
+            None => chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m-%dT%H:%M:%S+00:00").to_string()),
+        }
+    }
+
+    /// Formats years 0000–9999 by hand (the common case, and hot: every
+    /// resource carries several times).
+    fn write_fast(self, buf: &mut [u8; 25]) -> Option<&str> {
+        const MAX: i64 = 253_402_300_799; // 9999-12-31T23:59:59
+        const MIN: i64 = -62_167_219_200; // 0000-01-01T00:00:00
+        if !(MIN..=MAX).contains(&self.0) {
+            return None;
+        }
+        let (days, secs) = (self.0.div_euclid(86_400), self.0.rem_euclid(86_400));
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        let mut put = |at: usize, value: i64, width: usize| {
+            let mut v = value;
+            for i in (0..width).rev() {
+                buf[at + i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        put(0, year, 4);
+        put(5, month, 2);
+        put(8, day, 2);
+        put(11, secs / 3_600, 2);
+        put(14, secs / 60 % 60, 2);
+        put(17, secs % 60, 2);
+        for (at, ch) in [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')] {
+            buf[at] = ch;
+        }
+        buf[19..].copy_from_slice(b"+00:00");
+        std::str::from_utf8(&buf[..]).ok()
+    }
+}
+
+impl Serialize for Ts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut buf = [0u8; 25];
+        match self.write_fast(&mut buf) {
+            Some(text) => s.serialize_str(text),
+            None => match Ts::text(self.0) {
+                Some(text) => s.serialize_str(&text),
+                None => s.serialize_none(),
+            },
+        }
+    }
+}
+
+/// A related resource by reference: `{"id", "resource_type"}`.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Stub {
+    id: i64,
+    resource_type: &'static str,
+}
+
+impl Stub {
+    fn of(resource_type: &'static str, id: i64) -> Stub {
+        Stub { id, resource_type }
+    }
+
+    fn user(id: Option<i64>) -> Option<Stub> {
+        id.map(|id| Stub::of("user_minimal", id))
+    }
 }
 
 fn stub(kind: &str, id: i64) -> Value {
@@ -58,150 +141,256 @@ fn user_stub(id: Option<i64>) -> Value {
     id.map_or(Value::Null, |id| stub("user_minimal", id))
 }
 
+/// A conversation on the wire.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConversationOut {
+    id: i64,
+    uuid: String,
+    legacy_id: Option<String>,
+    subject: String,
+    channel: String,
+    requester: Option<Stub>,
+    creator: Option<Stub>,
+    last_replier: Option<Stub>,
+    last_agent_replier: Option<Stub>,
+    assigned_team: Option<TeamStub>,
+    assigned_agent: Option<Stub>,
+    status: Option<Stub>,
+    is_closed: bool,
+    priority: Option<Stub>,
+    #[serde(rename = "type")]
+    kind: Option<Stub>,
+    read_marker: Option<Stub>,
+    custom_fields: Vec<FieldValueOut>,
+    last_message_status: Option<String>,
+    last_message_preview: Option<String>,
+    realtime_channel: String,
+    last_replied_at: Option<Ts>,
+    created_at: Ts,
+    updated_at: Ts,
+    resource_type: &'static str,
+    resource_url: String,
+}
+
+/// A team by reference: a stub with the team's `legacy_id`.
+#[derive(Debug, Clone, Serialize)]
+struct TeamStub {
+    id: i64,
+    legacy_id: Option<String>,
+    resource_type: &'static str,
+}
+
+/// One custom field's value on a conversation.
+#[derive(Debug, Clone, Serialize)]
+struct FieldValueOut {
+    field: Stub,
+    value: String,
+    resource_type: &'static str,
+}
+
 /// A conversation as `view` may see it.
-pub fn conversation(conn: &Connection, view: &View, c: &Conversation) -> Result<Value, ApiError> {
-    Ok(conversations(conn, view, std::slice::from_ref(c))?.pop().unwrap_or(Value::Null))
+pub fn conversation(conn: &Connection, view: &View, c: Conversation) -> Result<ConversationOut, ApiError> {
+    let mut out = conversations(conn, view, vec![c])?;
+    out.pop().ok_or_else(|| ApiError::Internal("a rendered conversation went missing".into()))
 }
 
 /// Conversations as `view` may see them; what they refer to (teams, the
 /// caller's read markers, field values) is read in one query each, whatever
 /// the number of rows.
-pub fn conversations(conn: &Connection, view: &View, rows: &[Conversation]) -> Result<Vec<Value>, ApiError> {
+pub fn conversations(
+    conn: &Connection,
+    view: &View,
+    rows: Vec<Conversation>,
+) -> Result<Vec<ConversationOut>, ApiError> {
     let ids = crate::db::id_array(rows.iter().map(|c| c.id));
     let team_ids = crate::db::id_array(rows.iter().filter_map(|c| c.assigned_team_id));
-    let teams = lookups::team_legacy_ids(conn, &team_ids)?;
+    let mut teams = lookups::team_legacy_ids(conn, &team_ids)?;
     let markers = match view.user_id {
         Some(uid) => conversations::marker_ids_of(conn, &ids, uid)?,
         None => Default::default(),
     };
     let mut values = fields::values_of(conn, &ids, !view.staff)?;
     Ok(rows
-        .iter()
+        .into_iter()
         .map(|c| {
-            let team = c.assigned_team_id.and_then(|id| teams.get(&id).map(|legacy| (id, legacy)));
-            let marker = markers.get(&c.id).copied();
-            conversation_with(view, c, team, marker, values.remove(&c.id).unwrap_or_default())
+            let team = c.assigned_team_id.and_then(|id| {
+                let legacy_id = teams.get_mut(&id)?.take();
+                Some(TeamStub { id, legacy_id, resource_type: "team" })
+            });
+            let marker = markers.get(&c.id).map(|id| Stub::of("read_marker", *id));
+            let fields = values.remove(&c.id).unwrap_or_default();
+            conversation_out(view, c, team, marker, fields)
         })
         .collect())
 }
 
-fn conversation_with(
+fn conversation_out(
     view: &View,
-    c: &Conversation,
-    team: Option<(i64, &Option<String>)>,
-    marker: Option<i64>,
+    c: Conversation,
+    assigned_team: Option<TeamStub>,
+    read_marker: Option<Stub>,
     values: Vec<(i64, String)>,
-) -> Value {
+) -> ConversationOut {
     let s = &view.settings;
-    let show =
-        |visible: bool, v: Option<Value>| if view.staff || visible { v.unwrap_or(Value::Null) } else { Value::Null };
-    let team = team
-        .map_or(Value::Null, |(id, legacy_id)| json!({ "id": id, "legacy_id": legacy_id, "resource_type": "team" }));
-    let custom_fields: Vec<Value> = values
-        .into_iter()
-        .map(|(field_id, value)| {
-            json!({
-                "field": stub("conversation_field", field_id),
-                "value": value,
-                "resource_type": "conversation_field_value",
+    let show = |visible: bool, v: Option<Stub>| if view.staff || visible { v } else { None };
+    ConversationOut {
+        id: c.id,
+        is_closed: c.is_closed(),
+        requester: Stub::user(Some(c.requester_id)),
+        creator: Stub::user(Some(c.creator_id)),
+        last_replier: Stub::user(c.last_replier_id),
+        last_agent_replier: Stub::user(c.last_agent_replier_id),
+        assigned_team,
+        assigned_agent: Stub::user(c.assigned_agent_id),
+        status: show(s.customers_see_status, Some(Stub::of("case_status", c.status_id))),
+        priority: show(s.customers_see_priority, c.priority_id.map(|id| Stub::of("case_priority", id))),
+        kind: show(s.customers_see_type, c.type_id.map(|id| Stub::of("case_type", id))),
+        read_marker,
+        custom_fields: values
+            .into_iter()
+            .map(|(field_id, value)| FieldValueOut {
+                field: Stub::of("conversation_field", field_id),
+                value,
+                resource_type: "conversation_field_value",
             })
-        })
-        .collect();
-    json!({
-        "id": c.id,
-        "uuid": c.uuid,
-        "legacy_id": c.legacy_id,
-        "subject": c.subject,
-        "channel": c.channel,
-        "requester": user_stub(Some(c.requester_id)),
-        "creator": user_stub(Some(c.creator_id)),
-        "last_replier": user_stub(c.last_replier_id),
-        "last_agent_replier": user_stub(c.last_agent_replier_id),
-        "assigned_team": team,
-        "assigned_agent": user_stub(c.assigned_agent_id),
-        "status": show(s.customers_see_status, Some(stub("case_status", c.status_id))),
-        "is_closed": c.is_closed(),
-        "priority": show(s.customers_see_priority, c.priority_id.map(|id| stub("case_priority", id))),
-        "type": show(s.customers_see_type, c.type_id.map(|id| stub("case_type", id))),
-        "read_marker": marker.map(|id| stub("read_marker", id)),
-        "custom_fields": custom_fields,
-        "last_message_status": c.last_message_status,
-        "last_message_preview": c.last_message_preview,
-        "realtime_channel": c.realtime_channel,
-        "last_replied_at": ts(c.last_replied_at),
-        "created_at": ts(Some(c.created_at)),
-        "updated_at": ts(Some(c.updated_at)),
-        "resource_type": "conversation",
-        "resource_url": view.url(&format!("conversations/{}", c.id)),
-    })
+            .collect(),
+        last_replied_at: c.last_replied_at.map(Ts),
+        created_at: Ts(c.created_at),
+        updated_at: Ts(c.updated_at),
+        resource_type: "conversation",
+        resource_url: view.url(&format!("conversations/{}", c.id)),
+        uuid: c.uuid,
+        legacy_id: c.legacy_id,
+        subject: c.subject,
+        channel: c.channel,
+        last_message_status: c.last_message_status,
+        last_message_preview: c.last_message_preview,
+        realtime_channel: c.realtime_channel,
+    }
+}
+
+/// A message on the wire.
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageOut {
+    id: i64,
+    uuid: String,
+    client_id: Option<String>,
+    subject: String,
+    channel: String,
+    content_text: String,
+    content_html: String,
+    creator: Option<Stub>,
+    attachments: Vec<AttachmentOut>,
+    download_all: Option<String>,
+    source: String,
+    metadata: Value,
+    message_status: String,
+    message_status_reject_type: Option<String>,
+    message_status_reject_reason: Option<String>,
+    message_status_updated_at: Option<Ts>,
+    created_at: Ts,
+    updated_at: Ts,
+    resource_type: &'static str,
+    resource_url: String,
 }
 
 /// A message with its attachments.
-pub fn message(view: &View, m: &Message, attachments: &[FileRow]) -> Value {
+pub fn message(view: &View, m: Message, attachments: Vec<FileRow>) -> MessageOut {
     let base = format!("conversations/{}/messages/{}", m.conversation_id, m.id);
     let metadata: Value = serde_json::from_str(&m.metadata).unwrap_or_else(|_| json!({}));
-    let download_all =
-        if attachments.is_empty() { Value::Null } else { Value::String(view.url(&format!("{base}/download_all"))) };
-    json!({
-        "id": m.id,
-        "uuid": m.uuid,
-        "client_id": m.client_id,
-        "subject": m.subject,
-        "channel": m.channel,
-        "content_text": m.content_text,
-        "content_html": m.content_html,
-        "creator": user_stub(Some(m.creator_id)),
-        "attachments": attachments.iter().map(|a| attachment(view, m.conversation_id, m.id, a)).collect::<Vec<_>>(),
-        "download_all": download_all,
-        "source": m.source,
-        "metadata": metadata,
-        "message_status": m.message_status,
-        "message_status_reject_type": m.reject_type,
-        "message_status_reject_reason": m.reject_reason,
-        "message_status_updated_at": ts(m.message_status_updated_at),
-        "created_at": ts(Some(m.created_at)),
-        "updated_at": ts(Some(m.updated_at)),
-        "resource_type": "case_message",
-        "resource_url": view.url(&base),
-    })
+    let download_all = (!attachments.is_empty()).then(|| view.url(&format!("{base}/download_all")));
+    MessageOut {
+        id: m.id,
+        creator: Stub::user(Some(m.creator_id)),
+        attachments: attachments.iter().map(|a| attachment(view, m.conversation_id, m.id, a)).collect(),
+        download_all,
+        metadata,
+        message_status_updated_at: m.message_status_updated_at.map(Ts),
+        created_at: Ts(m.created_at),
+        updated_at: Ts(m.updated_at),
+        resource_type: "case_message",
+        resource_url: view.url(&base),
+        uuid: m.uuid,
+        client_id: m.client_id,
+        subject: m.subject,
+        channel: m.channel,
+        content_text: m.content_text,
+        content_html: m.content_html,
+        source: m.source,
+        message_status: m.message_status,
+        message_status_reject_type: m.reject_type,
+        message_status_reject_reason: m.reject_reason,
+    }
+}
+
+/// A file attached to a message, on the wire.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentOut {
+    id: i64,
+    name: String,
+    size: i64,
+    width: i64,
+    height: i64,
+    #[serde(rename = "type")]
+    mime: String,
+    content_id: Option<String>,
+    alt: Option<String>,
+    url: String,
+    url_download: String,
+    thumbnails: Vec<ThumbnailOut>,
+    created_at: Ts,
+    resource_type: &'static str,
+    resource_url: String,
+}
+
+/// A thumbnail of an image attachment, on the wire.
+#[derive(Debug, Clone, Serialize)]
+struct ThumbnailOut {
+    id: i64,
+    name: String,
+    size: i64,
+    width: i64,
+    height: i64,
+    #[serde(rename = "type")]
+    mime: String,
+    url: String,
+    created_at: Ts,
+    resource_type: &'static str,
 }
 
 /// A file attached to a message, with every field of the reference.
-pub fn attachment(view: &View, conversation_id: i64, message_id: i64, f: &FileRow) -> Value {
+pub fn attachment(view: &View, conversation_id: i64, message_id: i64, f: &FileRow) -> AttachmentOut {
     let at = format!("conversations/{conversation_id}/messages/{message_id}/attachments/{}", f.id);
-    let thumbnails: Vec<Value> = f
-        .thumbnails
-        .iter()
-        .map(|t| {
-            json!({
-                "id": t.id,
-                "name": f.name,
-                "size": t.size,
-                "width": t.width,
-                "height": t.height,
-                "type": t.mime,
-                "url": view.url(&format!("{at}/thumbnails/{}", t.id)),
-                "created_at": ts(Some(t.created_at)),
-                "resource_type": "thumbnail",
+    AttachmentOut {
+        id: f.id,
+        name: f.name.clone(),
+        size: f.size,
+        width: f.width,
+        height: f.height,
+        mime: f.mime.clone(),
+        content_id: f.content_id.clone(),
+        alt: f.alt.clone(),
+        url: view.url(&format!("{at}/url")),
+        url_download: view.url(&format!("{at}/download")),
+        thumbnails: f
+            .thumbnails
+            .iter()
+            .map(|t| ThumbnailOut {
+                id: t.id,
+                name: f.name.clone(),
+                size: t.size,
+                width: t.width,
+                height: t.height,
+                mime: t.mime.clone(),
+                url: view.url(&format!("{at}/thumbnails/{}", t.id)),
+                created_at: Ts(t.created_at),
+                resource_type: "thumbnail",
             })
-        })
-        .collect();
-    json!({
-        "id": f.id,
-        "name": f.name,
-        "size": f.size,
-        "width": f.width,
-        "height": f.height,
-        "type": f.mime,
-        "content_id": f.content_id,
-        "alt": f.alt,
-        "url": view.url(&format!("{at}/url")),
-        "url_download": view.url(&format!("{at}/download")),
-        "thumbnails": thumbnails,
-        "created_at": ts(Some(f.created_at)),
-        "resource_type": "attachment",
-        "resource_url": view.url(&at),
-    })
+            .collect(),
+        created_at: Ts(f.created_at),
+        resource_type: "attachment",
+        resource_url: view.url(&at),
+    }
 }
 
 /// An upload not yet (or already) attached, as `POST /files` answers it.
@@ -418,10 +607,44 @@ pub fn load(conn: &Connection, view: &View, kind: &str, id: i64) -> Result<Optio
         "locale_field" => fields::locale_by_id(conn, id)?.map(|l| locale_field(view, &l)),
         "conversation_form" => fields::form_by_id(conn, id)?.map(|f| form(view, &f)),
         "conversation" => match conversations::get_visible(conn, &conversations::Visibility::All, id)? {
-            Some(c) => Some(conversation(conn, view, &c)?),
+            Some(c) => Some(serde_json::to_value(conversation(conn, view, c)?)?),
             None => None,
         },
         "conversation_rating" => ratings::get(conn, id)?.map(|r| rating(view, &r)),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chrono_text(t: i64) -> Option<String> {
+        chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m-%dT%H:%M:%S+00:00").to_string())
+    }
+
+    #[test]
+    fn times_read_exactly_as_chrono_writes_them() {
+        let edges = [
+            -62_167_219_200,
+            -62_167_219_201,
+            -1,
+            0,
+            1,
+            86_399,
+            86_400,
+            951_782_400,
+            951_868_799,
+            1_700_000_000,
+            4_102_444_800,
+            253_402_300_799,
+            253_402_300_800,
+        ];
+        let stride = (-62_167_219_200i64..253_402_300_799).step_by(7_919_993_017);
+        for t in edges.into_iter().chain(stride) {
+            assert_eq!(Ts::text(t), chrono_text(t), "{t}");
+            assert_eq!(serde_json::to_value(Ts(t)).expect("json"), ts(Some(t)), "{t}");
+        }
+        assert_eq!(ts(None), Value::Null);
+    }
 }

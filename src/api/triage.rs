@@ -125,7 +125,7 @@ pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
             }
             emit::conversation_updated(tx, &c.realtime_channel, id, &changed, now)?;
             let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
-            render::conversation(tx, &view, &c)
+            render::conversation(tx, &view, c)
         })
         .await?;
     ctx.state.hub.wake();

@@ -3,7 +3,6 @@
 //! ids grow in commit order because there is one writer.
 
 use rusqlite::{params, Connection, Row};
-use serde_json::Value;
 
 use crate::error::ApiError;
 
@@ -27,9 +26,15 @@ fn from_row(r: &Row) -> rusqlite::Result<Event> {
 }
 
 /// Appends an event and returns its id.
-pub fn append(conn: &Connection, channel: &str, kind: &str, data: &Value, now: i64) -> Result<i64, ApiError> {
+pub fn append(
+    conn: &Connection,
+    channel: &str,
+    kind: &str,
+    data: &impl serde::Serialize,
+    now: i64,
+) -> Result<i64, ApiError> {
     conn.prepare_cached("INSERT INTO events (channel, type, data, created_at) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![channel, kind, data.to_string(), now])?;
+        .execute(params![channel, kind, serde_json::to_string(data)?, now])?;
     Ok(conn.last_insert_rowid())
 }
 

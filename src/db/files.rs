@@ -2,6 +2,8 @@
 
 use std::collections::HashSet;
 
+use std::collections::HashMap;
+
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::ApiError;
@@ -161,6 +163,45 @@ pub fn of_message(conn: &Connection, message_id: i64) -> Result<Vec<FileRow>, Ap
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM files WHERE message_id = ?1 ORDER BY id"))?;
     let rows: Vec<FileRow> = stmt.query_map([message_id], from_row)?.collect::<Result<_, _>>()?;
     rows.into_iter().map(|f| with_thumbnails(conn, f)).collect()
+}
+
+/// The files attached to each of the messages in `ids` (see
+/// [`super::id_array`]) that have any, with their thumbnails: two queries,
+/// whatever the number of messages.
+pub fn of_messages(conn: &Connection, ids: &str) -> Result<HashMap<i64, Vec<FileRow>>, ApiError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM files WHERE message_id IN (SELECT value FROM json_each(?1)) ORDER BY id"
+    ))?;
+    let files: Vec<FileRow> = stmt.query_map([ids], from_row)?.collect::<Result<_, _>>()?;
+    if files.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let file_ids = super::id_array(files.iter().map(|f| f.id));
+    let mut stmt = conn.prepare_cached(
+        "SELECT file_id, id, storage_name, size, width, height, type, created_at FROM thumbnails
+         WHERE file_id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+    )?;
+    let mut thumbnails: HashMap<i64, Vec<Thumbnail>> = HashMap::new();
+    let mut rows = stmt.query([file_ids])?;
+    while let Some(r) = rows.next()? {
+        thumbnails.entry(r.get(0)?).or_default().push(Thumbnail {
+            id: r.get(1)?,
+            storage_name: r.get(2)?,
+            size: r.get(3)?,
+            width: r.get(4)?,
+            height: r.get(5)?,
+            mime: r.get(6)?,
+            created_at: r.get(7)?,
+        });
+    }
+    let mut out: HashMap<i64, Vec<FileRow>> = HashMap::new();
+    for mut f in files {
+        f.thumbnails = thumbnails.remove(&f.id).unwrap_or_default();
+        if let Some(message_id) = f.message_id {
+            out.entry(message_id).or_default().push(f);
+        }
+    }
+    Ok(out)
 }
 
 /// Attaches a not yet attached file that `uploader` uploaded; `false` when

@@ -6,6 +6,7 @@
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
+use crate::api::render::MessageOut;
 use crate::db::events;
 use crate::error::ApiError;
 
@@ -14,11 +15,15 @@ pub fn message_created(
     tx: &Connection,
     channel: &str,
     conversation_id: i64,
-    message: Value,
+    message: &MessageOut,
     now: i64,
 ) -> Result<(), ApiError> {
-    let data = json!({ "conversation_id": conversation_id, "message": message });
-    events::append(tx, channel, "message.created", &data, now).map(drop)
+    #[derive(serde::Serialize)]
+    struct Created<'a> {
+        conversation_id: i64,
+        message: &'a MessageOut,
+    }
+    events::append(tx, channel, "message.created", &Created { conversation_id, message }, now).map(drop)
 }
 
 /// A conversation was started (staff inboxes learn of it through `inbox`).

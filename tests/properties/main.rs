@@ -220,7 +220,7 @@ fn demo() -> (tempfile::TempDir, parley::db::Db, render::View, Value) {
         .read_blocking(move |c| {
             let row = parley::db::conversations::get_visible(c, &parley::db::conversations::Visibility::All, 1)?
                 .ok_or(parley::error::ApiError::NotFound)?;
-            render::conversation(c, &v, &row)
+            Ok(serde_json::to_value(render::conversation(c, &v, row)?)?)
         })
         .expect("conversation 1");
     (dir, db, view, conversation)

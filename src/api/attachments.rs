@@ -44,7 +44,7 @@ fn ids(path: &Ids) -> Result<(i64, i64, i64), ApiError> {
 pub async fn get(ctx: Ctx, path: Ids) -> Result<HttpResponse, ApiError> {
     let (cid, mid, aid) = ids(&path)?;
     let file = locate(&ctx, cid, mid, aid).await?;
-    let data = render::attachment(&ctx.view(), cid, mid, &file);
+    let data = render::attachment(&ctx.view()?, cid, mid, &file);
     ctx.finish(Reply::one("attachment", data)).await
 }
 

@@ -70,7 +70,7 @@ pub async fn list(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     };
     let filter = ListFilter { statuses, max_priority_level, assigned_agent, assigned_team, requester, priority_id };
     let query = ListQuery::new(&vis, &filter);
-    let view = ctx.view();
+    let view = ctx.view()?;
     let plan = db.list_memo().plan(&query, generation, offset);
     let (items, total, first) = if plan.is_bounded(offset) {
         ctx.read(|conn| list_page(conn, &view, &query, plan, offset, limit)).await?
@@ -112,7 +112,7 @@ pub async fn get(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiE
         ctx.caller.require_member(true)?;
     }
     let vis = ctx.visibility()?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let data = ctx
         .read(move |conn| {
             let c = store::get_visible(conn, &vis, id)?.ok_or(ApiError::NotFound)?;
@@ -128,7 +128,7 @@ pub async fn participants(ctx: Ctx, path: web::Path<String>) -> Result<HttpRespo
     ctx.caller.require_member(true)?;
     let (offset, limit) = ctx.paging()?;
     let vis = ctx.visibility()?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let (items, total) = ctx
         .read(move |conn| {
             store::get_visible(conn, &vis, id)?.ok_or(ApiError::NotFound)?;
@@ -215,7 +215,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
         c.files = stored;
     }
     let caller = ctx.caller.clone();
-    let view = ctx.view();
+    let view = ctx.view()?;
     let anonymous_answer = !matches!(caller.identity, Identity::User(_));
     let now = db::now();
     let (data, token, replayed) = ctx

@@ -75,7 +75,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
         first.name = safe_name(&name);
     }
     let uploader = uploader(&ctx);
-    let view = ctx.view();
+    let view = ctx.view()?;
     let now = db::now();
     let data = ctx
         .state
@@ -98,7 +98,7 @@ pub async fn get(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiE
     let id = path_id(&path)?;
     ctx.caller.require_member(true)?;
     let me = uploader(&ctx);
-    let view = ctx.view();
+    let view = ctx.view()?;
     let data = ctx
         .read(move |conn| {
             let f = files::get(conn, id)?.ok_or(ApiError::NotFound)?;

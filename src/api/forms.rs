@@ -10,7 +10,7 @@ use crate::error::ApiError;
 
 /// `GET /conversations/forms`, by `sort_order`, unpaged.
 pub async fn list_forms(ctx: Ctx) -> Result<HttpResponse, ApiError> {
-    let view = ctx.view();
+    let view = ctx.view()?;
     let items = ctx.read(move |conn| Ok(fields::forms(conn)?.iter().map(|f| render::form(&view, f)).collect())).await?;
     ctx.finish(Reply::all("conversation_form", items)).await
 }
@@ -18,7 +18,7 @@ pub async fn list_forms(ctx: Ctx) -> Result<HttpResponse, ApiError> {
 /// `GET /conversations/forms/:id`.
 pub async fn get_form(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let data = ctx
         .read(move |conn| fields::form_by_id(conn, id)?.map(|f| render::form(&view, &f)).ok_or(ApiError::NotFound))
         .await?;
@@ -28,7 +28,7 @@ pub async fn get_form(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse,
 /// `GET /conversations/fields`.
 pub async fn list_fields(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     let (offset, limit) = ctx.paging()?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let (items, total) = ctx
         .read(move |conn| {
             let (rows, total) = fields::list(conn, !view.staff, offset, limit)?;
@@ -41,7 +41,7 @@ pub async fn list_fields(ctx: Ctx) -> Result<HttpResponse, ApiError> {
 /// `GET /conversations/fields/:id`.
 pub async fn get_field(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let data = ctx
         .read(move |conn| {
             fields::by_id(conn, id)?

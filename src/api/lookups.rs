@@ -18,7 +18,7 @@ pub async fn user(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
     let id = path_id(&path)?;
     ctx.caller.require_member(true)?;
     let vis = ctx.visibility()?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let data = ctx
         .read(move |conn| {
             let u = users::get(conn, id)?.ok_or(ApiError::NotFound)?;
@@ -53,7 +53,7 @@ pub async fn users(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     {
         return Err(ApiError::invalid("role", format!("{bad} is not a role")));
     }
-    let view = ctx.view();
+    let view = ctx.view()?;
     let (items, total) = ctx
         .read(move |conn| {
             let (rows, total) = users::list(conn, &roles, offset, limit)?;
@@ -74,7 +74,7 @@ pub async fn users(ctx: Ctx) -> Result<HttpResponse, ApiError> {
 /// `GET /teams`: every team (their names appear on users and conversations).
 pub async fn teams(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     ctx.caller.require_member(true)?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let items = ctx
         .read(move |conn| Ok(lookups::teams(conn)?.iter().map(|t| render::team(&view, t, "team")).collect()))
         .await?;
@@ -86,7 +86,7 @@ pub async fn teams(ctx: Ctx) -> Result<HttpResponse, ApiError> {
 pub async fn team(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
     ctx.caller.require_member(true)?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let data = ctx
         .read(move |conn| {
             lookups::team_by_id(conn, id)?.map(|t| render::team(&view, &t, "team")).ok_or(ApiError::NotFound)
@@ -99,7 +99,7 @@ pub async fn team(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
 pub async fn role(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
     ctx.caller.require_member(true)?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let data = ctx
         .read(move |conn| lookups::role_by_id(conn, id)?.map(|r| render::role(&view, &r)).ok_or(ApiError::NotFound))
         .await?;
@@ -158,7 +158,7 @@ impl CaseLookup {
 pub async fn case_list(ctx: Ctx, which: web::Data<CaseLookup>) -> Result<HttpResponse, ApiError> {
     let which = **which;
     which.check(&ctx)?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let items = ctx.read(move |conn| which.all(conn, &view)).await?;
     ctx.finish(Reply::all(which.resource(), items)).await
 }
@@ -172,7 +172,7 @@ pub async fn case_get(
     let which = **which;
     let id = path_id(&path)?;
     which.check(&ctx)?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let data = ctx.read(move |conn| which.one(conn, &view, id)?.ok_or(ApiError::NotFound)).await?;
     ctx.finish(Reply::one(which.resource(), data)).await
 }
@@ -181,7 +181,7 @@ pub async fn case_get(
 /// translations of fields hidden from customers.
 pub async fn locale_field(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let data = ctx
         .read(move |conn| {
             let l = fields::locale_by_id(conn, id)?.ok_or(ApiError::NotFound)?;

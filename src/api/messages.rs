@@ -180,7 +180,7 @@ pub async fn list(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
     ctx.caller.require_member(true)?;
     let (offset, limit) = ctx.paging()?;
     let vis = ctx.visibility()?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let (items, total) = ctx
         .read(move |conn| {
             visible(conn, &vis, id)?;
@@ -204,7 +204,7 @@ pub async fn get(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResp
     let (id, mid) = (path_id(&path.0)?, path_id(&path.1)?);
     ctx.caller.require_member(true)?;
     let vis = ctx.visibility()?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let data = ctx
         .read(move |conn| {
             visible(conn, &vis, id)?;
@@ -226,7 +226,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
     let (uploads, stored) = store_uploads(&ctx, form.uploads).await?;
     composed.files = stored;
     let vis = ctx.write_visibility();
-    let view = ctx.view();
+    let view = ctx.view()?;
     let author = ctx.caller.user().cloned();
     let fingerprint = ctx.caller.fingerprint().map(str::to_owned);
     let now = db::now();

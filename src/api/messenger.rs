@@ -54,7 +54,7 @@ pub async fn starter(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     } else {
         vis
     };
-    let view = ctx.view();
+    let view = ctx.view()?;
     let hub = ctx.state.hub.clone();
     let realtime_url = format!("{}/api/v1/realtime", ctx.state.public_url);
     let average_reply_time = ctx.state.reply_time.get(&ctx.state.db, db::now()).await?;

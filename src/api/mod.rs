@@ -154,14 +154,15 @@ impl Ctx {
     }
 
     /// How resources are rendered for this caller.
-    pub fn view(&self) -> View {
-        View {
+    pub fn view(&self) -> Result<View, ApiError> {
+        Ok(View {
             base_url: self.state.public_url.clone(),
             staff: self.caller.is_staff(),
             user_id: self.caller.user().map(|u| u.id),
             me: self.caller.proven_user().map(|u| u.id),
             settings: self.state.settings,
-        }
+            catalog: self.state.db.catalog()?,
+        })
     }
 
     /// Shapes `reply` into the final response (see the module docs). A
@@ -185,7 +186,7 @@ impl Ctx {
                 let d = if includes.is_empty() {
                     d
                 } else {
-                    let view = self.view();
+                    let view = self.view()?;
                     self.read(move |conn| shape::expand(conn, &view, &includes, d)).await?
                 };
                 data = Some(d);

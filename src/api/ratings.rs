@@ -33,7 +33,7 @@ pub async fn list(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
     ctx.caller.require_member(true)?;
     let (offset, limit) = ctx.paging()?;
     let vis = ctx.visibility()?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let (items, total) = ctx
         .read(move |conn| {
             visible(conn, &vis, id)?;
@@ -54,7 +54,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
     problems.finish()?;
     let score = score.ok_or_else(|| ApiError::required("score"))?;
     let vis = ctx.write_visibility();
-    let view = ctx.view();
+    let view = ctx.view()?;
     let rater = ctx.caller.user().map(|u| u.id);
     let now = db::now();
     let data = ctx
@@ -86,7 +86,7 @@ pub async fn update(ctx: Ctx, path: web::Path<(String, String)>, params: Params)
     let comment = problems.absorb(comment_param(&params))?.flatten();
     problems.finish()?;
     let vis = ctx.write_visibility();
-    let view = ctx.view();
+    let view = ctx.view()?;
     let rater = ctx.caller.user().map(|u| u.id);
     let now = db::now();
     let data = ctx
@@ -118,7 +118,7 @@ pub async fn get(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiE
     let rid = path_id(&path)?;
     ctx.caller.require_member(true)?;
     let vis = ctx.visibility()?;
-    let view = ctx.view();
+    let view = ctx.view()?;
     let data = ctx
         .read(move |conn| {
             let r = store::get(conn, rid)?.ok_or(ApiError::NotFound)?;

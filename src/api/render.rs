@@ -7,6 +7,9 @@ use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use std::sync::Arc;
+
+use crate::db::catalog::Catalog;
 use crate::db::conversations::{Conversation, ReadMarker};
 use crate::db::fields::{Field, FieldOption, Form, LocaleField};
 use crate::db::files::FileRow;
@@ -15,7 +18,7 @@ use crate::db::messages::Message;
 use crate::db::ratings::Rating;
 use crate::db::settings::Settings;
 use crate::db::users::User;
-use crate::db::{conversations, fields, lookups, ratings, users};
+use crate::db::{conversations, fields, ratings, users};
 use crate::error::ApiError;
 
 /// Who the output is for.
@@ -32,6 +35,8 @@ pub struct View {
     pub me: Option<i64>,
     /// Instance settings.
     pub settings: Settings,
+    /// The reference tables (statuses, teams, fields, ...).
+    pub catalog: Arc<Catalog>,
 }
 
 impl View {
@@ -203,8 +208,6 @@ pub fn conversations(
     rows: Vec<Conversation>,
 ) -> Result<Vec<ConversationOut>, ApiError> {
     let ids = crate::db::id_array(rows.iter().map(|c| c.id));
-    let team_ids = crate::db::id_array(rows.iter().filter_map(|c| c.assigned_team_id));
-    let mut teams = lookups::team_legacy_ids(conn, &team_ids)?;
     let markers = match view.user_id {
         Some(uid) => conversations::marker_ids_of(conn, &ids, uid)?,
         None => Default::default(),
@@ -214,7 +217,7 @@ pub fn conversations(
         .into_iter()
         .map(|c| {
             let team = c.assigned_team_id.and_then(|id| {
-                let legacy_id = teams.get_mut(&id)?.take();
+                let legacy_id = view.catalog.teams.get(&id)?.legacy_id.clone();
                 Some(TeamStub { id, legacy_id, resource_type: "team" })
             });
             let marker = markers.get(&c.id).map(|id| Stub::of("read_marker", *id));
@@ -592,20 +595,21 @@ pub fn rating(view: &View, r: &Rating) -> Value {
 /// already in a response the caller may see, so no further check is needed,
 /// except that customer-hidden fields stay hidden.
 pub fn load(conn: &Connection, view: &View, kind: &str, id: i64) -> Result<Option<Value>, ApiError> {
+    let catalog = &view.catalog;
     Ok(match kind {
         "user_minimal" | "user" => users::get(conn, id)?.map(|u| user_minimal(view, &u)),
-        "team" | "team_minimal" => lookups::team_by_id(conn, id)?.map(|t| team(view, &t, kind)),
-        "case_status" => lookups::status_by_id(conn, id)?.map(|s| status(view, &s)),
-        "case_priority" => lookups::priority_by_id(conn, id)?.map(|p| priority(view, &p)),
-        "case_type" => lookups::type_by_id(conn, id)?.map(|t| case_type(view, &t)),
-        "role" => lookups::role_by_id(conn, id)?.map(|r| role(view, &r)),
+        "team" | "team_minimal" => catalog.teams.get(&id).map(|t| team(view, t, kind)),
+        "case_status" => catalog.statuses.get(&id).map(|s| status(view, s)),
+        "case_priority" => catalog.priorities.get(&id).map(|p| priority(view, p)),
+        "case_type" => catalog.types.get(&id).map(|t| case_type(view, t)),
+        "role" => catalog.roles.get(&id).map(|r| role(view, r)),
         "read_marker" => conversations::read_marker(conn, id)?.map(|m| read_marker(&m)),
         "conversation_field" => {
-            fields::by_id(conn, id)?.filter(|f| view.staff || f.is_visible_to_customers).map(|f| field(view, &f))
+            catalog.fields.get(&id).filter(|f| view.staff || f.is_visible_to_customers).map(|f| field(view, f))
         }
-        "field_option" => fields::option_by_id(conn, id)?.map(|o| field_option(&o)),
-        "locale_field" => fields::locale_by_id(conn, id)?.map(|l| locale_field(view, &l)),
-        "conversation_form" => fields::form_by_id(conn, id)?.map(|f| form(view, &f)),
+        "field_option" => catalog.options.get(&id).map(field_option),
+        "locale_field" => catalog.locales.get(&id).map(|l| locale_field(view, l)),
+        "conversation_form" => catalog.forms.get(&id).map(|f| form(view, f)),
         "conversation" => match conversations::get_visible(conn, &conversations::Visibility::All, id)? {
             Some(c) => Some(serde_json::to_value(conversation(conn, view, c)?)?),
             None => None,

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 /// `GET /session`: the signed-in user, with their email and role.
 pub async fn get(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     let Identity::User(user) = &ctx.caller.identity else { return Err(ApiError::AuthenticationRequired) };
-    let mut data = render::user_minimal(&ctx.view(), user);
+    let mut data = render::user_minimal(&ctx.view()?, user);
     data["email"] = Value::String(user.email.clone());
     data["role_type"] = Value::String(user.role.as_str().to_owned());
     ctx.finish(Reply::one("session", json!({ "user": data, "resource_type": "session" }))).await

@@ -52,7 +52,7 @@ pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
         }
     }
     let vis = ctx.write_visibility();
-    let view = ctx.view();
+    let view = ctx.view()?;
     let now = db::now();
     let data = ctx
         .state

@@ -162,27 +162,55 @@ pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Field>, ApiError> {
     f.map(|f| complete_field(conn, f)).transpose()
 }
 
+/// Every field, with its titles, descriptions and options.
+pub fn all_complete(conn: &Connection) -> Result<Vec<Field>, ApiError> {
+    all(conn)?.into_iter().map(|f| complete_field(conn, f)).collect()
+}
+
+/// Every field option, with its values.
+pub fn all_options(conn: &Connection) -> Result<Vec<FieldOption>, ApiError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, field_id, parent_id, sort_order, created_at, updated_at FROM field_options")?;
+    let options: Vec<FieldOption> = stmt.query_map([], option)?.collect::<Result<_, _>>()?;
+    options
+        .into_iter()
+        .map(|mut o| {
+            o.value_ids = ids(conn, "SELECT id FROM locale_fields WHERE option_id = ?1 ORDER BY id", o.id)?;
+            Ok(o)
+        })
+        .collect()
+}
+
+/// Every translation.
+pub fn all_locales(conn: &Connection) -> Result<Vec<LocaleField>, ApiError> {
+    let mut stmt = conn.prepare_cached(&format!("{LOCALE} ORDER BY id"))?;
+    let rows = stmt.query_map([], locale)?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
 /// One option.
 pub fn option_by_id(conn: &Connection, id: i64) -> Result<Option<FieldOption>, ApiError> {
     let o = conn
         .prepare_cached(
             "SELECT id, field_id, parent_id, sort_order, created_at, updated_at FROM field_options WHERE id = ?1",
         )?
-        .query_row([id], |r| {
-            Ok(FieldOption {
-                id: r.get(0)?,
-                field_id: r.get(1)?,
-                parent_id: r.get(2)?,
-                sort_order: r.get(3)?,
-                created_at: r.get(4)?,
-                updated_at: r.get(5)?,
-                value_ids: Vec::new(),
-            })
-        })
+        .query_row([id], option)
         .optional()?;
     let Some(mut o) = o else { return Ok(None) };
     o.value_ids = ids(conn, "SELECT id FROM locale_fields WHERE option_id = ?1 ORDER BY id", o.id)?;
     Ok(Some(o))
+}
+
+fn option(r: &Row) -> rusqlite::Result<FieldOption> {
+    Ok(FieldOption {
+        id: r.get(0)?,
+        field_id: r.get(1)?,
+        parent_id: r.get(2)?,
+        sort_order: r.get(3)?,
+        created_at: r.get(4)?,
+        updated_at: r.get(5)?,
+        value_ids: Vec::new(),
+    })
 }
 
 /// The option ids of a field, with the parent of each.
@@ -194,24 +222,23 @@ pub fn options_of(conn: &Connection, field_id: i64) -> Result<Vec<(i64, Option<i
 
 /// One translation.
 pub fn locale_by_id(conn: &Connection, id: i64) -> Result<Option<LocaleField>, ApiError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id, locale, translation, created_at, updated_at, field_id, form_id, option_id
-             FROM locale_fields WHERE id = ?1",
-        )?
-        .query_row([id], |r| {
-            Ok(LocaleField {
-                id: r.get(0)?,
-                locale: r.get(1)?,
-                translation: r.get(2)?,
-                created_at: r.get(3)?,
-                updated_at: r.get(4)?,
-                field_id: r.get(5)?,
-                form_id: r.get(6)?,
-                option_id: r.get(7)?,
-            })
-        })
-        .optional()?)
+    Ok(conn.prepare_cached(&format!("{LOCALE} WHERE id = ?1"))?.query_row([id], locale).optional()?)
+}
+
+const LOCALE: &str =
+    "SELECT id, locale, translation, created_at, updated_at, field_id, form_id, option_id FROM locale_fields";
+
+fn locale(r: &Row) -> rusqlite::Result<LocaleField> {
+    Ok(LocaleField {
+        id: r.get(0)?,
+        locale: r.get(1)?,
+        translation: r.get(2)?,
+        created_at: r.get(3)?,
+        updated_at: r.get(4)?,
+        field_id: r.get(5)?,
+        form_id: r.get(6)?,
+        option_id: r.get(7)?,
+    })
 }
 
 const FORM: &str = "SELECT id, title, description, created_at, updated_at FROM forms";

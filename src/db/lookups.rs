@@ -1,7 +1,5 @@
 //! Small reference tables: case statuses, priorities and types, teams, roles.
 
-use std::collections::HashMap;
-
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::error::ApiError;
@@ -181,11 +179,10 @@ pub fn team_by_id(conn: &Connection, id: i64) -> Result<Option<Team>, ApiError> 
         .optional()?)
 }
 
-/// The `legacy_id` of each of the teams in `ids` (see [`super::id_array`]) that exists.
-pub fn team_legacy_ids(conn: &Connection, ids: &str) -> Result<HashMap<i64, Option<String>>, ApiError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, legacy_id FROM teams WHERE id IN (SELECT value FROM json_each(?1))")?;
-    let rows = stmt.query_map([ids], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+/// Every role.
+pub fn roles(conn: &Connection) -> Result<Vec<RoleRow>, ApiError> {
+    let mut stmt = conn.prepare_cached("SELECT id, title, type, created_at, updated_at FROM roles ORDER BY id")?;
+    let rows = stmt.query_map([], role)?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 

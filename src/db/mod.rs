@@ -9,6 +9,7 @@
 //! plain structs and leave the *not found* decision (an `Option`) to callers.
 
 pub mod auth;
+pub mod catalog;
 pub mod conversations;
 pub mod events;
 pub mod fields;
@@ -65,6 +66,9 @@ struct Shared {
     /// holds or their order (see [`Db::lists_generation`]).
     lists_generation: AtomicU64,
     lists: lists::ListMemo,
+    /// Bumped after every commit that changed the catalog's tables.
+    catalog_generation: AtomicU64,
+    catalog: std::sync::Mutex<Option<(u64, Arc<catalog::Catalog>)>>,
     /// Writes sent to the writer and not yet picked up.
     queued: AtomicUsize,
     batches: AtomicU64,
@@ -115,7 +119,7 @@ impl Db {
         }
         migrate::apply(&mut bootstrap)?;
         let demo = if demo { Some(migrate::load_demo(&mut bootstrap)?) } else { None };
-        let lists_changed = watch_lists(&bootstrap)?;
+        let changed = watch_tables(&bootstrap)?;
 
         let manager = SqliteConnectionManager::file(path)
             .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX);
@@ -125,13 +129,15 @@ impl Db {
             path: path.to_owned(),
             lists_generation: AtomicU64::new(0),
             lists: lists::ListMemo::default(),
+            catalog_generation: AtomicU64::new(0),
+            catalog: std::sync::Mutex::new(None),
             queued: AtomicUsize::new(0),
             batches: AtomicU64::new(0),
             jobs: AtomicU64::new(0),
             largest_batch: AtomicUsize::new(0),
         });
         let (tx, rx) = mpsc::sync_channel::<Job>(WRITE_QUEUE);
-        let writer = Writer { conn: bootstrap, jobs: rx, shared: shared.clone(), lists_changed };
+        let writer = Writer { conn: bootstrap, jobs: rx, shared: shared.clone(), changed };
         thread::Builder::new().name("parley-writer".into()).spawn(move || writer.run()).map_err(DbOpenError::Thread)?;
         Ok((Db { shared, readers, writer: tx }, demo))
     }
@@ -173,6 +179,30 @@ impl Db {
     /// before the read it guards; equal values mean equal lists.
     pub fn lists_generation(&self) -> u64 {
         self.shared.lists_generation.load(Ordering::Acquire)
+    }
+
+    /// Changes each time a commit changes a table of the [`catalog::Catalog`].
+    pub fn catalog_generation(&self) -> u64 {
+        self.shared.catalog_generation.load(Ordering::Acquire)
+    }
+
+    /// The catalog as of now: the remembered snapshot while its tables are
+    /// unchanged, else read afresh (a few small tables, on this thread).
+    pub fn catalog(&self) -> Result<Arc<catalog::Catalog>, ApiError> {
+        // Read before the tables: a snapshot is never filed under a newer generation than its data.
+        let generation = self.catalog_generation();
+        let mut known = self.shared.catalog.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((g, c)) = known.as_ref() {
+            if *g == generation {
+                return Ok(c.clone());
+            }
+        }
+        let conn = self.readers.get()?;
+        let fresh = Arc::new(in_snapshot(&conn, catalog::load)?);
+        if known.as_ref().is_none_or(|(g, _)| *g < generation) {
+            *known = Some((generation, fresh.clone()));
+        }
+        Ok(fresh)
     }
 
     /// Totals and page positions of recent conversation lists.
@@ -457,8 +487,8 @@ struct Writer {
     conn: Connection,
     jobs: mpsc::Receiver<Job>,
     shared: Arc<Shared>,
-    /// Set by triggers when a write changes what lists hold.
-    lists_changed: Arc<AtomicBool>,
+    /// Set by triggers when a write changes what lists hold, or the catalog.
+    changed: Arc<Changed>,
 }
 
 impl Writer {
@@ -493,7 +523,8 @@ impl Writer {
             return None;
         }
         let started = Instant::now();
-        self.lists_changed.store(false, Ordering::Relaxed);
+        self.changed.lists.store(false, Ordering::Relaxed);
+        self.changed.catalog.store(false, Ordering::Relaxed);
         let mut ran: Vec<Box<dyn Settle>> = Vec::new();
         let mut job = Some(first);
         let mut after = None;
@@ -532,8 +563,11 @@ impl Writer {
         let committed = self.conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([])).map(drop);
         let committed = match committed {
             Ok(()) => {
-                if self.lists_changed.load(Ordering::Relaxed) {
+                if self.changed.lists.load(Ordering::Relaxed) {
                     self.shared.lists_generation.fetch_add(1, Ordering::AcqRel);
+                }
+                if self.changed.catalog.load(Ordering::Relaxed) {
+                    self.shared.catalog_generation.fetch_add(1, Ordering::AcqRel);
                 }
                 Ok(())
             }
@@ -592,17 +626,39 @@ impl Settle for Refused {
     }
 }
 
+/// What a transaction changed that memos depend on.
+#[derive(Debug, Default)]
+struct Changed {
+    /// Which conversations lists hold, or their order.
+    lists: AtomicBool,
+    /// A table of the catalog.
+    catalog: AtomicBool,
+}
+
 /// Installs, on the writer's connection only, the triggers that tell the
 /// writer a commit changes what conversation lists hold (see
-/// [`Db::lists_generation`]). Temporary: they live with this connection.
-fn watch_lists(conn: &Connection) -> Result<Arc<AtomicBool>, rusqlite::Error> {
-    let changed = Arc::new(AtomicBool::new(false));
-    let flag = changed.clone();
-    conn.create_scalar_function("parley_lists_changed", 0, FunctionFlags::SQLITE_UTF8, move |_| {
-        flag.store(true, Ordering::Relaxed);
-        Ok(0)
-    })?;
+/// [`Db::lists_generation`]) or the catalog (see [`Db::catalog_generation`]).
+/// Temporary: they live with this connection.
+fn watch_tables(conn: &Connection) -> Result<Arc<Changed>, rusqlite::Error> {
+    let changed = Arc::new(Changed::default());
+    for (name, which) in [("parley_lists_changed", 0), ("parley_catalog_changed", 1)] {
+        let flag = changed.clone();
+        conn.create_scalar_function(name, 0, FunctionFlags::SQLITE_UTF8, move |_| {
+            let f = if which == 0 { &flag.lists } else { &flag.catalog };
+            f.store(true, Ordering::Relaxed);
+            Ok(0)
+        })?;
+    }
     let mut sql = String::new();
+    let mut watch = |table: &str, update_of: Option<&str>, function: &str| {
+        let update = update_of.map_or("UPDATE".to_owned(), |columns| format!("UPDATE OF {columns}"));
+        for (event, when) in [("insert", "INSERT".to_owned()), ("delete", "DELETE".to_owned()), ("update", update)] {
+            sql.push_str(&format!(
+                "CREATE TEMP TRIGGER IF NOT EXISTS {function}_{table}_{event} AFTER {when} ON main.{table}
+                 BEGIN SELECT {function}(); END;\n"
+            ));
+        }
+    };
     for (table, update_of) in [
         ("conversations", "status_id, priority_id, assigned_agent_id, assigned_team_id, requester_id, created_at"),
         ("conversation_devices", "fingerprint, conversation_id"),
@@ -610,13 +666,21 @@ fn watch_lists(conn: &Connection) -> Result<Arc<AtomicBool>, rusqlite::Error> {
         ("case_statuses", "type"),
         ("case_priorities", "level"),
     ] {
-        for (event, when) in [("insert", "INSERT"), ("delete", "DELETE"), ("update", &format!("UPDATE OF {update_of}"))]
-        {
-            sql.push_str(&format!(
-                "CREATE TEMP TRIGGER IF NOT EXISTS lists_{table}_{event} AFTER {when} ON main.{table}
-                 BEGIN SELECT parley_lists_changed(); END;\n"
-            ));
-        }
+        watch(table, Some(update_of), "parley_lists_changed");
+    }
+    for table in [
+        "case_statuses",
+        "case_priorities",
+        "case_types",
+        "roles",
+        "teams",
+        "conversation_fields",
+        "field_options",
+        "locale_fields",
+        "forms",
+        "form_fields",
+    ] {
+        watch(table, None, "parley_catalog_changed");
     }
     conn.execute_batch(&sql)?;
     Ok(changed)

@@ -1,6 +1,7 @@
-//! Conversation lists stay exact while they are remembered: every page of
-//! every inbox view, at every offset, equals what the database holds, before
-//! and after the writes that change what a view holds or its order.
+//! What the server remembers stays exact: every page of every inbox view, at
+//! every offset, equals what the database holds, before and after the writes
+//! that change what a view holds or its order; the catalog follows every
+//! committed change of its tables.
 
 use serde_json::json;
 
@@ -130,4 +131,31 @@ fn a_device_and_a_customer_see_exactly_their_own_through_new_conversations() {
     assert_eq!(after.body["total_count"], before.body["total_count"].as_i64().expect("total") + 1);
     assert_eq!(after.ids()[0], r.body["data"]["id"].as_i64().expect("id"));
     assert_eq!(after.ids()[1..], before.ids()[..]);
+}
+
+#[test]
+fn the_catalog_follows_every_committed_change_of_its_tables() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (db, _) = parley::db::Db::open(&dir.path().join("parley.db"), true).expect("demo database");
+    let before = db.catalog().expect("catalog");
+    assert_eq!(before.teams.len(), 2);
+    assert!(std::sync::Arc::ptr_eq(&before, &db.catalog().expect("catalog")), "unchanged tables: the same snapshot");
+    let added: i64 = db
+        .write_blocking(|c| {
+            c.execute("INSERT INTO teams (title, created_at, updated_at) VALUES ('Night shift', 0, 0)", [])?;
+            Ok(c.last_insert_rowid())
+        })
+        .expect("insert");
+    let after = db.catalog().expect("catalog");
+    assert_eq!(after.teams[&added].title, "Night shift");
+    db.write_blocking(|c| Ok(c.execute("UPDATE case_statuses SET label = 'Waiting' WHERE id = 3", [])?))
+        .expect("update");
+    assert_eq!(db.catalog().expect("catalog").statuses[&3].label, "Waiting");
+    // A write that failed changed nothing, and the catalog shows nothing of it.
+    let failed = db.write_blocking(move |c| {
+        c.execute("DELETE FROM teams WHERE id = ?1", [added])?;
+        Err::<(), _>(parley::error::ApiError::Internal("on purpose".into()))
+    });
+    assert!(failed.is_err());
+    assert!(db.catalog().expect("catalog").teams.contains_key(&added));
 }

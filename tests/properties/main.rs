@@ -214,6 +214,7 @@ fn demo() -> (tempfile::TempDir, parley::db::Db, render::View, Value) {
         user_id: Some(1),
         me: Some(1),
         settings: db.read_blocking(parley::db::settings::load).expect("settings"),
+        catalog: db.catalog().expect("catalog"),
     };
     let v = view.clone();
     let conversation = db

@@ -86,7 +86,12 @@ impl CustomizeConnection<Connection, rusqlite::Error> for ReaderSetup {
     }
 }
 
+/// Statements each connection keeps prepared: more than any mix of requests
+/// uses (rusqlite's default of 16 had them parsed again and again).
+const STATEMENT_CACHE: usize = 256;
+
 fn setup_reader(conn: &Connection) -> Result<(), rusqlite::Error> {
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // busy_timeout first, so the other PRAGMAs never fail on a busy file.
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA query_only = ON;")
@@ -137,7 +142,15 @@ impl Db {
             largest_batch: AtomicUsize::new(0),
         });
         let (tx, rx) = mpsc::sync_channel::<Job>(WRITE_QUEUE);
-        let writer = Writer { conn: bootstrap, jobs: rx, shared: shared.clone(), changed };
+        // From here on the checkpointer, not the writer, copies the WAL into the file.
+        bootstrap.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
+        let (committed, commits) = mpsc::sync_channel::<()>(1);
+        let checkpointer = open_writer_connection(path, durability)?;
+        thread::Builder::new()
+            .name("parley-checkpointer".into())
+            .spawn(move || checkpoint_after(&checkpointer, commits))
+            .map_err(DbOpenError::Thread)?;
+        let writer = Writer { conn: bootstrap, jobs: rx, shared: shared.clone(), changed, committed };
         thread::Builder::new().name("parley-writer".into()).spawn(move || writer.run()).map_err(DbOpenError::Thread)?;
         Ok((Db { shared, readers, writer: tx }, demo))
     }
@@ -489,6 +502,8 @@ struct Writer {
     shared: Arc<Shared>,
     /// Set by triggers when a write changes what lists hold, or the catalog.
     changed: Arc<Changed>,
+    /// Tells the checkpointer a transaction committed.
+    committed: mpsc::SyncSender<()>,
 }
 
 impl Writer {
@@ -569,6 +584,7 @@ impl Writer {
                 if self.changed.catalog.load(Ordering::Relaxed) {
                     self.shared.catalog_generation.fetch_add(1, Ordering::AcqRel);
                 }
+                let _ = self.committed.try_send(()); // a pending signal covers this commit too
                 Ok(())
             }
             Err(e) => {
@@ -623,6 +639,24 @@ impl Settle for Refused {
         if let Some(w) = self.0.take() {
             w.refuse(committed.err().unwrap_or(Failure::Other));
         }
+    }
+}
+
+/// The least time between two checkpoints while writes go on.
+const CHECKPOINT_PACE: Duration = Duration::from_millis(200);
+
+/// The checkpointer's loop, on its own thread and connection: after commits,
+/// copies what the WAL holds into the database file (`PASSIVE`: it never
+/// waits for readers or the writer, and they never wait for it), at most
+/// every [`CHECKPOINT_PACE`]. Ends when the writer is gone.
+fn checkpoint_after(conn: &Connection, commits: mpsc::Receiver<()>) {
+    while commits.recv().is_ok() {
+        let started = Instant::now();
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(error = %e, "checkpoint failed; the next commit retries");
+        }
+        // Commits meanwhile wait in the channel (one signal stands for them all).
+        thread::sleep(CHECKPOINT_PACE.saturating_sub(started.elapsed()));
     }
 }
 
@@ -689,15 +723,18 @@ fn watch_tables(conn: &Connection) -> Result<Arc<Changed>, rusqlite::Error> {
 /// Opens the one connection that may write.
 fn open_writer_connection(path: &Path, durability: Durability) -> Result<Connection, rusqlite::Error> {
     let conn = Connection::open(path)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.busy_timeout(Duration::from_secs(5))?;
     let synchronous = match durability {
         Durability::Full => "FULL",
         Durability::Normal => "NORMAL",
     };
     // secure_delete: what is deleted (expired sessions, pruned events) is
-    // zeroed, not left in free pages of the file.
+    // zeroed, not left in free pages of the file. temp_store: each write's
+    // savepoint journals the pages it changes; in memory, not a temporary file.
     conn.execute_batch(&format!(
-        "PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous}; PRAGMA secure_delete = ON;"
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous}; PRAGMA secure_delete = ON;
+         PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 67108864;"
     ))?;
     Ok(conn)
 }

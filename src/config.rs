@@ -39,6 +39,9 @@ pub enum Command {
         #[arg(long, env = "PARLEY_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
     },
+    /// Build a large instance for measuring at scale: the demo plus generated
+    /// customers, conversations and messages, in a new data directory.
+    Gen(crate::gen::GenArgs),
     /// Print the instance's messenger token (generated on first use), the secret
     /// your backend signs messenger identities with.
     MessengerToken {

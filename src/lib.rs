@@ -10,6 +10,7 @@ pub mod db;
 mod demo;
 pub mod error;
 pub mod front;
+pub mod gen;
 pub mod limits;
 pub mod realtime;
 pub mod secret;

@@ -44,6 +44,12 @@ fn main() -> std::process::ExitCode {
                 data_dir.display()
             )
         }),
+        Command::Gen(args) => parley::gen::generate(&args).map(|made| {
+            println!(
+                "generated {} customers, {} conversations and {} messages in {:.1} s\nlongest: {}",
+                made.customers, made.conversations, made.messages, made.seconds, made.longest
+            )
+        }),
         Command::MessengerToken { data_dir } => {
             parley::admin::messenger_token(&data_dir).map(|token| println!("{token}"))
         }

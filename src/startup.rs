@@ -242,9 +242,11 @@ fn serve(
         move || {
             let state = state.clone();
             let reader = state.db.local_reader();
+            let identities = crate::auth::IdentityMemo::default();
             let app = App::new()
                 .app_data(state)
                 .app_data(reader)
+                .app_data(identities)
                 .wrap(from_fn(strip_json_suffix))
                 .wrap(cors())
                 .configure(routes);

@@ -185,7 +185,7 @@ pub async fn list(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
         .read(move |conn| {
             visible(conn, &vis, id)?;
             let (rows, total) = store::list(conn, id, offset, limit)?;
-            let mut attached = files::of_messages(conn, &db::id_array(rows.iter().map(|m| m.id)))?;
+            let mut attached = files::of_messages(conn, &db::IdsIn::of(rows.iter().map(|m| m.id)))?;
             let items: Vec<_> = rows
                 .into_iter()
                 .map(|m| {

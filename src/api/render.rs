@@ -207,12 +207,15 @@ pub fn conversations(
     view: &View,
     rows: Vec<Conversation>,
 ) -> Result<Vec<ConversationOut>, ApiError> {
-    let ids = crate::db::id_array(rows.iter().map(|c| c.id));
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = crate::db::IdsIn::of(rows.iter().map(|c| c.id));
     let markers = match view.user_id {
         Some(uid) => conversations::marker_ids_of(conn, &ids, uid)?,
         None => Default::default(),
     };
-    let mut values = fields::values_of(conn, &ids, !view.staff)?;
+    let mut values = fields::values_of(conn, &ids, &view.catalog.fields, !view.staff)?;
     Ok(rows
         .into_iter()
         .map(|c| {

@@ -3,6 +3,7 @@
 //! and handed to handlers as a [`Caller`]. Handlers never read credentials
 //! themselves; they ask the `Caller` what it may see and do.
 
+mod memo;
 mod password;
 mod throttle;
 pub mod verify;
@@ -18,6 +19,9 @@ use base64::Engine;
 
 use crate::db::conversations::Visibility;
 use crate::db::users::{Role, User};
+pub use memo::IdentityMemo;
+use memo::Remembered;
+
 use crate::db::{self, auth as store, users, LocalReader};
 use crate::error::ApiError;
 use crate::secret;
@@ -173,13 +177,15 @@ pub async fn identify(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let (Some(state), Some(reader)) =
-        (req.app_data::<web::Data<AppState>>().cloned(), req.app_data::<LocalReader>().cloned())
-    else {
+    let (Some(state), Some(reader), Some(memo)) = (
+        req.app_data::<web::Data<AppState>>().cloned(),
+        req.app_data::<LocalReader>().cloned(),
+        req.app_data::<IdentityMemo>().cloned(),
+    ) else {
         let err = ApiError::Internal("application state missing".into());
         return Ok(req.into_response(err.error_response()).map_into_right_body());
     };
-    let state = Door { state, reader };
+    let state = Door { state, reader, memo };
     match resolve(&req, &state).await {
         Err(err) => Ok(req.into_response(err.error_response()).map_into_right_body()),
         Ok(Resolved { identity, new_session, session }) => {
@@ -243,6 +249,8 @@ struct Door {
     state: web::Data<AppState>,
     /// The worker's connection: credential lookups are by primary key.
     reader: LocalReader,
+    /// What the worker's recent credentials resolved to.
+    memo: IdentityMemo,
 }
 
 impl std::ops::Deref for Door {
@@ -292,11 +300,25 @@ struct TokenQuery {
 async fn session(req: &ServiceRequest, state: &Door, presented: String, now: i64) -> Result<Resolved, ApiError> {
     let ttl = state.config.session_ttl;
     let id = secret::digest(&presented);
-    let found = state.reader.read(|c| {
-        let Some(s) = store::live_session(c, &id, now, ttl)? else { return Ok(None) };
-        Ok(users::get(c, s.user_id)?.map(|u| (s, u)))
-    })?;
-    let (session, user) = found.ok_or(ApiError::AuthenticationFailed("The session is unknown or has expired"))?;
+    let generation = state.db.identities_generation();
+    let key = format!("s{id}");
+    let found = match state.memo.get(generation, &key) {
+        Some(Remembered::Session(s, u)) => Some((s, u)),
+        _ => {
+            let found = state.reader.read(|c| {
+                let Some(s) = store::live_session(c, &id, now, ttl)? else { return Ok(None) };
+                Ok(users::get(c, s.user_id)?.map(|u| (s, u)))
+            })?;
+            if let Some((s, u)) = &found {
+                state.memo.put(generation, key, Remembered::Session(s.clone(), u.clone()));
+            }
+            found
+        }
+    };
+    // The query's expiry test, again for a remembered session.
+    let (session, user) = found
+        .filter(|(s, _)| s.last_used_at > now - ttl)
+        .ok_or(ApiError::AuthenticationFailed("The session is unknown or has expired"))?;
     if let Some(expected) = &session.csrf_token {
         let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
         if unsafe_method && !header_str(req, "x-csrf-token").is_some_and(|given| secret::matches(given, expected)) {
@@ -383,11 +405,22 @@ async fn basic(req: &ServiceRequest, state: &Door, encoded: &str, now: i64) -> R
 }
 
 async fn device(state: &Door, fingerprint: String, now: i64) -> Result<Resolved, ApiError> {
-    let found = state.reader.read(|c| {
-        let Some(d) = store::device(c, &fingerprint)? else { return Ok(None) };
-        Ok(users::get(c, d.user_id)?.map(|u| (u, d.is_verified, d.last_used_at)))
-    })?;
-    let owner = match found {
+    let generation = state.db.identities_generation();
+    let key = format!("d{fingerprint}");
+    let found = match state.memo.get(generation, &key) {
+        Some(Remembered::Device(d, u)) => Some((d, u)),
+        _ => {
+            let found = state.reader.read(|c| {
+                let Some(d) = store::device(c, &fingerprint)? else { return Ok(None) };
+                Ok(users::get(c, d.user_id)?.map(|u| (d, u)))
+            })?;
+            if let Some((d, u)) = &found {
+                state.memo.put(generation, key, Remembered::Device(d.clone(), u.clone()));
+            }
+            found
+        }
+    };
+    let owner = match found.map(|(d, u)| (u, d.is_verified, d.last_used_at)) {
         Some((user, verified, last_used)) => {
             if now - last_used >= SESSION_TOUCH_SECONDS {
                 let (fp, uid) = (fingerprint.clone(), user.id);

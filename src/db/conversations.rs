@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
+use super::IdsIn;
 use crate::error::ApiError;
 
 /// A row of `conversations`.
@@ -408,13 +409,14 @@ pub fn read_marker_of(conn: &Connection, conversation_id: i64, user_id: i64) -> 
 }
 
 /// The id of `user_id`'s read marker on each of the conversations in `ids`
-/// (see [`super::id_array`]) that has one.
-pub fn marker_ids_of(conn: &Connection, ids: &str, user_id: i64) -> Result<HashMap<i64, i64>, ApiError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT conversation_id, id FROM read_markers
-         WHERE user_id = ?2 AND conversation_id IN (SELECT value FROM json_each(?1))",
-    )?;
-    let rows = stmt.query_map(params![ids, user_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+/// (see [`IdsIn`]) that has one.
+pub fn marker_ids_of(conn: &Connection, ids: &IdsIn, user_id: i64) -> Result<HashMap<i64, i64>, ApiError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT conversation_id, id FROM read_markers WHERE user_id = ?2 AND conversation_id {}",
+        ids.sql(1)
+    ))?;
+    let rows =
+        stmt.query_map(params![ids.value(), user_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use super::IdsIn;
 use crate::error::ApiError;
 
 /// A row of `conversation_fields` with the ids of what hangs off it.
@@ -28,6 +29,8 @@ pub struct Field {
     pub is_visible_to_customers: bool,
     /// For REGEX fields.
     pub regular_expression: Option<String>,
+    /// Where it is listed.
+    pub sort_order: i64,
     /// Unix seconds.
     pub created_at: i64,
     /// Unix seconds.
@@ -102,7 +105,7 @@ pub struct Form {
 }
 
 const FIELD: &str = "SELECT id, fielduuid, type, key, is_required, is_editable, is_system, \
-    is_visible_to_customers, regular_expression, created_at, updated_at FROM conversation_fields";
+    is_visible_to_customers, regular_expression, created_at, updated_at, sort_order FROM conversation_fields";
 
 fn field(r: &Row) -> rusqlite::Result<Field> {
     Ok(Field {
@@ -117,6 +120,7 @@ fn field(r: &Row) -> rusqlite::Result<Field> {
         regular_expression: r.get(8)?,
         created_at: r.get(9)?,
         updated_at: r.get(10)?,
+        sort_order: r.get(11)?,
         title_ids: Vec::new(),
         description_ids: Vec::new(),
         option_ids: Vec::new(),
@@ -277,29 +281,32 @@ pub fn form_by_id(conn: &Connection, id: i64) -> Result<Option<Form>, ApiError> 
     f.map(|f| complete_form(conn, f)).transpose()
 }
 
-/// The values a conversation holds, as `(field_id, value)`, in field order;
-/// The field values of each of the conversations in `ids` (see
-/// [`super::id_array`]), in field order; `customer_only` leaves out fields
-/// customers may not see.
+/// The field values, as `(field_id, value)`, of each of the conversations in
+/// `ids`, in the order of `fields` (the catalog's); `customer_only` leaves out
+/// fields customers may not see.
 pub fn values_of(
     conn: &Connection,
-    ids: &str,
+    ids: &IdsIn,
+    fields: &HashMap<i64, Field>,
     customer_only: bool,
 ) -> Result<HashMap<i64, Vec<(i64, String)>>, ApiError> {
-    let sql = if customer_only {
-        "SELECT v.conversation_id, v.field_id, v.value FROM field_values v JOIN conversation_fields f ON f.id = v.field_id
-         WHERE v.conversation_id IN (SELECT value FROM json_each(?1)) AND f.is_visible_to_customers = 1
-         ORDER BY f.sort_order, f.id"
-    } else {
-        "SELECT v.conversation_id, v.field_id, v.value FROM field_values v JOIN conversation_fields f ON f.id = v.field_id
-         WHERE v.conversation_id IN (SELECT value FROM json_each(?1)) ORDER BY f.sort_order, f.id"
-    };
-    let mut stmt = conn.prepare_cached(sql)?;
-    let mut rows = stmt.query([ids])?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT conversation_id, field_id, value FROM field_values WHERE conversation_id {}",
+        ids.sql(1)
+    ))?;
+    let mut rows = stmt.query([ids.value()])?;
     let mut out: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
     while let Some(r) = rows.next()? {
-        out.entry(r.get(0)?).or_default().push((r.get(1)?, r.get(2)?));
+        let field_id = r.get(1)?;
+        match fields.get(&field_id) {
+            Some(f) if !customer_only || f.is_visible_to_customers => {
+                out.entry(r.get(0)?).or_default().push((field_id, r.get(2)?))
+            }
+            _ => {}
+        }
     }
+    let order = |id: &i64| fields.get(id).map_or((i64::MAX, *id), |f| (f.sort_order, f.id));
+    out.values_mut().for_each(|values| values.sort_by_key(|(id, _)| order(id)));
     Ok(out)
 }
 

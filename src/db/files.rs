@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use super::IdsIn;
 use crate::error::ApiError;
 use crate::storage::StoredFile;
 
@@ -166,23 +167,23 @@ pub fn of_message(conn: &Connection, message_id: i64) -> Result<Vec<FileRow>, Ap
 }
 
 /// The files attached to each of the messages in `ids` (see
-/// [`super::id_array`]) that have any, with their thumbnails: two queries,
+/// [`IdsIn`]) that have any, with their thumbnails: two queries,
 /// whatever the number of messages.
-pub fn of_messages(conn: &Connection, ids: &str) -> Result<HashMap<i64, Vec<FileRow>>, ApiError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM files WHERE message_id IN (SELECT value FROM json_each(?1)) ORDER BY id"
-    ))?;
-    let files: Vec<FileRow> = stmt.query_map([ids], from_row)?.collect::<Result<_, _>>()?;
+pub fn of_messages(conn: &Connection, ids: &IdsIn) -> Result<HashMap<i64, Vec<FileRow>>, ApiError> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM files WHERE message_id {} ORDER BY id", ids.sql(1)))?;
+    let files: Vec<FileRow> = stmt.query_map([ids.value()], from_row)?.collect::<Result<_, _>>()?;
     if files.is_empty() {
         return Ok(HashMap::new());
     }
-    let file_ids = super::id_array(files.iter().map(|f| f.id));
-    let mut stmt = conn.prepare_cached(
+    let file_ids = IdsIn::of(files.iter().map(|f| f.id));
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT file_id, id, storage_name, size, width, height, type, created_at FROM thumbnails
-         WHERE file_id IN (SELECT value FROM json_each(?1)) ORDER BY id",
-    )?;
+         WHERE file_id {} ORDER BY id",
+        file_ids.sql(1)
+    ))?;
     let mut thumbnails: HashMap<i64, Vec<Thumbnail>> = HashMap::new();
-    let mut rows = stmt.query([file_ids])?;
+    let mut rows = stmt.query([file_ids.value()])?;
     while let Some(r) = rows.next()? {
         thumbnails.entry(r.get(0)?).or_default().push(Thumbnail {
             id: r.get(1)?,

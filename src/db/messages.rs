@@ -72,8 +72,10 @@ fn from_row(r: &Row) -> rusqlite::Result<Message> {
 /// A page of a conversation's messages, newest first, and the total count.
 pub fn list(conn: &Connection, conversation_id: i64, offset: i64, limit: i64) -> Result<(Vec<Message>, i64), ApiError> {
     let total = conn
-        .prepare_cached("SELECT COUNT(*) FROM messages WHERE conversation_id = ?1")?
-        .query_row([conversation_id], |r| r.get(0))?;
+        .prepare_cached("SELECT post_count FROM conversations WHERE id = ?1")?
+        .query_row([conversation_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1
          ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3"

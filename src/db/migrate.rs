@@ -31,6 +31,18 @@ const MIGRATIONS: &[Migration] = &[
          CREATE INDEX conversations_by_assigned_agent ON conversations (assigned_agent_id, created_at DESC, id DESC);
          CREATE INDEX conversations_by_assigned_team ON conversations (assigned_team_id, created_at DESC, id DESC);",
     ),
+    // 4: a conversation counts its messages, so a page of them needs no COUNT(*);
+    // triggers keep the count true whatever inserts or deletes a message.
+    Migration::Sql(
+        "ALTER TABLE conversations ADD COLUMN post_count INTEGER NOT NULL DEFAULT 0;
+         UPDATE conversations SET post_count = (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = conversations.id);
+         CREATE TRIGGER messages_counted AFTER INSERT ON messages BEGIN
+             UPDATE conversations SET post_count = post_count + 1 WHERE id = NEW.conversation_id;
+         END;
+         CREATE TRIGGER messages_uncounted AFTER DELETE ON messages BEGIN
+             UPDATE conversations SET post_count = post_count - 1 WHERE id = OLD.conversation_id;
+         END;",
+    ),
 ];
 
 fn digest_tokens(tx: &Transaction) -> rusqlite::Result<()> {

@@ -69,6 +69,8 @@ struct Shared {
     /// Bumped after every commit that changed the catalog's tables.
     catalog_generation: AtomicU64,
     catalog: std::sync::Mutex<Option<(u64, Arc<catalog::Catalog>)>>,
+    /// Bumped after every commit that changed what a credential resolves to.
+    identities_generation: AtomicU64,
     /// Writes sent to the writer and not yet picked up.
     queued: AtomicUsize,
     batches: AtomicU64,
@@ -136,6 +138,7 @@ impl Db {
             lists: lists::ListMemo::default(),
             catalog_generation: AtomicU64::new(0),
             catalog: std::sync::Mutex::new(None),
+            identities_generation: AtomicU64::new(0),
             queued: AtomicUsize::new(0),
             batches: AtomicU64::new(0),
             jobs: AtomicU64::new(0),
@@ -197,6 +200,12 @@ impl Db {
     /// Changes each time a commit changes a table of the [`catalog::Catalog`].
     pub fn catalog_generation(&self) -> u64 {
         self.shared.catalog_generation.load(Ordering::Acquire)
+    }
+
+    /// Changes each time a commit changes sessions, devices, users, roles or
+    /// team membership: what a credential resolves to (see `auth::memo`).
+    pub fn identities_generation(&self) -> u64 {
+        self.shared.identities_generation.load(Ordering::Acquire)
     }
 
     /// The catalog as of now: the remembered snapshot while its tables are
@@ -540,6 +549,7 @@ impl Writer {
         let started = Instant::now();
         self.changed.lists.store(false, Ordering::Relaxed);
         self.changed.catalog.store(false, Ordering::Relaxed);
+        self.changed.identities.store(false, Ordering::Relaxed);
         let mut ran: Vec<Box<dyn Settle>> = Vec::new();
         let mut job = Some(first);
         let mut after = None;
@@ -583,6 +593,9 @@ impl Writer {
                 }
                 if self.changed.catalog.load(Ordering::Relaxed) {
                     self.shared.catalog_generation.fetch_add(1, Ordering::AcqRel);
+                }
+                if self.changed.identities.load(Ordering::Relaxed) {
+                    self.shared.identities_generation.fetch_add(1, Ordering::AcqRel);
                 }
                 let _ = self.committed.try_send(()); // a pending signal covers this commit too
                 Ok(())
@@ -667,18 +680,26 @@ struct Changed {
     lists: AtomicBool,
     /// A table of the catalog.
     catalog: AtomicBool,
+    /// What a credential resolves to.
+    identities: AtomicBool,
 }
 
 /// Installs, on the writer's connection only, the triggers that tell the
 /// writer a commit changes what conversation lists hold (see
-/// [`Db::lists_generation`]) or the catalog (see [`Db::catalog_generation`]).
+/// [`Db::lists_generation`]), the catalog (see [`Db::catalog_generation`]) or
+/// what credentials resolve to (see [`Db::identities_generation`]).
 /// Temporary: they live with this connection.
 fn watch_tables(conn: &Connection) -> Result<Arc<Changed>, rusqlite::Error> {
     let changed = Arc::new(Changed::default());
-    for (name, which) in [("parley_lists_changed", 0), ("parley_catalog_changed", 1)] {
+    for (name, which) in [("parley_lists_changed", 0), ("parley_catalog_changed", 1), ("parley_identities_changed", 2)]
+    {
         let flag = changed.clone();
         conn.create_scalar_function(name, 0, FunctionFlags::SQLITE_UTF8, move |_| {
-            let f = if which == 0 { &flag.lists } else { &flag.catalog };
+            let f = match which {
+                0 => &flag.lists,
+                1 => &flag.catalog,
+                _ => &flag.identities,
+            };
             f.store(true, Ordering::Relaxed);
             Ok(0)
         })?;
@@ -716,6 +737,9 @@ fn watch_tables(conn: &Connection) -> Result<Arc<Changed>, rusqlite::Error> {
     ] {
         watch(table, None, "parley_catalog_changed");
     }
+    for table in ["sessions", "fingerprints", "users", "roles", "team_members"] {
+        watch(table, None, "parley_identities_changed");
+    }
     conn.execute_batch(&sql)?;
     Ok(changed)
 }
@@ -751,6 +775,44 @@ pub fn id_array(ids: impl IntoIterator<Item = i64>) -> String {
     }
     out.push(']');
     out
+}
+
+/// A set of ids for a batch query: `column = ?n` when there is one (an
+/// index lookup), `column IN (SELECT value FROM json_each(?n))` when there
+/// are more (one statement, whatever their number).
+#[derive(Debug)]
+pub enum IdsIn {
+    /// One id.
+    One(i64),
+    /// Any other number, as a JSON array.
+    Many(String),
+}
+
+impl IdsIn {
+    /// The set of `ids`.
+    pub fn of(ids: impl IntoIterator<Item = i64>) -> IdsIn {
+        let ids: Vec<i64> = ids.into_iter().collect();
+        match ids.as_slice() {
+            [one] => IdsIn::One(*one),
+            _ => IdsIn::Many(id_array(ids)),
+        }
+    }
+
+    /// The SQL that follows the column, with the set as parameter `n`.
+    pub fn sql(&self, n: usize) -> String {
+        match self {
+            IdsIn::One(_) => format!("= ?{n}"),
+            IdsIn::Many(_) => format!("IN (SELECT value FROM json_each(?{n}))"),
+        }
+    }
+
+    /// The parameter [`IdsIn::sql`] refers to.
+    pub fn value(&self) -> rusqlite::types::Value {
+        match self {
+            IdsIn::One(id) => rusqlite::types::Value::Integer(*id),
+            IdsIn::Many(array) => rusqlite::types::Value::Text(array.clone()),
+        }
+    }
 }
 
 /// Why the database could not be opened.

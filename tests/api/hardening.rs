@@ -378,6 +378,22 @@ fn a_version_1_database_is_migrated_to_digests_and_its_sessions_keep_working() {
     let version =
         |c: rusqlite::Connection| -> i64 { c.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version") };
     assert_eq!(version(old.db()), version(app.db()));
+    // Message counts were filled in for the conversations already there.
+    let wrong: i64 = old
+        .db()
+        .query_row(
+            "SELECT COUNT(*) FROM conversations c
+             WHERE post_count <> (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("counts");
+    assert_eq!(wrong, 0);
+    let r = old.get("/api/v1/conversations/1/messages").session("plain-session-id").send();
+    let stored: i64 =
+        old.db().query_row("SELECT COUNT(*) FROM messages WHERE conversation_id = 1", [], |r| r.get(0)).expect("count");
+    assert!(stored > 0);
+    assert_eq!(r.body["total_count"], stored, "{}", r.text);
 }
 
 #[test]

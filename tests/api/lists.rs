@@ -1,7 +1,8 @@
 //! What the server remembers stays exact: every page of every inbox view, at
 //! every offset, equals what the database holds, before and after the writes
 //! that change what a view holds or its order; the catalog follows every
-//! committed change of its tables.
+//! committed change of its tables; a page of messages counts exactly what the
+//! conversation holds; a remembered identity ends with its session.
 
 use serde_json::json;
 
@@ -158,4 +159,53 @@ fn the_catalog_follows_every_committed_change_of_its_tables() {
     });
     assert!(failed.is_err());
     assert!(db.catalog().expect("catalog").teams.contains_key(&added));
+}
+
+#[test]
+fn a_page_of_messages_counts_exactly_what_the_conversation_holds() {
+    let app = spawn_demo();
+    let simon = app.session("simon@brewfictus.com");
+    let caryn = app.session("caryn@atmospherecoffee.com");
+    let stored = |id: i64| -> i64 {
+        app.db()
+            .query_row("SELECT COUNT(*) FROM messages WHERE conversation_id = ?1", [id], |r| r.get(0))
+            .expect("count")
+    };
+    for round in 0..3 {
+        for (who, session) in [("simon", &simon), ("caryn", &caryn)] {
+            let r = app
+                .post("/api/v1/conversations/1/messages")
+                .session(session)
+                .json(&json!({"contents": format!("{who} writes, round {round}")}))
+                .send();
+            assert_eq!(r.status, 201, "{}", r.text);
+            let page = app.get("/api/v1/conversations/1/messages?limit=2").session(&simon).send();
+            assert_eq!(page.body["total_count"], stored(1), "{}", page.text);
+            assert_eq!(page.body["data"][0]["id"], r.body["data"]["id"], "the newest comes first");
+        }
+    }
+    // A conversation started with a message counts it.
+    let r = app
+        .post("/api/v1/conversations")
+        .session(&caryn)
+        .json(&json!({"subject": "Counted", "contents": "One"}))
+        .send();
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.body["data"]["id"].as_i64().expect("id");
+    let page = app.get(&format!("/api/v1/conversations/{id}/messages")).session(&simon).send();
+    assert_eq!((page.body["total_count"].as_i64(), stored(id)), (Some(1), 1), "{}", page.text);
+}
+
+#[test]
+fn a_remembered_session_stops_working_when_it_expires() {
+    let app = spawn_with(true, |c| c.session_ttl = 2);
+    let simon = app.session("simon@brewfictus.com");
+    // Used again and again (each worker remembers it), then left alone: it
+    // expires on time all the same.
+    for _ in 0..8 {
+        assert_eq!(app.get("/api/v1/conversations/1").session(&simon).send().status, 200);
+    }
+    eventually("the session expires", || {
+        app.get("/api/v1/conversations/1").session(&simon).send().error_codes() == ["AUTHENTICATION_FAILED"]
+    });
 }

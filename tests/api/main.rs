@@ -23,6 +23,7 @@ mod process;
 mod ratings;
 mod realtime;
 mod reference;
+mod scale;
 mod shaping;
 mod shutdown;
 mod signin;

@@ -125,7 +125,8 @@ pub struct Target<'a> {
 
 /// Writes a message and everything it changes: the conversation's summary,
 /// participants, the device link, the author's read marker and attachments.
-/// Must run inside the caller's write transaction.
+/// Must run inside the caller's write transaction. Returns the message as
+/// stored, with its files.
 pub fn insert(
     tx: &Connection,
     target: &Target,
@@ -133,7 +134,7 @@ pub fn insert(
     fingerprint: Option<&str>,
     composed: Composed,
     now: i64,
-) -> Result<i64, ApiError> {
+) -> Result<(store::Message, Vec<files::FileRow>), ApiError> {
     let source = composed.source.unwrap_or_else(|| {
         if author.role.is_staff() {
             "AGENT".into()
@@ -154,7 +155,10 @@ pub fn insert(
         source,
         metadata: Value::Object(composed.metadata).to_string(),
     };
-    let id = store::insert(tx, &new, now)?;
+    let preview: String = new.content_text.chars().take(PREVIEW_CHARS).collect();
+    let message = store::insert(tx, new, now)?;
+    let id = message.id;
+    let has_files = !composed.file_ids.is_empty() || !composed.files.is_empty();
     let uploader = Uploader { user_id: Some(author.id), fingerprint: fingerprint.map(str::to_owned) };
     for file_id in composed.file_ids {
         if !files::attach(tx, file_id, id, &uploader)? {
@@ -164,14 +168,14 @@ pub fn insert(
     for stored in &composed.files {
         files::insert(tx, stored, &uploader, Some(id), now)?;
     }
-    let preview: String = new.content_text.chars().take(PREVIEW_CHARS).collect();
     conversations::record_reply(tx, target.id, author.id, author.role.is_staff(), &preview, now)?;
     conversations::add_participant(tx, target.id, author.id, now)?;
     conversations::mark_read(tx, target.id, author.id, id, now)?;
     if let Some(fp) = fingerprint {
         credentials::link_device(tx, fp, target.id, now)?;
     }
-    Ok(id)
+    let files = if has_files { files::of_message(tx, id)? } else { Vec::new() };
+    Ok((message, files))
 }
 
 /// `GET /conversations/:id/messages`.
@@ -247,7 +251,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
                     }
                 }
                 let target = Target { id, subject: &c.subject, channel: &c.channel };
-                let mid = insert(tx, &target, &author, fingerprint.as_deref(), composed, now)?;
+                let (m, attached) = insert(tx, &target, &author, fingerprint.as_deref(), composed, now)?;
                 // A customer writing back reopens a conversation that waited on them or was done.
                 if !author.role.is_staff() && matches!(c.status_kind.as_str(), "PENDING" | "COMPLETED") {
                     if let Some(open) = lookups::first_status_of_type(tx, "OPEN")? {
@@ -256,8 +260,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
                         emit::conversation_updated(tx, &c.realtime_channel, id, &["status"], now)?;
                     }
                 }
-                let m = store::get(tx, id, mid)?.ok_or(ApiError::NotFound)?;
-                let data = render::message(&view, m, files::of_message(tx, mid)?);
+                let data = render::message(&view, m, attached);
                 emit::message_created(tx, &c.realtime_channel, id, &data, now)?;
                 Ok((data, false))
             },

@@ -237,15 +237,18 @@ pub struct NewConversation {
     pub form_id: Option<i64>,
 }
 
-/// Inserts a conversation (without messages) and returns its id.
+/// Inserts a conversation (without messages) and returns its id. Its id is
+/// chosen in the statement (the next after the largest, as SQLite would), so
+/// that its realtime channel, which names it, is written with the row.
 pub fn insert(conn: &Connection, c: &NewConversation, realtime_key: &str, now: i64) -> Result<i64, ApiError> {
     conn.prepare_cached(
-        "INSERT INTO conversations (uuid, subject, channel, requester_id, creator_id, status_id, priority_id,
+        "INSERT INTO conversations (id, uuid, subject, channel, requester_id, creator_id, status_id, priority_id,
              form_id, realtime_channel, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', ?9, ?9)",
+         SELECT next, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'presence-' || ?9 || '@v1_cases_' || next, ?10, ?10
+           FROM (SELECT IFNULL(MAX(id), 0) + 1 AS next FROM conversations)",
     )?
     .execute(params![
-        uuid::Uuid::new_v4().to_string(),
+        super::ordered_uuid(),
         c.subject,
         c.channel,
         c.requester_id,
@@ -253,12 +256,10 @@ pub fn insert(conn: &Connection, c: &NewConversation, realtime_key: &str, now: i
         c.status_id,
         c.priority_id,
         c.form_id,
+        realtime_key,
         now
     ])?;
-    let id = conn.last_insert_rowid();
-    conn.prepare_cached("UPDATE conversations SET realtime_channel = ?2 WHERE id = ?1")?
-        .execute(params![id, format!("presence-{realtime_key}@v1_cases_{id}")])?;
-    Ok(id)
+    Ok(conn.last_insert_rowid())
 }
 
 /// The changes a PUT may make; `None` leaves a column alone.

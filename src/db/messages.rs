@@ -131,15 +131,16 @@ pub struct NewMessage {
     pub metadata: String,
 }
 
-/// Inserts a message (status SENT) and returns its id.
-pub fn insert(conn: &Connection, m: &NewMessage, now: i64) -> Result<i64, ApiError> {
+/// Inserts a message (status SENT) and returns it as stored.
+pub fn insert(conn: &Connection, m: NewMessage, now: i64) -> Result<Message, ApiError> {
+    let uuid = super::ordered_uuid();
     conn.prepare_cached(
         "INSERT INTO messages (uuid, conversation_id, client_id, subject, channel, content_text, content_html,
              creator_id, source, metadata, message_status, message_status_updated_at, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'SENT', ?11, ?11, ?11)",
     )?
     .execute(params![
-        uuid::Uuid::new_v4().to_string(),
+        uuid,
         m.conversation_id,
         m.client_id,
         m.subject,
@@ -151,7 +152,25 @@ pub fn insert(conn: &Connection, m: &NewMessage, now: i64) -> Result<i64, ApiErr
         m.metadata,
         now
     ])?;
-    Ok(conn.last_insert_rowid())
+    Ok(Message {
+        id: conn.last_insert_rowid(),
+        uuid,
+        conversation_id: m.conversation_id,
+        client_id: m.client_id,
+        subject: m.subject,
+        channel: m.channel,
+        content_text: m.content_text,
+        content_html: m.content_html,
+        creator_id: m.creator_id,
+        source: m.source,
+        metadata: m.metadata,
+        message_status: "SENT".into(),
+        reject_type: None,
+        reject_reason: None,
+        message_status_updated_at: Some(now),
+        created_at: now,
+        updated_at: now,
+    })
 }
 
 /// Sets a message's status and returns whether it changed.

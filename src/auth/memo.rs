@@ -58,4 +58,15 @@ impl IdentityMemo {
         }
         inner.entries.insert(key, value);
     }
+
+    /// Counts `key`'s credential as used at `now` (its touch is on its way to
+    /// the writer, whose commit will start a new generation anyway).
+    pub fn touched(&self, key: &str, now: i64) {
+        if let Some(entry) = self.0.borrow_mut().entries.get_mut(key) {
+            match entry {
+                Remembered::Session(s, _) => s.last_used_at = now,
+                Remembered::Device(d, _) => d.last_used_at = now,
+            }
+        }
+    }
 }

@@ -310,7 +310,7 @@ async fn session(req: &ServiceRequest, state: &Door, presented: String, now: i64
                 Ok(users::get(c, s.user_id)?.map(|u| (s, u)))
             })?;
             if let Some((s, u)) = &found {
-                state.memo.put(generation, key, Remembered::Session(s.clone(), u.clone()));
+                state.memo.put(generation, key.clone(), Remembered::Session(s.clone(), u.clone()));
             }
             found
         }
@@ -326,17 +326,27 @@ async fn session(req: &ServiceRequest, state: &Door, presented: String, now: i64
         }
     }
     if now - session.last_used_at >= SESSION_TOUCH_SECONDS {
-        let user_id = user.id;
-        let touched = id.clone();
-        state
-            .db
-            .write(move |tx| {
-                store::touch_session(tx, &touched, now, ttl)?;
-                users::touch_activity(tx, user_id, now)
-            })
-            .await?;
+        state.memo.touched(&key, now);
+        let (touched, user_id) = (id.clone(), user.id);
+        touch_later(state, move |tx| {
+            store::touch_session(tx, &touched, now, ttl)?;
+            users::touch_activity(tx, user_id, now)
+        });
     }
     Ok(Resolved { identity: Identity::User(user), new_session: None, session: Some(id) })
+}
+
+/// Records that a session or device was used, without holding up the request:
+/// the time is not owed to the client, so a read stays a read. The worker's
+/// memo already counts the credential as touched, so its next requests do not
+/// queue the same write again.
+fn touch_later(state: &Door, touch: impl FnOnce(&rusqlite::Connection) -> Result<(), ApiError> + Send + 'static) {
+    let db = state.db.clone();
+    actix_web::rt::spawn(async move {
+        if let Err(e) = db.write(touch).await {
+            tracing::warn!(error = %e, "could not record a credential's last use");
+        }
+    });
 }
 
 /// `(email, password)` of a Basic credential.
@@ -415,7 +425,7 @@ async fn device(state: &Door, fingerprint: String, now: i64) -> Result<Resolved,
                 Ok(users::get(c, d.user_id)?.map(|u| (d, u)))
             })?;
             if let Some((d, u)) = &found {
-                state.memo.put(generation, key, Remembered::Device(d.clone(), u.clone()));
+                state.memo.put(generation, key.clone(), Remembered::Device(d.clone(), u.clone()));
             }
             found
         }
@@ -423,14 +433,12 @@ async fn device(state: &Door, fingerprint: String, now: i64) -> Result<Resolved,
     let owner = match found.map(|(d, u)| (u, d.is_verified, d.last_used_at)) {
         Some((user, verified, last_used)) => {
             if now - last_used >= SESSION_TOUCH_SECONDS {
+                state.memo.touched(&key, now);
                 let (fp, uid) = (fingerprint.clone(), user.id);
-                state
-                    .db
-                    .write(move |tx| {
-                        store::touch_device(tx, &fp, now)?;
-                        users::touch_activity(tx, uid, now)
-                    })
-                    .await?;
+                touch_later(state, move |tx| {
+                    store::touch_device(tx, &fp, now)?;
+                    users::touch_activity(tx, uid, now)
+                });
             }
             Some((user, verified))
         }

@@ -209,3 +209,23 @@ fn a_remembered_session_stops_working_when_it_expires() {
         app.get("/api/v1/conversations/1").session(&simon).send().error_codes() == ["AUTHENTICATION_FAILED"]
     });
 }
+
+#[test]
+fn a_sessions_use_is_recorded_after_the_answer_and_keeps_it_alive() {
+    let app = spawn_with(true, |c| c.session_ttl = 300);
+    let simon = app.session("simon@brewfictus.com");
+    // Last used four minutes ago: one more minute and it would expire.
+    app.db().execute("UPDATE sessions SET last_used_at = unixepoch() - 240", []).expect("age the session");
+    assert_eq!(app.get("/api/v1/conversations/1").session(&simon).send().status, 200);
+    let used = || -> i64 {
+        app.db()
+            .query_row("SELECT unixepoch() - MAX(last_used_at) FROM sessions WHERE user_id = 1", [], |r| r.get(0))
+            .expect("last use")
+    };
+    eventually("the session's use is recorded", || used() < 10);
+    let active: Option<i64> = app
+        .db()
+        .query_row("SELECT unixepoch() - last_activity_at FROM users WHERE id = 1", [], |r| r.get(0))
+        .expect("activity");
+    assert!(active.is_some_and(|a| a < 10), "{active:?}");
+}

@@ -6,6 +6,7 @@
 //! sending each POST to each subscriber receiving it (50th and 99th
 //! percentile over every delivery), and the server's resident memory per
 //! subscriber. Linux only (reads `/proc`). Everything stays on 127.0.0.1.
+//! `PARLEY_BENCH_BIN` measures another build of `parley` (e.g. an older one).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -37,14 +38,16 @@ async fn main() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
     let addr = format!("127.0.0.1:{port}");
     let server = Server(
-        std::process::Command::new(env!("CARGO_BIN_EXE_parley"))
-            .args(["serve", "--demo", "--bind", &addr])
-            .arg("--data-dir")
-            .arg(dir.path())
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("start parley"),
+        std::process::Command::new(
+            std::env::var_os("PARLEY_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_parley").into()),
+        )
+        .args(["serve", "--demo", "--bind", &addr])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start parley"),
     );
     let pid = server.0.id();
     let base = format!("http://{addr}");

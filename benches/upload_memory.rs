@@ -5,6 +5,7 @@
 //! streams 20 MiB uploads to `POST /api/v1/files`, and reports the peak resident
 //! memory above idle. The target is under 64 MiB: uploads are streamed to disk,
 //! never held whole in memory. Linux only (reads `/proc`).
+//! `PARLEY_BENCH_BIN` measures another build of `parley` (e.g. an older one).
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -56,7 +57,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let port = TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
     let server = Server(
-        Command::new(env!("CARGO_BIN_EXE_parley"))
+        Command::new(std::env::var_os("PARLEY_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_parley").into()))
             .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}"), "--workers", "2"])
             .arg("--data-dir")
             .arg(dir.path())

@@ -121,6 +121,11 @@ pub struct ServeConfig {
     #[arg(long, env = "PARLEY_HEARTBEAT_SECONDS", default_value_t = 20)]
     pub heartbeat_seconds: u64,
 
+    /// Seconds a Phoenix socket (Kayako's mobile realtime protocol) may stay
+    /// silent before it is closed; its clients send a heartbeat every few seconds.
+    #[arg(long, env = "PARLEY_SOCKET_TIMEOUT_SECONDS", default_value_t = 60)]
+    pub socket_timeout_seconds: u64,
+
     /// `full` (the default) flushes every commit to the disk before answering,
     /// so an acknowledged write survives a power loss; `normal` leaves the flush
     /// to the operating system: faster on slow disks, and an acknowledged write
@@ -178,6 +183,7 @@ impl ServeConfig {
             max_request_bytes: 50 * 1024 * 1024,
             max_files_per_message: 10,
             heartbeat_seconds: 20,
+            socket_timeout_seconds: 60,
             durability: crate::db::Durability::Full,
             workers: None,
             max_buffered_text_bytes: 256 * 1024 * 1024,

@@ -363,6 +363,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(resource("/realtime").route(get().to(realtime::sse)).default_service(allowed()))
                 .service(resource("/realtime/ws").route(get().to(realtime::websocket)).default_service(allowed()))
                 .service(
+                    resource("/realtime/websocket")
+                        .route(get().to(crate::realtime::phoenix::socket))
+                        .default_service(allowed()),
+                )
+                .service(
                     resource("/conversations/{id}/typing")
                         .route(post().to(messenger::typing))
                         .default_service(allowed()),

@@ -9,6 +9,7 @@
 //! reconnects with its last event id, replaying from the log.
 
 pub mod emit;
+pub mod phoenix;
 pub mod stream;
 
 use std::collections::HashMap;
@@ -76,6 +77,8 @@ pub struct Hub {
     next_id: AtomicU64,
     routes: Mutex<Routes>,
     connections: Mutex<HashMap<i64, usize>>,
+    /// Who is present on each topic of the Phoenix sockets.
+    pub phoenix: phoenix::Presences,
 }
 
 #[derive(Default)]
@@ -109,6 +112,7 @@ impl Default for Hub {
             next_id: AtomicU64::new(0),
             routes: Mutex::default(),
             connections: Mutex::default(),
+            phoenix: phoenix::Presences::default(),
         }
     }
 }

@@ -42,16 +42,7 @@ async fn authorize(ctx: &Ctx, channels: &[String]) -> Result<(), ApiError> {
                 } else if conversations::by_realtime_channel(conn, &vis, channel)?.is_some() {
                     true
                 } else {
-                    // Presence: staff watch anyone, a proven user themself, and
-                    // customers the agents taking part in what they can read.
-                    match users::by_presence_channel(conn, channel)? {
-                        None => false,
-                        Some(uid) if staff || me == Some(uid) => true,
-                        Some(uid) => {
-                            let is_agent = users::get(conn, uid)?.is_some_and(|u| u.role.is_staff());
-                            is_agent && conversations::involves_visible(conn, &vis, uid)?
-                        }
-                    }
+                    may_see_presence(conn, &vis, staff, me, channel)?.is_some()
                 };
                 if !ok {
                     return Ok(false);
@@ -65,6 +56,26 @@ async fn authorize(ctx: &Ctx, channels: &[String]) -> Result<(), ApiError> {
     } else {
         Err(ApiError::NotFound)
     }
+}
+
+/// The user whose presence channel `channel` is, if the caller may watch it:
+/// staff watch anyone, a proven user (`me`) themself, and customers the
+/// agents taking part in what they can read.
+pub(super) fn may_see_presence(
+    conn: &rusqlite::Connection,
+    vis: &conversations::Visibility,
+    staff: bool,
+    me: Option<i64>,
+    channel: &str,
+) -> Result<Option<i64>, ApiError> {
+    Ok(match users::by_presence_channel(conn, channel)? {
+        None => None,
+        Some(uid) if staff || me == Some(uid) => Some(uid),
+        Some(uid) => {
+            let is_agent = users::get(conn, uid)?.is_some_and(|u| u.role.is_staff());
+            (is_agent && conversations::involves_visible(conn, vis, uid)?).then_some(uid)
+        }
+    })
 }
 
 /// The resume point: `Last-Event-ID` or `since`.
@@ -256,6 +267,9 @@ async fn pump(state: &AppState, channels: &[String], since: Option<i64>, mut sub
             event = sub.rx.recv() => {
                 // `None`: the hub dropped this subscriber as too slow; the client resumes from the log.
                 let Some(event) = event else { break };
+                if event.kind.starts_with("phx.") {
+                    continue; // for the Phoenix sockets only
+                }
                 if let Some(id) = event.id {
                     if id <= last {
                         continue; // already sent during replay
@@ -292,6 +306,19 @@ pub struct Presence {
 }
 
 impl Presence {
+    /// Counts `user` present from now until the returned value is dropped
+    /// (the Phoenix socket: while they are joined on their own channel).
+    pub(super) fn of(state: &web::Data<AppState>, user: &users::User) -> Presence {
+        let presence = Presence {
+            state: state.clone(),
+            user: Some((user.id, user.role.is_staff(), user.presence_channel.clone())),
+        };
+        let first = state.hub.connected(user.id);
+        let (state, id, staff, channel) = (state.clone(), user.id, user.role.is_staff(), user.presence_channel.clone());
+        actix_web::rt::spawn(async move { record(&state, id, staff && first, true, channel).await });
+        presence
+    }
+
     async fn start(ctx: &Ctx) -> Presence {
         let user = ctx.caller.user().map(|u| (u.id, u.role.is_staff(), u.presence_channel.clone()));
         let presence = Presence { state: ctx.state.clone(), user };

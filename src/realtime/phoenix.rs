@@ -1,0 +1,593 @@
+//! Kayako's mobile realtime protocol: Phoenix channels over a WebSocket at
+//! `GET /api/v1/realtime/websocket` (the starter's `realtime_url` plus
+//! `/websocket`, as Kayako's SDKs build it), serializer `1.0.0` (JSON objects)
+//! and `2.0.0` (JSON arrays). Credentials come as Kayako's SDKs send them:
+//! `?fingerprint_id=` or `?session_id=`.
+//!
+//! One socket joins many topics: a conversation's `realtime_channel` or a
+//! user's `presence_channel`, authorized like Parley's own streams. The same
+//! event log feeds it: a new message is `NEW_POST`, a receipt `CHANGE_POST`, a
+//! changed conversation `CHANGE` naming what changed (clients fetch the values
+//! through the REST API). Presence works as Phoenix Presence does
+//! (`presence_state` after a join, then `presence_diff`s); typing travels as
+//! the `is_typing` presence meta, in both directions with Parley's own
+//! `typing` events. Events are not replayed on a new join (Kayako's clients
+//! fetch what they missed), but while a topic is joined nothing is lost: a
+//! topic whose queue overflowed resumes from the log where it stopped.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use serde_json::{json, Map, Value};
+use tokio::sync::mpsc;
+
+use super::{is_conversation_channel, Outgoing};
+use crate::api::Ctx;
+use crate::auth::Caller;
+use crate::db::conversations::Visibility;
+use crate::db::{self, conversations, events, users};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+/// Most topics one socket may join.
+const MAX_TOPICS: usize = 100;
+/// Largest frame a client may send.
+const MAX_FRAME: usize = 64 * 1024;
+/// Events replayed from the log per read when a topic resumes.
+const REPLAY_BATCH: i64 = 500;
+/// The hub event only Phoenix sockets read (Parley's own streams skip every
+/// `phx.` event).
+const PRESENCE_DIFF: &str = "phx.presence_diff";
+
+/// Who is present on each topic, across every socket: `phx_ref` → meta.
+#[derive(Default)]
+pub struct Presences {
+    topics: Mutex<HashMap<String, HashMap<String, Value>>>,
+    refs: std::sync::atomic::AtomicU64,
+}
+
+impl Presences {
+    /// A `phx_ref` no other join of this process has.
+    fn next_ref(&self) -> String {
+        let n = self.refs.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        format!("p{n}")
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, HashMap<String, Value>>> {
+        self.topics.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Puts (or replaces) a meta; returns the one it replaced.
+    fn put(&self, topic: &str, phx_ref: &str, meta: Value) -> Option<Value> {
+        self.lock().entry(topic.to_owned()).or_default().insert(phx_ref.to_owned(), meta)
+    }
+
+    fn remove(&self, topic: &str, phx_ref: &str) -> Option<Value> {
+        let mut topics = self.lock();
+        let metas = topics.get_mut(topic)?;
+        let removed = metas.remove(phx_ref);
+        if metas.is_empty() {
+            topics.remove(topic);
+        }
+        removed
+    }
+
+    /// `presence_state`: every meta on `topic`, grouped by user id.
+    fn state(&self, topic: &str) -> Value {
+        let topics = self.lock();
+        let metas: Vec<Value> = topics.get(topic).map(|m| m.values().cloned().collect()).unwrap_or_default();
+        grouped(metas)
+    }
+}
+
+/// `{"<user id>": {"metas": [...]}}`.
+fn grouped(metas: Vec<Value>) -> Value {
+    let mut out = Map::new();
+    for meta in metas {
+        let key = meta["user"]["id"].to_string();
+        let entry = out.entry(key).or_insert_with(|| json!({ "metas": [] }));
+        if let Some(list) = entry["metas"].as_array_mut() {
+            list.push(meta);
+        }
+    }
+    Value::Object(out)
+}
+
+fn diff(joins: Vec<Value>, leaves: Vec<Value>) -> Value {
+    json!({ "joins": grouped(joins), "leaves": grouped(leaves) })
+}
+
+/// `GET /realtime/websocket`: the Phoenix socket.
+pub async fn socket(ctx: Ctx, req: HttpRequest, body: web::Payload) -> Result<HttpResponse, ApiError> {
+    ctx.caller.require_member(true)?;
+    let vis = ctx.visibility()?;
+    let (response, session, incoming) =
+        actix_ws::handle(&req, body).map_err(|e| ApiError::InvalidBody(format!("not a WebSocket handshake: {e}")))?;
+    let incoming = incoming.max_frame_size(MAX_FRAME).aggregate_continuations();
+    let socket = Socket {
+        state: ctx.state.clone(),
+        caller: ctx.caller.clone(),
+        vis,
+        session,
+        topics: HashMap::new(),
+        arrays: false,
+    };
+    actix_web::rt::spawn(socket.run(incoming));
+    Ok(response)
+}
+
+/// What a joined topic is.
+#[derive(Clone)]
+enum Topic {
+    /// A conversation's channel.
+    Conversation(i64),
+    /// A user's presence channel.
+    Presence(i64),
+}
+
+struct Joined {
+    kind: Topic,
+    join_ref: Option<String>,
+    /// This socket's presence on the topic.
+    phx_ref: String,
+    /// Forwards the topic's events to the socket; aborted on leave.
+    forward: tokio::task::JoinHandle<()>,
+    /// Users shown typing through Parley's own `typing` events.
+    typing: HashMap<i64, Value>,
+    /// Counts the user online while they are present on their own channel.
+    _online: Option<super::stream::Presence>,
+}
+
+struct Socket {
+    state: web::Data<AppState>,
+    caller: Caller,
+    vis: Visibility,
+    session: actix_ws::Session,
+    topics: HashMap<String, Joined>,
+    /// The client speaks serializer 2.0.0 (arrays).
+    arrays: bool,
+}
+
+/// A client frame.
+struct Frame {
+    join_ref: Option<String>,
+    msg_ref: Option<String>,
+    topic: String,
+    event: String,
+    payload: Value,
+}
+
+fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn parse(text: &str) -> Option<(Frame, bool)> {
+    match serde_json::from_str::<Value>(text).ok()? {
+        Value::Array(a) if a.len() == 5 => Some((
+            Frame {
+                join_ref: text_of(&a[0]),
+                msg_ref: text_of(&a[1]),
+                topic: a[2].as_str()?.to_owned(),
+                event: a[3].as_str()?.to_owned(),
+                payload: a[4].clone(),
+            },
+            true,
+        )),
+        Value::Object(o) => Some((
+            Frame {
+                join_ref: o.get("join_ref").and_then(text_of),
+                msg_ref: o.get("ref").and_then(text_of),
+                topic: o.get("topic")?.as_str()?.to_owned(),
+                event: o.get("event")?.as_str()?.to_owned(),
+                payload: o.get("payload").cloned().unwrap_or(json!({})),
+            },
+            false,
+        )),
+        _ => None,
+    }
+}
+
+impl Socket {
+    async fn run(mut self, mut incoming: actix_ws::AggregatedMessageStream) {
+        let (events_tx, mut events) = mpsc::channel::<(String, Arc<Outgoing>)>(256);
+        let idle = Duration::from_secs(self.state.config.socket_timeout_seconds.max(1));
+        let mut last_heard = Instant::now();
+        let mut check = tokio::time::interval(Duration::from_millis(idle.as_millis().min(5000) as u64 / 2 + 1));
+        loop {
+            tokio::select! {
+                message = incoming.next() => {
+                    let text = match message {
+                        Some(Ok(actix_ws::AggregatedMessage::Text(text))) => text,
+                        Some(Ok(actix_ws::AggregatedMessage::Ping(bytes))) => {
+                            last_heard = Instant::now();
+                            if self.session.pong(&bytes).await.is_err() { break }
+                            continue;
+                        }
+                        Some(Ok(actix_ws::AggregatedMessage::Close(_))) | None | Some(Err(_)) => break,
+                        Some(Ok(_)) => continue,
+                    };
+                    last_heard = Instant::now();
+                    let Some((frame, arrays)) = parse(&text) else {
+                        tracing::debug!("phoenix: a frame that is not a Phoenix message");
+                        continue;
+                    };
+                    self.arrays = arrays;
+                    if !self.handle(frame, &events_tx).await { break }
+                }
+                Some((topic, event)) = events.recv() => {
+                    if !self.deliver(&topic, &event).await { break }
+                }
+                _ = check.tick() => {
+                    if last_heard.elapsed() > idle {
+                        let reason = actix_ws::CloseReason {
+                            code: actix_ws::CloseCode::Normal,
+                            description: Some("no heartbeat".into()),
+                        };
+                        let _ = self.session.clone().close(Some(reason)).await;
+                        self.leave_all();
+                        return;
+                    }
+                }
+                _ = self.state.hub.closed() => {
+                    let reason = actix_ws::CloseReason {
+                        code: actix_ws::CloseCode::Restart,
+                        description: Some("the server is restarting; reconnect".into()),
+                    };
+                    let _ = self.session.clone().close(Some(reason)).await;
+                    self.leave_all();
+                    return;
+                }
+            }
+        }
+        self.leave_all();
+        let _ = self.session.clone().close(None).await;
+    }
+
+    /// Sends one frame; `false` once the client is gone.
+    async fn push(
+        &mut self,
+        join_ref: Option<&str>,
+        msg_ref: Option<&str>,
+        topic: &str,
+        event: &str,
+        payload: Value,
+    ) -> bool {
+        let text = if self.arrays {
+            json!([join_ref, msg_ref, topic, event, payload]).to_string()
+        } else {
+            let mut frame = json!({ "topic": topic, "event": event, "payload": payload, "ref": msg_ref });
+            // Older clients (Kayako's Android SDK) read exactly four keys.
+            if let Some(join_ref) = join_ref {
+                frame["join_ref"] = json!(join_ref);
+            }
+            frame.to_string()
+        };
+        self.session.text(text).await.is_ok()
+    }
+
+    async fn reply(&mut self, frame: &Frame, status: &str, response: Value) -> bool {
+        let payload = json!({ "status": status, "response": response });
+        self.push(frame.join_ref.as_deref(), frame.msg_ref.as_deref(), &frame.topic, "phx_reply", payload).await
+    }
+
+    async fn handle(&mut self, frame: Frame, events_tx: &mpsc::Sender<(String, Arc<Outgoing>)>) -> bool {
+        match (frame.topic.as_str(), frame.event.as_str()) {
+            ("phoenix", "heartbeat") => self.reply(&frame, "ok", json!({})).await,
+            (_, "phx_join") => self.join(frame, events_tx).await,
+            (_, "phx_leave") => {
+                self.leave(&frame.topic);
+                self.reply(&frame, "ok", json!({})).await
+            }
+            (_, "update-presence-meta") => self.update_meta(frame).await,
+            _ => self.reply(&frame, "error", json!({ "reason": "unmatched topic" })).await,
+        }
+    }
+
+    /// Whether the caller may join `topic`, and what it is.
+    async fn authorize(&self, topic: &str) -> Result<Option<Topic>, ApiError> {
+        let vis = self.vis.clone();
+        let staff = self.caller.is_staff();
+        let me = self.caller.proven_user().map(|u| u.id);
+        let topic = topic.to_owned();
+        self.state
+            .db
+            .read(move |conn| {
+                if is_conversation_channel(&topic) {
+                    return Ok(conversations::by_realtime_channel(conn, &vis, &topic)?.map(Topic::Conversation));
+                }
+                let allowed = super::stream::may_see_presence(conn, &vis, staff, me, &topic)?;
+                Ok(allowed.map(Topic::Presence))
+            })
+            .await
+    }
+
+    fn user_meta(&self) -> Option<Value> {
+        let user = self.caller.user()?;
+        Some(json!({
+            "user": {
+                "id": user.id,
+                "full_name": user.full_name,
+                "avatar": format!("{}/avatar/get/{}", self.state.public_url, user.avatar_uuid),
+            },
+            "is_typing": false,
+            "is_updating": false,
+            "is_viewing": false,
+            "is_foreground": false,
+            "last_active_at": db::now() * 1000,
+        }))
+    }
+
+    async fn join(&mut self, frame: Frame, events_tx: &mpsc::Sender<(String, Arc<Outgoing>)>) -> bool {
+        if !self.topics.contains_key(&frame.topic) && self.topics.len() >= MAX_TOPICS {
+            return self.reply(&frame, "error", json!({ "reason": "too many topics" })).await;
+        }
+        let kind = match self.authorize(&frame.topic).await {
+            Ok(Some(kind)) => kind,
+            Ok(None) => return self.reply(&frame, "error", json!({ "reason": "unauthorized" })).await,
+            Err(e) => {
+                tracing::warn!(error = %e, "phoenix: authorizing a join failed");
+                return self.reply(&frame, "error", json!({ "reason": "unavailable" })).await;
+            }
+        };
+        // A client rejoining after a reconnect: the new join replaces the old.
+        self.leave(&frame.topic);
+        let phx_ref = self.state.hub.phoenix.next_ref();
+        let own = matches!(kind, Topic::Presence(uid) if self.caller.proven_user().is_some_and(|u| u.id == uid));
+        let online = if own { self.caller.user().map(|u| super::stream::Presence::of(&self.state, u)) } else { None };
+        let forward = actix_web::rt::spawn(forward(self.state.clone(), frame.topic.clone(), events_tx.clone()));
+        self.topics.insert(
+            frame.topic.clone(),
+            Joined {
+                kind,
+                join_ref: frame.join_ref.clone(),
+                phx_ref: phx_ref.clone(),
+                forward,
+                typing: HashMap::new(),
+                _online: online,
+            },
+        );
+        if !self.reply(&frame, "ok", json!({})).await {
+            return false;
+        }
+        // A presence channel tracks its owner alone: who else watches it is
+        // nobody's business.
+        let tracked = match &self.topics[&frame.topic].kind {
+            Topic::Conversation(_) => true,
+            Topic::Presence(uid) => self.caller.user().is_some_and(|u| u.id == *uid),
+        };
+        let meta = if tracked { self.user_meta() } else { None };
+        let Some(mut meta) = meta else {
+            let state = self.state.hub.phoenix.state(&frame.topic);
+            return self.push(frame.join_ref.as_deref(), None, &frame.topic, "presence_state", state).await;
+        };
+        meta["phx_ref"] = json!(phx_ref);
+        self.state.hub.phoenix.put(&frame.topic, &phx_ref, meta.clone());
+        let state = self.state.hub.phoenix.state(&frame.topic);
+        if !self.push(frame.join_ref.as_deref(), None, &frame.topic, "presence_state", state).await {
+            return false;
+        }
+        self.broadcast(&frame.topic, diff(vec![meta], vec![]));
+        true
+    }
+
+    /// Publishes a presence diff to every socket on `topic`.
+    fn broadcast(&self, topic: &str, diff: Value) {
+        let event = Outgoing::ephemeral(topic, PRESENCE_DIFF, diff, db::now());
+        self.state.hub.publish(topic, Arc::new(event));
+    }
+
+    fn leave(&mut self, topic: &str) {
+        let Some(joined) = self.topics.remove(topic) else { return };
+        joined.forward.abort();
+        if let Some(meta) = self.state.hub.phoenix.remove(topic, &joined.phx_ref) {
+            self.broadcast(topic, diff(vec![], vec![meta]));
+        }
+    }
+
+    fn leave_all(&mut self) {
+        let topics: Vec<String> = self.topics.keys().cloned().collect();
+        for topic in topics {
+            self.leave(&topic);
+        }
+    }
+
+    async fn update_meta(&mut self, frame: Frame) -> bool {
+        let Some(joined) = self.topics.get(&frame.topic) else {
+            return self.reply(&frame, "error", json!({ "reason": "not joined" })).await;
+        };
+        let (phx_ref, kind) = (joined.phx_ref.clone(), joined.kind.clone());
+        let Some(mut meta) = self.state.hub.phoenix.lock().get(&frame.topic).and_then(|m| m.get(&phx_ref).cloned())
+        else {
+            return self.reply(&frame, "error", json!({ "reason": "no presence" })).await;
+        };
+        let old = meta.clone();
+        let mut typing = None;
+        for key in ["is_typing", "is_updating", "is_viewing", "is_foreground"] {
+            if let Some(flag) = frame.payload.get(key).and_then(Value::as_bool) {
+                meta[key] = json!(flag);
+                if key == "is_typing" && old[key] != json!(flag) {
+                    typing = Some(flag);
+                }
+            }
+        }
+        if let Some(at) = frame.payload.get("last_active_at").and_then(Value::as_i64) {
+            meta["last_active_at"] = json!(at);
+        }
+        if meta != old {
+            self.state.hub.phoenix.put(&frame.topic, &phx_ref, meta.clone());
+            self.broadcast(&frame.topic, diff(vec![meta], vec![old]));
+        }
+        if let (Some(is_typing), Topic::Conversation(id), Some(user)) = (typing, kind, self.caller.user()) {
+            // Parley's own streams hear it as their `typing` event.
+            let data = json!({
+                "conversation_id": id,
+                "is_typing": is_typing,
+                "user": { "id": user.id, "full_name": user.full_name, "resource_type": "user_minimal", "role": user.role.as_str() },
+                "via": "presence",
+            });
+            super::stream::publish_ephemeral(&self.state, &frame.topic, "typing", data);
+        }
+        self.reply(&frame, "ok", json!({})).await
+    }
+
+    /// Turns one of Parley's events into what Phoenix clients expect.
+    async fn deliver(&mut self, topic: &str, event: &Outgoing) -> bool {
+        let Some(joined) = self.topics.get(topic) else { return true };
+        let join_ref = joined.join_ref.clone();
+        let kind = joined.kind.clone();
+        let whole: Value = serde_json::from_str(&event.json).unwrap_or(Value::Null);
+        let data = &whole["data"];
+        let base = format!("{}/api/v1", self.state.public_url);
+        let mut frames: Vec<(&str, Value)> = Vec::new();
+        match (event.kind.as_str(), &kind) {
+            (PRESENCE_DIFF, _) => frames.push(("presence_diff", data.clone())),
+            ("message.created", Topic::Conversation(id)) => {
+                let mid = data["message"]["id"].clone();
+                frames.push(("NEW_POST", post(&base, *id, &mid)));
+                let changed = ["post_count", "last_replier", "last_message_preview", "last_replied_at", "updated_at"];
+                frames.push(("CHANGE", change(&base, *id, &changed)));
+            }
+            ("message.status_changed", Topic::Conversation(id)) => {
+                frames.push(("CHANGE_POST", post(&base, *id, &data["message_id"])));
+            }
+            ("conversation.updated", Topic::Conversation(id)) => {
+                let names: Vec<&str> =
+                    data["changed"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+                frames.push(("CHANGE", change(&base, *id, &names)));
+            }
+            ("rating.created" | "rating.updated", Topic::Conversation(id)) => {
+                frames.push(("CHANGE", change(&base, *id, &["rating", "updated_at"])));
+            }
+            ("typing", Topic::Conversation(_)) if data["via"] != json!("presence") => {
+                let Some(uid) = data["user"]["id"].as_i64() else { return true };
+                let is_typing = data["is_typing"].as_bool().unwrap_or(false);
+                if let Some(d) = self.typing_diff(topic, uid, is_typing, data).await {
+                    frames.push(("presence_diff", d));
+                }
+            }
+            ("presence.online" | "presence.offline", Topic::Presence(uid)) => {
+                // Parley's own streams counted the user online or offline.
+                let meta = self.presence_meta(*uid).await;
+                if let Some(meta) = meta {
+                    let online = event.kind == "presence.online";
+                    let d = if online { diff(vec![meta], vec![]) } else { diff(vec![], vec![meta]) };
+                    frames.push(("presence_diff", d));
+                }
+            }
+            _ => {}
+        }
+        for (name, payload) in frames {
+            if !self.push(join_ref.as_deref(), None, topic, name, payload).await {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// A user shown typing (or no longer) through Parley's own `typing` event:
+    /// a meta of theirs joins while they type and leaves when they stop.
+    async fn typing_diff(&mut self, topic: &str, uid: i64, is_typing: bool, data: &Value) -> Option<Value> {
+        let avatar = self.presence_meta(uid).await.map(|m| m["user"]["avatar"].clone()).unwrap_or(Value::Null);
+        let joined = self.topics.get_mut(topic)?;
+        if is_typing {
+            let meta = json!({
+                "user": { "id": uid, "full_name": data["user"]["full_name"], "avatar": avatar },
+                "is_typing": true,
+                "is_updating": false,
+                "is_viewing": true,
+                "is_foreground": false,
+                "last_active_at": db::now() * 1000,
+                "phx_ref": format!("typing-{uid}"),
+            });
+            let old = joined.typing.insert(uid, meta.clone());
+            Some(diff(vec![meta], old.into_iter().collect()))
+        } else {
+            let left = joined.typing.remove(&uid)?;
+            Some(diff(vec![], vec![left]))
+        }
+    }
+
+    /// A user's presence meta as the SDKs read it (`user` with name and avatar).
+    async fn presence_meta(&self, uid: i64) -> Option<Value> {
+        let base = self.state.public_url.clone();
+        let user = self.state.db.read(move |conn| users::get(conn, uid)).await.ok().flatten()?;
+        Some(json!({
+            "user": { "id": user.id, "full_name": user.full_name, "avatar": format!("{base}/avatar/get/{}", user.avatar_uuid) },
+            "is_typing": false,
+            "is_updating": false,
+            "is_viewing": false,
+            "is_foreground": true,
+            "last_active_at": user.last_active_at.unwrap_or_else(db::now) * 1000,
+            "phx_ref": format!("user-{uid}"),
+        }))
+    }
+}
+
+fn post(base: &str, conversation_id: i64, message_id: &Value) -> Value {
+    let url = format!("{base}/conversations/{conversation_id}/messages/{message_id}");
+    json!({
+        "resource_type": "post",
+        "resource_id": message_id,
+        "resource_url": url,
+        "customer_resource_url": url,
+        "agent_resource_url": url,
+    })
+}
+
+fn change(base: &str, conversation_id: i64, names: &[&str]) -> Value {
+    let changed: Map<String, Value> = names.iter().map(|n| ((*n).to_owned(), Value::Null)).collect();
+    json!({
+        "resource_type": "conversation",
+        "resource_id": conversation_id,
+        "resource_url": format!("{base}/conversations/{conversation_id}"),
+        "changed_properties": changed,
+    })
+}
+
+/// Feeds one topic's events to its socket while it is joined. A subscriber
+/// the hub dropped as too slow subscribes again and first catches up from the
+/// log, so nothing logged while the topic is joined is lost.
+async fn forward(state: web::Data<AppState>, topic: String, to: mpsc::Sender<(String, Arc<Outgoing>)>) {
+    let mut last: Option<i64> = None;
+    loop {
+        let mut sub = state.hub.subscribe(std::slice::from_ref(&topic));
+        if last.is_none() {
+            // Joined now: what was logged before is not replayed (clients fetch it).
+            match state.db.read(events::last_id).await {
+                Ok(id) => last = Some(id),
+                Err(_) => return,
+            }
+        } else if let Some(after) = last {
+            let channels = vec![topic.clone()];
+            let Ok(page) =
+                state.db.read(move |c| events::on_channels_after(c, &channels, false, after, REPLAY_BATCH)).await
+            else {
+                return;
+            };
+            for e in &page {
+                if to.send((topic.clone(), Arc::new(Outgoing::from_logged(e)))).await.is_err() {
+                    return;
+                }
+                last = Some(e.id);
+            }
+        }
+        while let Some(event) = sub.rx.recv().await {
+            if let Some(id) = event.id {
+                if last.is_some_and(|l| id <= l) {
+                    continue;
+                }
+                last = Some(id);
+            }
+            if to.send((topic.clone(), event)).await.is_err() {
+                return;
+            }
+        }
+    }
+}

@@ -337,6 +337,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .wrap(from_fn(auth::identify))
+            .wrap(from_fn(crate::api::shape::camel_errors))
             .configure(|cfg| {
                 cfg.service(
                     resource("/conversations")

@@ -255,7 +255,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
                 }
                 let status = lookups::first_status_of_type(tx, "NEW")?
                     .ok_or_else(|| ApiError::Internal("no status of type NEW is configured".into()))?;
-                let channel = composed.source.clone().unwrap_or_else(|| default_channel(&caller).to_owned());
+                let channel = channel_for(composed.source.as_deref(), &caller).to_owned();
                 let new = NewConversation {
                     subject: subject.clone(),
                     channel: channel.clone(),
@@ -326,11 +326,18 @@ fn resolve_people(tx: &rusqlite::Connection, spec: RequesterSpec, now: i64) -> R
     }
 }
 
-fn default_channel(caller: &crate::auth::Caller) -> &'static str {
-    if caller.fingerprint().is_some() {
-        "MESSENGER"
-    } else {
-        "API"
+/// A new conversation's channel: one of the reference's (MAIL, HELPCENTER,
+/// TWITTER, MESSENGER, FACEBOOK), which Kayako's SDKs accept and nothing else.
+/// The `source` says where it came from; the API has no channel of its own, so
+/// what it starts is a MAIL conversation, as an email would be. Without a
+/// source, a messenger device writes on MESSENGER.
+fn channel_for(source: Option<&str>, caller: &crate::auth::Caller) -> &'static str {
+    match source {
+        Some("HELPCENTER") => "HELPCENTER",
+        Some("MESSENGER") => "MESSENGER",
+        Some(_) => "MAIL",
+        None if caller.fingerprint().is_some() => "MESSENGER",
+        None => "MAIL",
     }
 }
 

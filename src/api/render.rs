@@ -442,6 +442,7 @@ pub fn team(view: &View, t: &Team, kind: &str) -> Value {
         "id": t.id,
         "legacy_id": t.legacy_id,
         "title": t.title,
+        "member_count": t.member_count,
         "created_at": ts(Some(t.created_at)),
         "updated_at": ts(Some(t.updated_at)),
         "resource_type": kind,
@@ -456,6 +457,11 @@ pub fn status(view: &View, s: &Status) -> Value {
         "label": s.label,
         "type": s.kind,
         "sort_order": s.sort_order,
+        // Service-level clocks run while a conversation waits on the team
+        // (NEW, OPEN and custom statuses), not on the customer or when done.
+        "is_sla_active": !matches!(s.kind.as_str(), "PENDING" | "COMPLETED" | "CLOSED"),
+        // Parley deletes no statuses: every one it lists is live.
+        "is_deleted": false,
         "created_at": ts(Some(s.created_at)),
         "updated_at": ts(Some(s.updated_at)),
         "resource_type": "case_status",

@@ -159,6 +159,36 @@ pub fn camelize(v: &mut Value) {
     }
 }
 
+/// Middleware: under `_case=camel`, an error envelope is camelCased like any
+/// other response (`more_info` → `moreInfo`), as Kayako's SDKs read it; this
+/// covers errors answered before a handler runs (authentication, routing).
+pub async fn camel_errors(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let camel = super::decode::query(req.query_string())
+        .is_ok_and(|q| q.iter().any(|(k, v)| k == "_case" && v.trim().eq_ignore_ascii_case("camel")));
+    let res = next.call(req).await?.map_into_boxed_body();
+    if !camel || !(res.status().is_client_error() || res.status().is_server_error()) {
+        return Ok(res);
+    }
+    let (req, res) = res.into_parts();
+    let (head, body) = res.into_parts();
+    let bytes = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|_| actix_web::error::ErrorInternalServerError("unreadable error body"))?;
+    let body = match serde_json::from_slice::<Value>(&bytes) {
+        Ok(mut v) => {
+            camelize(&mut v);
+            serde_json::to_vec(&v).map(actix_web::web::Bytes::from).unwrap_or(bytes)
+        }
+        Err(_) => bytes,
+    };
+    let mut res = head.set_body(body);
+    res.headers_mut().remove(actix_web::http::header::CONTENT_LENGTH);
+    Ok(actix_web::dev::ServiceResponse::new(req, res.map_into_boxed_body()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

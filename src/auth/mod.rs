@@ -228,20 +228,46 @@ fn header_str<'a>(req: &'a ServiceRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
 }
 
-/// A credential from its header or, on the realtime endpoints only (browsers'
-/// EventSource cannot set headers), from a query argument.
+/// A credential from its header or, where a client cannot set headers, from
+/// a query argument: on the realtime endpoints (browsers' EventSource,
+/// Kayako's mobile SDKs) as `session_id` / `fingerprint_id`, and on a GET of a
+/// file body (an attachment's `url`, `url_download`, thumbnails, the zip of a
+/// message's files) as Kayako's `_session_id` / `_fingerprint_id`, which its
+/// apps append to those links. Nowhere else: a link must not become a
+/// standing credential for the rest of the API.
 fn credential(req: &ServiceRequest, header: &str, query_key: &str) -> Option<String> {
     if let Some(v) = header_str(req, header) {
         return Some(v.to_owned());
     }
-    if !req.path().starts_with("/api/v1/realtime") {
+    let key = if req.path().starts_with("/api/v1/realtime") {
+        query_key.to_owned()
+    } else if is_file_body(req) {
+        format!("_{query_key}")
+    } else {
         return None;
-    }
+    };
     crate::api::decode::query(req.query_string())
         .ok()?
         .into_iter()
-        .find(|(k, v)| k == query_key && !v.trim().is_empty())
+        .find(|(k, v)| *k == key && !v.trim().is_empty())
         .map(|(_, v)| v.trim().to_owned())
+}
+
+/// Whether the request reads a file's bytes: `GET` (or `HEAD`) of
+/// `/conversations/:id/messages/:mid/attachments/:aid/{url,download}`,
+/// `.../thumbnails/:tid` or `/conversations/:id/messages/:mid/download_all`.
+fn is_file_body(req: &ServiceRequest) -> bool {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return false;
+    }
+    let Some(rest) = req.path().strip_prefix("/api/v1/conversations/") else { return false };
+    let parts: Vec<&str> = rest.split('/').collect();
+    matches!(
+        parts.as_slice(),
+        [_, "messages", _, "download_all"]
+            | [_, "messages", _, "attachments", _, "url" | "download"]
+            | [_, "messages", _, "attachments", _, "thumbnails", _]
+    )
 }
 
 /// What resolving a request's credentials works with.

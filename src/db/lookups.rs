@@ -60,6 +60,8 @@ pub struct Team {
     pub legacy_id: Option<String>,
     /// Name.
     pub title: String,
+    /// How many users belong to it.
+    pub member_count: i64,
     /// Unix seconds.
     pub created_at: i64,
     /// Unix seconds.
@@ -101,7 +103,14 @@ fn case_type(r: &Row) -> rusqlite::Result<CaseType> {
 }
 
 fn team(r: &Row) -> rusqlite::Result<Team> {
-    Ok(Team { id: r.get(0)?, legacy_id: r.get(1)?, title: r.get(2)?, created_at: r.get(3)?, updated_at: r.get(4)? })
+    Ok(Team {
+        id: r.get(0)?,
+        legacy_id: r.get(1)?,
+        title: r.get(2)?,
+        created_at: r.get(3)?,
+        updated_at: r.get(4)?,
+        member_count: r.get(5)?,
+    })
 }
 
 fn role(r: &Row) -> rusqlite::Result<RoleRow> {
@@ -163,20 +172,19 @@ pub fn type_by_id(conn: &Connection, id: i64) -> Result<Option<CaseType>, ApiErr
     Ok(conn.prepare_cached(&format!("{TYPE} WHERE id = ?1"))?.query_row([id], case_type).optional()?)
 }
 
+const TEAM: &str = "SELECT id, legacy_id, title, created_at, updated_at,
+        (SELECT COUNT(*) FROM team_members m WHERE m.team_id = teams.id) FROM teams";
+
 /// Every team, by title.
 pub fn teams(conn: &Connection) -> Result<Vec<Team>, ApiError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, legacy_id, title, created_at, updated_at FROM teams ORDER BY title, id")?;
+    let mut stmt = conn.prepare_cached(&format!("{TEAM} ORDER BY title, id"))?;
     let rows = stmt.query_map([], team)?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
 /// One team.
 pub fn team_by_id(conn: &Connection, id: i64) -> Result<Option<Team>, ApiError> {
-    Ok(conn
-        .prepare_cached("SELECT id, legacy_id, title, created_at, updated_at FROM teams WHERE id = ?1")?
-        .query_row([id], team)
-        .optional()?)
+    Ok(conn.prepare_cached(&format!("{TEAM} WHERE id = ?1"))?.query_row([id], team).optional()?)
 }
 
 /// Every role.

@@ -43,6 +43,14 @@ const MIGRATIONS: &[Migration] = &[
              UPDATE conversations SET post_count = post_count - 1 WHERE id = OLD.conversation_id;
          END;",
     ),
+    // 5: every channel is one of the reference's; what the API started was
+    // stored as `API`, which Kayako's SDKs reject. It is MAIL now.
+    Migration::Sql(
+        "UPDATE conversations SET channel = 'MAIL'
+          WHERE channel NOT IN ('MAIL', 'HELPCENTER', 'TWITTER', 'MESSENGER', 'FACEBOOK');
+         UPDATE messages SET channel = 'MAIL'
+          WHERE channel NOT IN ('MAIL', 'HELPCENTER', 'TWITTER', 'MESSENGER', 'FACEBOOK');",
+    ),
 ];
 
 fn digest_tokens(tx: &Transaction) -> rusqlite::Result<()> {

@@ -729,6 +729,7 @@ fn watch_tables(conn: &Connection) -> Result<Arc<Changed>, rusqlite::Error> {
         "case_types",
         "roles",
         "teams",
+        "team_members",
         "conversation_fields",
         "field_options",
         "locale_fields",

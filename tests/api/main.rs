@@ -25,6 +25,7 @@ mod ratings;
 mod realtime;
 mod reference;
 mod scale;
+mod sdk;
 mod shaping;
 mod shutdown;
 mod signin;

@@ -60,9 +60,16 @@ impl Presences {
         self.topics.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Puts (or replaces) a meta; returns the one it replaced.
-    fn put(&self, topic: &str, phx_ref: &str, meta: Value) -> Option<Value> {
-        self.lock().entry(topic.to_owned()).or_default().insert(phx_ref.to_owned(), meta)
+    fn put(&self, topic: &str, phx_ref: &str, meta: Value) {
+        self.lock().entry(topic.to_owned()).or_default().insert(phx_ref.to_owned(), meta);
+    }
+
+    /// Replaces the meta under `old` by `meta` under `new`, in one step.
+    fn replace(&self, topic: &str, old: &str, new: &str, meta: Value) {
+        let mut topics = self.lock();
+        let metas = topics.entry(topic.to_owned()).or_default();
+        metas.remove(old);
+        metas.insert(new.to_owned(), meta);
     }
 
     fn remove(&self, topic: &str, phx_ref: &str) -> Option<Value> {
@@ -421,7 +428,14 @@ impl Socket {
             meta["last_active_at"] = json!(at);
         }
         if meta != old {
-            self.state.hub.phoenix.put(&frame.topic, &phx_ref, meta.clone());
+            // As Phoenix Presence updates: a new ref that names the one it replaces.
+            let new_ref = self.state.hub.phoenix.next_ref();
+            meta["phx_ref"] = json!(new_ref);
+            meta["phx_ref_prev"] = json!(phx_ref);
+            self.state.hub.phoenix.replace(&frame.topic, &phx_ref, &new_ref, meta.clone());
+            if let Some(joined) = self.topics.get_mut(&frame.topic) {
+                joined.phx_ref = new_ref;
+            }
             self.broadcast(&frame.topic, diff(vec![meta], vec![old]));
         }
         if let (Some(is_typing), Topic::Conversation(id), Some(user)) = (typing, kind, self.caller.user()) {
@@ -495,6 +509,7 @@ impl Socket {
     /// a meta of theirs joins while they type and leaves when they stop.
     async fn typing_diff(&mut self, topic: &str, uid: i64, is_typing: bool, data: &Value) -> Option<Value> {
         let avatar = self.presence_meta(uid).await.map(|m| m["user"]["avatar"].clone()).unwrap_or(Value::Null);
+        let phx_ref = self.state.hub.phoenix.next_ref();
         let joined = self.topics.get_mut(topic)?;
         if is_typing {
             let meta = json!({
@@ -504,7 +519,7 @@ impl Socket {
                 "is_viewing": true,
                 "is_foreground": false,
                 "last_active_at": db::now() * 1000,
-                "phx_ref": format!("typing-{uid}"),
+                "phx_ref": phx_ref,
             });
             let old = joined.typing.insert(uid, meta.clone());
             Some(diff(vec![meta], old.into_iter().collect()))

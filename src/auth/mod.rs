@@ -19,14 +19,13 @@ use base64::Engine;
 
 use crate::db::conversations::Visibility;
 use crate::db::users::{Role, User};
-pub use memo::IdentityMemo;
-use memo::Remembered;
-
 use crate::db::{self, auth as store, users, LocalReader};
 use crate::error::ApiError;
 use crate::secret;
 use crate::startup::AppState;
+use memo::Remembered;
 
+pub use memo::IdentityMemo;
 pub use password::{hash_password, verify_password, Hasher};
 pub use throttle::LoginThrottle;
 

@@ -166,8 +166,10 @@ pub async fn camel_errors(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
-    let camel = super::decode::query(req.query_string())
-        .is_ok_and(|q| q.iter().any(|(k, v)| k == "_case" && v.trim().eq_ignore_ascii_case("camel")));
+    let query = req.query_string();
+    let camel = query.contains("_case")
+        && super::decode::query(query)
+            .is_ok_and(|q| q.iter().any(|(k, v)| k == "_case" && v.trim().eq_ignore_ascii_case("camel")));
     let res = next.call(req).await?.map_into_boxed_body();
     if !camel || !(res.status().is_client_error() || res.status().is_server_error()) {
         return Ok(res);

@@ -121,6 +121,11 @@ pub struct ServeConfig {
     #[arg(long, env = "PARLEY_HEARTBEAT_SECONDS", default_value_t = 20)]
     pub heartbeat_seconds: u64,
 
+    /// Bearer token that `GET /metrics` asks for; without one, only loopback
+    /// clients may read the metrics.
+    #[arg(long, env = "PARLEY_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// Seconds a Phoenix socket (Kayako's mobile realtime protocol) may stay
     /// silent before it is closed; its clients send a heartbeat every few seconds.
     #[arg(long, env = "PARLEY_SOCKET_TIMEOUT_SECONDS", default_value_t = 60)]
@@ -184,6 +189,7 @@ impl ServeConfig {
             max_files_per_message: 10,
             heartbeat_seconds: 20,
             socket_timeout_seconds: 60,
+            metrics_token: None,
             durability: crate::db::Durability::Full,
             workers: None,
             max_buffered_text_bytes: 256 * 1024 * 1024,

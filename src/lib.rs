@@ -12,6 +12,7 @@ pub mod error;
 pub mod front;
 pub mod gen;
 pub mod limits;
+pub mod metrics;
 pub mod realtime;
 pub mod secret;
 pub mod startup;

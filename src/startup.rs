@@ -51,6 +51,8 @@ pub struct AppState {
     pub storage: Arc<Storage>,
     /// Realtime fan-out.
     pub hub: Arc<Hub>,
+    /// Request counts and latencies for `/metrics`.
+    pub metrics: crate::metrics::Metrics,
     /// The secret messenger identity signatures are keyed by.
     pub messenger_token: String,
     /// The messenger's average reply time, recomputed every few minutes.
@@ -135,6 +137,7 @@ impl Application {
             text_budget: Arc::new(crate::api::params::TextBudget::new(text_budget)),
             storage,
             hub: Arc::new(Hub::default()),
+            metrics: crate::metrics::Metrics::default(),
             messenger_token,
             reply_time: Default::default(),
         });
@@ -249,6 +252,7 @@ fn serve(
                 .app_data(identities)
                 .wrap(from_fn(strip_json_suffix))
                 .wrap(cors())
+                .wrap(from_fn(crate::metrics::count))
                 .configure(routes);
             let app = app.into_factory().map_err(|e: actix_web::Error| e.error_response());
             let closing = closing.clone();
@@ -462,6 +466,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/agent/", get().to(pages::agent))
     .route("/assets/{build}/{path:.+}", get().to(pages::asset))
     .route("/healthz", get().to(system::healthz))
+    .route("/metrics", get().to(crate::metrics::scrape))
     .route("/avatar/get/{uuid}", get().to(system::avatar))
     .default_service(web::to(system::not_found));
 }

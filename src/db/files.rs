@@ -249,3 +249,12 @@ pub fn referenced_names(conn: &Connection) -> Result<HashSet<String>, ApiError> 
     }
     Ok(names)
 }
+
+/// Bytes of every stored file and thumbnail.
+pub fn total_bytes(conn: &Connection) -> Result<i64, ApiError> {
+    Ok(conn.query_row(
+        "SELECT (SELECT COALESCE(SUM(size), 0) FROM files) + (SELECT COALESCE(SUM(size), 0) FROM thumbnails)",
+        [],
+        |r| r.get(0),
+    )?)
+}

@@ -19,6 +19,7 @@ mod limits;
 mod lists;
 mod lookups;
 mod messages;
+mod metrics;
 mod phoenix;
 mod process;
 mod ratings;

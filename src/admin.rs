@@ -6,6 +6,7 @@ use crate::auth::hash_password;
 use crate::config::AddUser;
 use crate::db::{self, users, Db};
 use crate::error::ApiError;
+use std::path::Path;
 
 /// Shortest password `parley user add` accepts.
 pub const MIN_PASSWORD: usize = 8;
@@ -27,8 +28,7 @@ pub fn add_user(args: &AddUser, password: &str) -> Result<i64, String> {
     if password.chars().count() < MIN_PASSWORD {
         return Err(format!("the password must have at least {MIN_PASSWORD} characters"));
     }
-    std::fs::create_dir_all(&args.data_dir).map_err(|e| format!("{}: {e}", args.data_dir.display()))?;
-    let (db, _) = Db::open(&args.data_dir.join("parley.db"), false).map_err(|e| e.to_string())?;
+    let (db, _) = open(&args.data_dir, args.init)?;
     let hash = hash_password(password).map_err(|e| e.to_string())?;
     let organization = args.organization.clone().map(|o| o.trim().to_owned()).filter(|o| !o.is_empty());
     db.write_blocking(move |tx| {
@@ -46,8 +46,21 @@ pub fn add_user(args: &AddUser, password: &str) -> Result<i64, String> {
 }
 
 /// The instance's messenger token, generated on first use.
-pub fn messenger_token(data_dir: &std::path::Path) -> Result<String, String> {
-    std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
-    let (db, _) = Db::open(&data_dir.join("parley.db"), false).map_err(|e| e.to_string())?;
+pub fn messenger_token(data_dir: &Path, init: bool) -> Result<String, String> {
+    let (db, _) = open(data_dir, init)?;
     crate::startup::messenger_token(&db, data_dir).map_err(|e| e.to_string())
+}
+
+/// The instance in `data_dir`; a new one only with `init`, so that a wrong
+/// directory is an error rather than a new, empty instance.
+fn open(data_dir: &Path, init: bool) -> Result<(Db, Option<crate::db::migrate::DemoOutcome>), String> {
+    let path = data_dir.join("parley.db");
+    if !init && !path.exists() {
+        return Err(format!(
+            "{} holds no Parley database: is --data-dir right? To start a new instance there, add --init",
+            data_dir.display()
+        ));
+    }
+    std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
+    Db::open(&path, false).map_err(|e| format!("database {}: {e}", path.display()))
 }

@@ -48,6 +48,10 @@ pub enum Command {
         /// Directory holding `parley.db`.
         #[arg(long, env = "PARLEY_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
+        /// Create a new instance when the directory holds none (otherwise refused,
+        /// so that a mistyped `--data-dir` does not print a token no server uses).
+        #[arg(long)]
+        init: bool,
     },
 }
 
@@ -79,6 +83,10 @@ pub struct AddUser {
     /// Password; when absent it is read from the first line of standard input.
     #[arg(long, env = "PARLEY_USER_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
+    /// Create a new instance when the directory holds none (otherwise refused,
+    /// so that a mistyped `--data-dir` does not add a user no server sees).
+    #[arg(long)]
+    pub init: bool,
 }
 
 /// Everything `parley serve` needs.

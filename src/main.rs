@@ -50,8 +50,8 @@ fn main() -> std::process::ExitCode {
                 made.customers, made.conversations, made.messages, made.seconds, made.longest
             )
         }),
-        Command::MessengerToken { data_dir } => {
-            parley::admin::messenger_token(&data_dir).map(|token| println!("{token}"))
+        Command::MessengerToken { data_dir, init } => {
+            parley::admin::messenger_token(&data_dir, init).map(|token| println!("{token}"))
         }
         Command::User(UserCommand::Add(args)) => read_password(args.password.clone()).and_then(|password| {
             let id = parley::admin::add_user(&args, &password)?;

@@ -70,6 +70,30 @@ pub struct Application {
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    /// The listening address.
+    #[error("cannot listen on {addr}: {source} (is another server there? choose another with --bind)")]
+    Bind {
+        /// The address asked for.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A file or directory of the data directory.
+    #[error("{}: {source}", path.display())]
+    Path {
+        /// What could not be used.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The database file.
+    #[error("database {}: {source}", path.display())]
+    Database {
+        /// The database file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: crate::db::DbOpenError,
+    },
     /// File system or socket.
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -85,14 +109,19 @@ impl Application {
     /// Opens the data directory and database, loads demo data if asked, and
     /// binds the listener.
     pub fn build(config: ServeConfig) -> Result<Application, StartError> {
-        let listener = TcpListener::bind(config.bind)?;
+        let listener =
+            TcpListener::bind(config.bind).map_err(|source| StartError::Bind { addr: config.bind, source })?;
         Self::build_with_listener(config, listener)
     }
 
     /// Like [`Application::build`] with a listener bound by the caller.
     pub fn build_with_listener(config: ServeConfig, listener: TcpListener) -> Result<Application, StartError> {
-        let storage = Arc::new(Storage::open(config.attachments_dir())?);
-        let (db, demo) = Db::open_with(&config.db_path(), config.demo, config.durability)?;
+        let attachments = config.attachments_dir();
+        let storage = Arc::new(
+            Storage::open(attachments.clone()).map_err(|source| StartError::Path { path: attachments, source })?,
+        );
+        let (db, demo) = Db::open_with(&config.db_path(), config.demo, config.durability)
+            .map_err(|source| StartError::Database { path: config.db_path(), source })?;
         match demo {
             Some(DemoOutcome::Loaded) => {
                 crate::demo::attach_files(&db, &storage)?;
@@ -293,7 +322,8 @@ pub const SHUTDOWN_SECONDS: u64 = 3;
 pub fn messenger_token(db: &Db, data_dir: &std::path::Path) -> Result<String, StartError> {
     let legacy = db.read_blocking(settings::legacy_messenger_token)?;
     let moved = legacy.is_some();
-    let token = crate::secret::messenger_key(data_dir, || legacy)?;
+    let token = crate::secret::messenger_key(data_dir, || legacy)
+        .map_err(|source| StartError::Path { path: data_dir.join(crate::secret::MESSENGER_KEY_FILE), source })?;
     if moved {
         db.write_blocking(settings::forget_messenger_token)?;
         // The old row's page leaves the WAL and the file now (secure_delete zeroed it).

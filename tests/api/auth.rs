@@ -246,6 +246,7 @@ fn a_user_added_on_the_command_line_can_sign_in() {
         role: "owner".into(),
         organization: Some("Olive Roasters".into()),
         password: None,
+        init: false,
     };
     let id = parley::admin::add_user(&args, "correct horse").expect("user added");
     let r = app.get(&format!("/api/v1/users/{id}")).basic("olive@example.org", "correct horse").send();

@@ -20,6 +20,7 @@ mod lists;
 mod lookups;
 mod messages;
 mod metrics;
+mod operations;
 mod phoenix;
 mod process;
 mod ratings;

@@ -1,0 +1,79 @@
+//! The operator's side of the binary: start-up failures say what failed, and
+//! the command-line tools do not make a new instance where none was meant.
+
+use std::process::Command;
+
+use crate::process::PARLEY;
+
+/// Runs `parley` with `args`; returns (success, stdout, stderr).
+fn run(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(PARLEY)
+        .args(args)
+        .env("RUST_LOG", "info")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run parley");
+    if let Some(input) = stdin {
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().expect("parley output");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+#[test]
+fn start_up_failures_name_the_address_or_path() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let (ok, _, err) = run(&["serve", "--data-dir", data.to_str().expect("utf-8"), "--bind", &addr], None);
+    assert!(!ok);
+    assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
+
+    // A data directory that is a file.
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"not a directory").expect("file");
+    let (ok, _, err) = run(&["serve", "--data-dir", file.to_str().expect("utf-8"), "--bind", "127.0.0.1:0"], None);
+    assert!(!ok);
+    assert!(err.contains(&format!("{}/attachments", file.display())) && err.contains("Not a directory"), "{err}");
+}
+
+#[test]
+fn command_line_tools_refuse_a_directory_without_an_instance_unless_told_to_init() {
+    let dir = tempfile::tempdir().expect("dir");
+    let wrong = dir.path().join("typo");
+    let wrong_str = wrong.to_str().expect("utf-8");
+    let (ok, out, err) = run(&["messenger-token", "--data-dir", wrong_str], None);
+    assert!(!ok, "{out}");
+    assert!(err.contains("holds no Parley database") && err.contains("--init"), "{err}");
+    let add = [
+        "user",
+        "add",
+        "--data-dir",
+        wrong_str,
+        "--name",
+        "Olive Owner",
+        "--email",
+        "olive@example.org",
+        "--role",
+        "OWNER",
+    ];
+    let (ok, _, err) = run(&add, Some("a long passphrase\n"));
+    assert!(!ok);
+    assert!(err.contains("holds no Parley database"), "{err}");
+    assert!(!wrong.exists(), "nothing was created");
+
+    // Told to, they make the instance, and it is the one a server then opens.
+    let mut init = add.to_vec();
+    init.push("--init");
+    let (ok, out, err) = run(&init, Some("a long passphrase\n"));
+    assert!(ok, "{err}");
+    assert!(out.contains("created user"), "{out}");
+    let (ok, token, err) = run(&["messenger-token", "--data-dir", wrong_str], None);
+    assert!(ok, "{err}");
+    assert_eq!(token.trim().len(), 64, "{token}");
+}

@@ -129,6 +129,18 @@ pub struct ServeConfig {
     #[arg(long, env = "PARLEY_HEARTBEAT_SECONDS", default_value_t = 20)]
     pub heartbeat_seconds: u64,
 
+    /// Origins browsers may call the API from (`https://shop.example`, ...),
+    /// comma-separated; `*` (the default) allows any, which is safe because
+    /// Parley authenticates with headers, never cookies.
+    #[arg(long, env = "PARLEY_CORS_ORIGINS", value_delimiter = ',', default_value = "*",
+          value_parser = parse_origin)]
+    pub cors_origins: Vec<String>,
+
+    /// Request headers browsers may send besides Parley's own (which are
+    /// always allowed), comma-separated, e.g. `X-Client-Version`.
+    #[arg(long, env = "PARLEY_CORS_HEADERS", value_delimiter = ',', value_parser = parse_header_name)]
+    pub cors_headers: Vec<String>,
+
     /// Bearer token that `GET /metrics` asks for; without one, only loopback
     /// clients may read the metrics.
     #[arg(long, env = "PARLEY_METRICS_TOKEN", hide_env_values = true)]
@@ -198,6 +210,8 @@ impl ServeConfig {
             heartbeat_seconds: 20,
             socket_timeout_seconds: 60,
             metrics_token: None,
+            cors_origins: vec!["*".into()],
+            cors_headers: Vec::new(),
             durability: crate::db::Durability::Full,
             workers: None,
             max_buffered_text_bytes: 256 * 1024 * 1024,
@@ -219,4 +233,25 @@ impl ServeConfig {
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join("parley.db")
     }
+}
+
+/// `*`, or an origin: `http(s)://host[:port]`, nothing after.
+fn parse_origin(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s == "*" {
+        return Ok(s.to_owned());
+    }
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ']) => Ok(s.to_owned()),
+        _ => Err(format!("{s:?} is not an origin: write it as https://host or http://host:port")),
+    }
+}
+
+/// A request header name, lowercase.
+fn parse_header_name(s: &str) -> Result<String, String> {
+    let s = s.trim().to_ascii_lowercase();
+    actix_web::http::header::HeaderName::from_bytes(s.as_bytes())
+        .map(|_| s.clone())
+        .map_err(|_| format!("{s:?} is not a header name"))
 }

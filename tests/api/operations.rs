@@ -77,3 +77,50 @@ fn command_line_tools_refuse_a_directory_without_an_instance_unless_told_to_init
     assert!(ok, "{err}");
     assert_eq!(token.trim().len(), 64, "{token}");
 }
+
+/// A CORS preflight from `origin` asking for `headers`: (status, allowed origin, allowed headers).
+fn preflight(app: &crate::helpers::TestApp, origin: &str, headers: &str) -> (u16, Option<String>, String) {
+    let (status, h, _) = app
+        .req("OPTIONS", "/api/v1/conversations")
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", headers)
+        .send_bytes();
+    (
+        status,
+        h.get("access-control-allow-origin").cloned(),
+        h.get("access-control-allow-headers").cloned().unwrap_or_default(),
+    )
+}
+
+#[test]
+fn cors_allows_common_headers_and_can_be_narrowed_and_widened() {
+    // By default: any origin, and the headers browser libraries add.
+    let open = crate::helpers::spawn_demo();
+    let (status, origin, headers) = preflight(&open, "https://shop.example", "x-requested-with,x-session-id");
+    assert_eq!(status, 200);
+    assert_eq!(origin.as_deref(), Some("https://shop.example"));
+    assert!(headers.contains("x-requested-with"), "{headers}");
+    let (status, ..) = preflight(&open, "https://shop.example", "x-client-version");
+    assert_ne!(status, 200, "a header nobody allowed");
+
+    // Narrowed to one origin, widened by one header.
+    let narrow = crate::helpers::spawn_with(true, |c| {
+        c.cors_origins = vec!["https://shop.example".into()];
+        c.cors_headers = vec!["x-client-version".into()];
+    });
+    let (status, origin, headers) = preflight(&narrow, "https://shop.example", "x-client-version");
+    assert_eq!((status, origin.as_deref()), (200, Some("https://shop.example")));
+    assert!(headers.contains("x-client-version"), "{headers}");
+    let (status, origin, _) = preflight(&narrow, "https://evil.example", "x-session-id");
+    assert_ne!(status, 200);
+    assert_eq!(origin, None);
+    // Parley's own pages still call their API.
+    let (status, origin, _) = preflight(&narrow, &narrow.base, "x-session-id");
+    assert_eq!((status, origin), (200, Some(narrow.base.clone())));
+
+    // A bad origin is refused at start-up, naming it.
+    let (ok, _, err) = run(&["serve", "--data-dir", "/nonexistent-parley", "--cors-origins", "shop.example"], None);
+    assert!(!ok);
+    assert!(err.contains("\"shop.example\" is not an origin"), "{err}");
+}

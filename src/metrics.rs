@@ -1,4 +1,4 @@
-//! `GET /metrics` in Prometheus' text format (version 0.0.4): requests by
+//! The request log and `GET /metrics` in Prometheus' text format (version 0.0.4): requests by
 //! method, route and status, latency histograms by route, the writer's queue
 //! and transactions, realtime subscribers, attachment and database bytes,
 //! resident memory. Routes are the route table's patterns (never raw paths),
@@ -15,7 +15,7 @@ use std::time::Instant;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -77,18 +77,38 @@ fn method_name(m: &actix_web::http::Method) -> &'static str {
     }
 }
 
-/// Middleware: counts every answered request under its route's pattern.
-pub async fn count(
+/// Middleware: gives every request an id (the client's `X-Request-ID` when it
+/// is a plain token of at most 64 characters, else a new one), answers with it
+/// in `X-Request-ID`, counts the request under its route's pattern, and logs
+/// one line for it (target `parley::request`): id, method, route, status,
+/// milliseconds and how the caller identified. Never the path, the query or a
+/// body, which may hold credentials or what customers wrote.
+pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let method = method_name(req.method());
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        })
+        .map_or_else(|| format!("{:016x}", rand::random::<u64>()), str::to_owned);
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let res = next.call(req).await?;
+    let mut res = next.call(req).await?;
+    let route = res.request().match_pattern().map_or_else(|| "unmatched".to_owned(), |p| readable(&p));
+    let status = res.status().as_u16();
+    let seconds = started.elapsed().as_secs_f64();
     if let Some(state) = state {
-        let route = res.request().match_pattern().map_or_else(|| "unmatched".to_owned(), |p| readable(&p));
-        state.metrics.record(method, &route, res.status().as_u16(), started.elapsed().as_secs_f64());
+        state.metrics.record(method, &route, status, seconds);
+    }
+    let identity = res.request().extensions().get::<crate::auth::Caller>().map_or("none", |c| c.kind());
+    tracing::info!(target: "parley::request", request_id = %id, method, route, status, ms = seconds * 1000.0, identity);
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&id) {
+        res.headers_mut().insert(actix_web::http::header::HeaderName::from_static("x-request-id"), value);
     }
     Ok(res)
 }

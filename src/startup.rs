@@ -282,7 +282,7 @@ fn serve(
                 .app_data(identities)
                 .wrap(from_fn(strip_json_suffix))
                 .wrap(cors)
-                .wrap(from_fn(crate::metrics::count))
+                .wrap(from_fn(crate::metrics::observe))
                 .configure(routes);
             let app = app.into_factory().map_err(|e: actix_web::Error| e.error_response());
             let closing = closing.clone();
@@ -367,7 +367,7 @@ fn cors(config: &ServeConfig, public_url: &str) -> actix_cors::Cors {
     ];
     cors.allowed_methods(["GET", "POST", "PUT", "DELETE", "OPTIONS"])
         .allowed_headers(own.iter().copied().chain(config.cors_headers.iter().map(String::as_str)))
-        .expose_headers(["x-csrf-token", "x-request-token", "x-api-version", "retry-after"])
+        .expose_headers(["x-csrf-token", "x-request-token", "x-api-version", "retry-after", "x-request-id"])
         .max_age(3600)
 }
 

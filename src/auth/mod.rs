@@ -87,6 +87,18 @@ impl Resolved {
 }
 
 impl Caller {
+    /// How the caller identified, for logs: `session`, `basic`, `device`,
+    /// `token` or `public` (never who).
+    pub fn kind(&self) -> &'static str {
+        match &self.identity {
+            Identity::Public => "public",
+            Identity::User(_) if self.new_session.is_some() => "basic",
+            Identity::User(_) => "session",
+            Identity::Device { .. } => "device",
+            Identity::Token { .. } => "token",
+        }
+    }
+
     /// A user or (where `fingerprint_ok`) a device; anything else needs to authenticate.
     pub fn require_member(&self, fingerprint_ok: bool) -> Result<(), ApiError> {
         match &self.identity {

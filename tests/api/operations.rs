@@ -124,3 +124,73 @@ fn cors_allows_common_headers_and_can_be_narrowed_and_widened() {
     assert!(!ok);
     assert!(err.contains("\"shop.example\" is not an origin"), "{err}");
 }
+
+#[test]
+fn every_request_has_an_id_and_one_json_log_line_without_secrets_or_contents() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("dir");
+    let mut child = Command::new(PARLEY)
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--log-format", "json", "--data-dir"])
+        .arg(dir.path())
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start parley");
+    let (tx, rx) = std::sync::mpsc::channel::<serde_json::Value>();
+    let stderr = child.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+            if tx.send(v).is_err() {
+                return;
+            }
+        }
+    });
+    let next = |what: &str, pred: &dyn Fn(&serde_json::Value) -> bool| -> serde_json::Value {
+        loop {
+            let v = rx.recv_timeout(std::time::Duration::from_secs(15)).unwrap_or_else(|_| panic!("no {what}"));
+            if pred(&v) {
+                return v;
+            }
+        }
+    };
+    let started = next("listening", &|v| v["fields"]["message"] == "listening");
+    let base = started["fields"]["public_url"].as_str().expect("public_url").to_owned();
+    let agent = ureq::AgentBuilder::new().build();
+
+    // A client's own id is kept; the query's secrets and the body stay out of the log.
+    let r = agent
+        .post(&format!("{base}/api/v1/conversations?token=secret-token-in-url"))
+        .set("X-Request-ID", "client-chosen.42")
+        .set("X-Fingerprint-ID", "0d1e5b5c-9a4f-4f6e-8a55-3c1f2b7d9e10")
+        .send_json(serde_json::json!({"name": "Pat", "email": "pat@example.org", "subject": "s", "contents": "my card is 4111"}))
+        .expect("created");
+    assert_eq!(r.header("x-request-id"), Some("client-chosen.42"));
+    let line = next("the request line", &|v| v["target"] == "parley::request");
+    let f = &line["fields"];
+    assert_eq!(f["request_id"], "client-chosen.42");
+    assert_eq!(
+        (f["method"].as_str(), f["route"].as_str(), f["status"].as_u64()),
+        (Some("POST"), Some("/api/v1/conversations"), Some(201))
+    );
+    assert_eq!(f["identity"], "device");
+    assert!(f["ms"].as_f64().is_some_and(|ms| ms > 0.0));
+    let text = line.to_string();
+    assert!(!text.contains("secret-token-in-url") && !text.contains("4111"), "{text}");
+
+    // Otherwise the server makes one up, and unmatched paths are not echoed.
+    let r = agent.get(&format!("{base}/no/such/path-with-secret")).call();
+    let r = match r {
+        Err(ureq::Error::Status(_, r)) => r,
+        other => panic!("expected 404, got {other:?}"),
+    };
+    let id = r.header("x-request-id").expect("an id").to_owned();
+    assert_eq!(id.len(), 16);
+    let line = next("the 404 line", &|v| v["target"] == "parley::request" && v["fields"]["status"] == 404);
+    assert_eq!(line["fields"]["request_id"], id.as_str());
+    assert_eq!(line["fields"]["route"], "unmatched");
+    assert!(!line.to_string().contains("path-with-secret"));
+    let _ = child.kill();
+    let _ = child.wait();
+}

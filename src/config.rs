@@ -16,6 +16,10 @@ pub struct Cli {
     /// a terminal) or `json` (one object per line, for log collectors).
     #[arg(long, global = true, env = "PARLEY_LOG_FORMAT", value_enum, default_value = "pretty")]
     pub log_format: LogFormat,
+    /// A TOML file of settings (`bind = "0.0.0.0:8080"`, ...), each key a flag's
+    /// name; the environment and flags override it (see [`load_file`]).
+    #[arg(long, global = true, env = "PARLEY_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 /// `--log-format`.
@@ -55,6 +59,9 @@ pub enum Command {
     /// Build a large instance for measuring at scale: the demo plus generated
     /// customers, conversations and messages, in a new data directory.
     Gen(crate::gen::GenArgs),
+    /// Check a configuration file: unknown keys and bad values.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Print the instance's messenger token (generated on first use), the secret
     /// your backend signs messenger identities with.
     MessengerToken {
@@ -66,6 +73,14 @@ pub enum Command {
         #[arg(long)]
         init: bool,
     },
+}
+
+/// `parley config ...`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Report unknown keys and bad values in the file `--config` names;
+    /// exits 1 when there are any.
+    Check,
 }
 
 /// `parley user ...`.
@@ -267,4 +282,92 @@ fn parse_header_name(s: &str) -> Result<String, String> {
     actix_web::http::header::HeaderName::from_bytes(s.as_bytes())
         .map(|_| s.clone())
         .map_err(|_| format!("{s:?} is not a header name"))
+}
+
+/// The file `--config` (or `PARLEY_CONFIG`) names in `args`, if any.
+pub fn config_path(args: &[std::ffi::OsString]) -> Option<PathBuf> {
+    let mut it = args.iter().skip(1);
+    while let Some(a) = it.next() {
+        let a = a.to_string_lossy();
+        if a == "--" {
+            break;
+        }
+        if a == "--config" {
+            return it.next().map(PathBuf::from);
+        }
+        if let Some(p) = a.strip_prefix("--config=") {
+            return Some(PathBuf::from(p));
+        }
+    }
+    std::env::var_os("PARLEY_CONFIG").map(PathBuf::from)
+}
+
+/// Reads the configuration file at `path` and puts each of its settings into
+/// the environment variable of the same flag, unless the environment already
+/// sets it: so the file gives defaults, the environment overrides the file,
+/// and flags override both. Keys are flag names, with `_` or `-`
+/// (`data_dir`, `session-ttl`); values are strings, numbers, booleans or
+/// arrays (for the comma-separated flags). Returns how many keys it applied;
+/// an unknown key, or a value of another kind, is an error naming it.
+/// Call it before anything else runs: it changes the process environment.
+pub fn load_file(path: &std::path::Path) -> Result<usize, String> {
+    use clap::CommandFactory;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let table: toml::Table = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+    let command = Cli::command();
+    let serve = command.find_subcommand("serve").cloned().unwrap_or_default();
+    let envs: Vec<(String, String)> = command
+        .get_arguments()
+        .chain(serve.get_arguments())
+        .filter_map(|a| Some((a.get_long()?.to_owned(), a.get_env()?.to_string_lossy().into_owned())))
+        .filter(|(long, _)| long != "config")
+        .collect();
+    let mut problems = Vec::new();
+    let mut settings = Vec::new();
+    for (key, value) in &table {
+        let long = key.replace('_', "-");
+        let Some((_, env)) = envs.iter().find(|(l, _)| *l == long) else {
+            problems.push(format!("unknown key `{key}`"));
+            continue;
+        };
+        let text = match value {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Integer(n) => n.to_string(),
+            toml::Value::Float(f) => f.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            toml::Value::Array(items) => {
+                let parts: Option<Vec<String>> = items
+                    .iter()
+                    .map(|v| match v {
+                        toml::Value::String(s) => Some(s.clone()),
+                        toml::Value::Integer(n) => Some(n.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                match parts {
+                    Some(p) => p.join(","),
+                    None => {
+                        problems.push(format!("`{key}`: an array of strings or numbers"));
+                        continue;
+                    }
+                }
+            }
+            _ => {
+                problems.push(format!("`{key}`: a string, number, boolean or array"));
+                continue;
+            }
+        };
+        settings.push((env.clone(), text));
+    }
+    if !problems.is_empty() {
+        let known: Vec<String> = envs.iter().map(|(l, _)| l.replace('-', "_")).collect();
+        return Err(format!("{}: {} (known keys: {})", path.display(), problems.join("; "), known.join(", ")));
+    }
+    let applied = settings.len();
+    for (env, value) in settings {
+        if std::env::var_os(&env).is_none() {
+            std::env::set_var(env, value);
+        }
+    }
+    Ok(applied)
 }

@@ -1,15 +1,23 @@
 //! The `parley` binary: parse the command line, set up logging, run.
 
 use clap::Parser;
-use parley::config::{Cli, Command, LogFormat, UserCommand};
+use parley::config::{Cli, Command, ConfigCommand, LogFormat, UserCommand};
 use parley::startup::{Application, Signals};
 
 fn main() -> std::process::ExitCode {
     use std::io::IsTerminal;
+    // The configuration file fills in the environment before flags are parsed.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let loaded = parley::config::config_path(&args).map(|path| (parley::config::load_file(&path), path));
+    if let Some((Err(e), _)) = &loaded {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "error: {e}");
+        return std::process::ExitCode::FAILURE;
+    }
     let cli = Cli::parse();
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,actix_server=warn".into());
-    let logs = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter);
+    let logs = tracing_subscriber::fmt().with_writer(|| Stderr).with_env_filter(filter);
     match cli.log_format {
         LogFormat::Pretty => logs.with_ansi(std::io::stderr().is_terminal()).init(),
         LogFormat::Json => logs.json().with_ansi(false).init(),
@@ -50,6 +58,23 @@ fn main() -> std::process::ExitCode {
                 made.customers, made.conversations, made.messages, made.seconds, made.longest
             )
         }),
+        Command::Config(ConfigCommand::Check) => match &loaded {
+            None => Err("config check needs --config FILE (or PARLEY_CONFIG)".into()),
+            Some((applied, path)) => {
+                // Every value must parse as `serve` would take it.
+                match Cli::try_parse_from(["parley", "serve"]) {
+                    Ok(_) => {
+                        println!("ok: {} ({} settings)", path.display(), applied.as_ref().map_or(0, |n| *n));
+                        Ok(())
+                    }
+                    Err(e) => {
+                        let first =
+                            e.to_string().lines().next().unwrap_or("invalid").trim_start_matches("error: ").to_owned();
+                        Err(format!("{}: {first}", path.display()))
+                    }
+                }
+            }
+        },
         Command::MessengerToken { data_dir, init } => {
             parley::admin::messenger_token(&data_dir, init).map(|token| println!("{token}"))
         }
@@ -76,4 +101,21 @@ fn read_password(given: Option<String>) -> Result<String, String> {
     let mut line = String::new();
     std::io::stdin().read_line(&mut line).map_err(|e| format!("reading the password from stdin: {e}"))?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// Standard error for log lines, where a line that cannot be written is lost
+/// rather than fatal: a closed log pipe must not stop the server (the
+/// default writer's failure report panics on the same closed pipe).
+struct Stderr;
+
+impl std::io::Write for Stderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = std::io::stderr().write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = std::io::stderr().flush();
+        Ok(())
+    }
 }

@@ -194,3 +194,117 @@ fn every_request_has_an_id_and_one_json_log_line_without_secrets_or_contents() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// Starts `parley serve` with `args` and `env`, JSON logs on a pipe; returns
+/// the child, the "listening" line's fields, and the rest of its log lines.
+fn serve_json(
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (std::process::Child, serde_json::Value, std::sync::mpsc::Receiver<serde_json::Value>) {
+    use std::io::{BufRead, BufReader};
+    let mut command = Command::new(PARLEY);
+    command.arg("serve").args(args).env("RUST_LOG", "info").env_remove("PARLEY_PUBLIC_URL");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child =
+        command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().expect("start parley");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel::<serde_json::Value>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let Ok(v) = serde_json::from_str(&line) else { continue };
+            if tx.send(v).is_err() {
+                return; // the test is done with the log: the pipe closes
+            }
+        }
+    });
+    loop {
+        let v = rx.recv_timeout(std::time::Duration::from_secs(15)).expect("a listening line");
+        if v["fields"]["message"] == "listening" {
+            return (child, v["fields"].clone(), rx);
+        }
+    }
+}
+
+#[test]
+fn a_configuration_file_gives_defaults_that_the_environment_and_flags_override() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("from-file");
+    let file = dir.path().join("parley.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "data_dir = {:?}\nbind = \"127.0.0.1:0\"\npublic_url = \"http://file.example\"\nlog_format = \"json\"\n\
+             session_ttl = 3600\ntrusted_proxies = [\"127.0.0.1\", \"::1\"]\n",
+            data.display().to_string()
+        ),
+    )
+    .expect("config");
+    let config = file.to_str().expect("utf-8");
+    let mut seen = Vec::new();
+    for (env, flags) in [
+        (vec![], vec![]),
+        (vec![("PARLEY_PUBLIC_URL", "http://env.example")], vec![]),
+        (vec![("PARLEY_PUBLIC_URL", "http://env.example")], vec!["--public-url", "http://flag.example"]),
+    ] {
+        let mut args = vec!["--config", config];
+        args.extend(flags);
+        let (mut child, listening, _) = serve_json(&args, &env);
+        seen.push((listening["public_url"].as_str().unwrap_or("").to_owned(), listening["data_dir"].clone()));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    assert_eq!(
+        seen.iter().map(|(url, _)| url.as_str()).collect::<Vec<_>>(),
+        ["http://file.example", "http://env.example", "http://flag.example"]
+    );
+    assert!(seen.iter().all(|(_, d)| d == &serde_json::json!(data.display().to_string())));
+    assert!(data.join("parley.db").exists(), "the file's data directory was used");
+
+    let (ok, out, err) = run(&["config", "check", "--config", config], None);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("ok:") && out.contains("6 settings"), "{out}");
+}
+
+#[test]
+fn config_check_names_unknown_keys_and_bad_values() {
+    let dir = tempfile::tempdir().expect("dir");
+    let unknown = dir.path().join("unknown.toml");
+    std::fs::write(&unknown, "bnd = \"0.0.0.0:80\"\n").expect("write");
+    let (ok, _, err) = run(&["config", "check", "--config", unknown.to_str().expect("utf-8")], None);
+    assert!(!ok);
+    assert!(err.contains("unknown key `bnd`") && err.contains("bind"), "{err}");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "session_ttl = \"soon\"\n").expect("write");
+    let (ok, _, err) = run(&["config", "check", "--config", bad.to_str().expect("utf-8")], None);
+    assert!(!ok);
+    assert!(err.contains("'soon'") && err.contains("--session-ttl"), "{err}");
+    // The server refuses to start on the same file rather than guess.
+    let (ok, _, err) = run(&["serve", "--config", unknown.to_str().expect("utf-8")], None);
+    assert!(!ok);
+    assert!(err.contains("unknown key `bnd`"), "{err}");
+}
+
+#[test]
+fn a_closed_log_pipe_does_not_stop_the_server() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().to_str().expect("utf-8").to_owned();
+    let (mut child, listening, log) =
+        serve_json(&["--demo", "--bind", "127.0.0.1:0", "--log-format", "json", "--data-dir", &data], &[]);
+    drop(log); // whoever read the log has gone: the next line hits a closed pipe
+    let base = listening["public_url"].as_str().expect("public_url").to_owned();
+    let agent = ureq::AgentBuilder::new().build();
+    for _ in 0..20 {
+        let status = match agent.get(&format!("{base}/api/v1/conversations/1")).call() {
+            Ok(r) => r.status(),
+            Err(ureq::Error::Status(code, _)) => code,
+            Err(e) => panic!("the server is gone: {e}"),
+        };
+        assert_eq!(status, 401);
+    }
+    assert_eq!(agent.get(&format!("{base}/healthz")).call().expect("healthz").status(), 200);
+    assert!(child.try_wait().expect("status").is_none(), "still running");
+    let _ = child.kill();
+    let _ = child.wait();
+}

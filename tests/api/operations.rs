@@ -220,9 +220,14 @@ fn serve_json(
         }
     });
     loop {
-        let v = rx.recv_timeout(std::time::Duration::from_secs(15)).expect("a listening line");
-        if v["fields"]["message"] == "listening" {
-            return (child, v["fields"].clone(), rx);
+        match rx.recv_timeout(std::time::Duration::from_secs(15)) {
+            Ok(v) if v["fields"]["message"] == "listening" => return (child, v["fields"].clone(), rx),
+            Ok(_) => {}
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("parley never said it was listening");
+            }
         }
     }
 }

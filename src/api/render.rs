@@ -415,6 +415,11 @@ pub fn file(view: &View, f: &FileRow) -> Value {
     })
 }
 
+/// Where a user's avatar is served.
+pub fn avatar_url(base_url: &str, avatar_uuid: &str) -> String {
+    format!("{base_url}/avatar/get/{avatar_uuid}")
+}
+
 /// The public face of a user (`user_minimal`).
 pub fn user_minimal(view: &View, u: &User) -> Value {
     // A customer's comings and goings are theirs and the support team's business.
@@ -426,7 +431,7 @@ pub fn user_minimal(view: &View, u: &User) -> Value {
         "full_name": u.full_name,
         "role": stub("role", u.role_id),
         "teams": u.team_ids.iter().map(|id| stub("team_minimal", *id)).collect::<Vec<_>>(),
-        "avatar": format!("{}/avatar/get/{}", view.base_url, u.avatar_uuid),
+        "avatar": avatar_url(&view.base_url, &u.avatar_uuid),
         "last_activity_at": activity(u.last_activity_at),
         "last_active_at": activity(u.last_active_at),
         "last_seen_at": activity(u.last_seen_at),

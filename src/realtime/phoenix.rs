@@ -233,23 +233,11 @@ impl Socket {
                 }
                 _ = check.tick() => {
                     if last_heard.elapsed() > idle {
-                        let reason = actix_ws::CloseReason {
-                            code: actix_ws::CloseCode::Normal,
-                            description: Some("no heartbeat".into()),
-                        };
-                        let _ = self.session.clone().close(Some(reason)).await;
-                        self.leave_all();
-                        return;
+                        return self.close(actix_ws::CloseCode::Normal, "no heartbeat").await;
                     }
                 }
                 _ = self.state.hub.closed() => {
-                    let reason = actix_ws::CloseReason {
-                        code: actix_ws::CloseCode::Restart,
-                        description: Some("the server is restarting; reconnect".into()),
-                    };
-                    let _ = self.session.clone().close(Some(reason)).await;
-                    self.leave_all();
-                    return;
+                    return self.close(actix_ws::CloseCode::Restart, "the server is restarting; reconnect").await;
                 }
             }
         }
@@ -316,19 +304,7 @@ impl Socket {
     }
 
     fn user_meta(&self) -> Option<Value> {
-        let user = self.caller.user()?;
-        Some(json!({
-            "user": {
-                "id": user.id,
-                "full_name": user.full_name,
-                "avatar": format!("{}/avatar/get/{}", self.state.public_url, user.avatar_uuid),
-            },
-            "is_typing": false,
-            "is_updating": false,
-            "is_viewing": false,
-            "is_foreground": false,
-            "last_active_at": db::now() * 1000,
-        }))
+        Some(meta(&self.state.public_url, self.caller.user()?, false, db::now() * 1000))
     }
 
     async fn join(&mut self, frame: Frame, events_tx: &mpsc::Sender<(String, Arc<Outgoing>)>) -> bool {
@@ -482,7 +458,7 @@ impl Socket {
             ("typing", Topic::Conversation(_)) if data["via"] != json!("presence") => {
                 let Some(uid) = data["user"]["id"].as_i64() else { return true };
                 let is_typing = data["is_typing"].as_bool().unwrap_or(false);
-                if let Some(d) = self.typing_diff(topic, uid, is_typing, data).await {
+                if let Some(d) = self.typing_diff(topic, uid, is_typing).await {
                     frames.push(("presence_diff", d));
                 }
             }
@@ -507,20 +483,16 @@ impl Socket {
 
     /// A user shown typing (or no longer) through Parley's own `typing` event:
     /// a meta of theirs joins while they type and leaves when they stop.
-    async fn typing_diff(&mut self, topic: &str, uid: i64, is_typing: bool, data: &Value) -> Option<Value> {
-        let avatar = self.presence_meta(uid).await.map(|m| m["user"]["avatar"].clone()).unwrap_or(Value::Null);
+    async fn typing_diff(&mut self, topic: &str, uid: i64, is_typing: bool) -> Option<Value> {
+        let mut meta = self.presence_meta(uid).await?;
         let phx_ref = self.state.hub.phoenix.next_ref();
         let joined = self.topics.get_mut(topic)?;
         if is_typing {
-            let meta = json!({
-                "user": { "id": uid, "full_name": data["user"]["full_name"], "avatar": avatar },
-                "is_typing": true,
-                "is_updating": false,
-                "is_viewing": true,
-                "is_foreground": false,
-                "last_active_at": db::now() * 1000,
-                "phx_ref": phx_ref,
-            });
+            meta["is_typing"] = json!(true);
+            meta["is_viewing"] = json!(true);
+            meta["is_foreground"] = json!(false);
+            meta["last_active_at"] = json!(db::now() * 1000);
+            meta["phx_ref"] = json!(phx_ref);
             let old = joined.typing.insert(uid, meta.clone());
             Some(diff(vec![meta], old.into_iter().collect()))
         } else {
@@ -531,18 +503,31 @@ impl Socket {
 
     /// A user's presence meta as the SDKs read it (`user` with name and avatar).
     async fn presence_meta(&self, uid: i64) -> Option<Value> {
-        let base = self.state.public_url.clone();
         let user = self.state.db.read(move |conn| users::get(conn, uid)).await.ok().flatten()?;
-        Some(json!({
-            "user": { "id": user.id, "full_name": user.full_name, "avatar": format!("{base}/avatar/get/{}", user.avatar_uuid) },
-            "is_typing": false,
-            "is_updating": false,
-            "is_viewing": false,
-            "is_foreground": true,
-            "last_active_at": user.last_active_at.unwrap_or_else(db::now) * 1000,
-            "phx_ref": format!("user-{uid}"),
-        }))
+        let mut meta = meta(&self.state.public_url, &user, true, user.last_active_at.unwrap_or_else(db::now) * 1000);
+        meta["phx_ref"] = json!(format!("user-{uid}"));
+        Some(meta)
     }
+
+    /// Closes the socket with `code` and `reason`, leaving every topic.
+    async fn close(mut self, code: actix_ws::CloseCode, reason: &str) {
+        self.leave_all();
+        let reason = actix_ws::CloseReason { code, description: Some(reason.into()) };
+        let _ = self.session.clone().close(Some(reason)).await;
+    }
+}
+
+/// A presence meta as Kayako's SDKs read it: `user` with name and avatar,
+/// and the flags they show (no `phx_ref` yet).
+fn meta(base: &str, user: &users::User, foreground: bool, last_active_ms: i64) -> Value {
+    json!({
+        "user": { "id": user.id, "full_name": user.full_name, "avatar": crate::api::render::avatar_url(base, &user.avatar_uuid) },
+        "is_typing": false,
+        "is_updating": false,
+        "is_viewing": false,
+        "is_foreground": foreground,
+        "last_active_at": last_active_ms,
+    })
 }
 
 fn post(base: &str, conversation_id: i64, message_id: &Value) -> Value {

@@ -3,7 +3,7 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::helpers::*;
 
@@ -17,11 +17,6 @@ fn message_with(app: &TestApp, session: &str, parts: &[Part]) -> Resp {
 }
 
 /// The path of an absolute URL the server handed out.
-fn path_of(url: &Value) -> String {
-    let url = url.as_str().expect("url");
-    url[url.find("/api/").expect("api path")..].to_owned()
-}
-
 #[test]
 fn files_and_text_in_mixed_order_become_attachments() {
     let app = spawn_demo();

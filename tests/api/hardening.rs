@@ -334,21 +334,14 @@ fn a_version_1_database_is_migrated_to_digests_and_its_sessions_keep_working() {
     let app = spawn_empty();
     let dir = tempfile::tempdir().expect("dir");
     // Build a version 1 file as an older Parley left it: plain tokens.
-    {
-        let db = rusqlite::Connection::open(dir.path().join("parley.db")).expect("create");
-        db.execute_batch("PRAGMA journal_mode = WAL;").expect("wal");
-        db.execute_batch(include_str!("../../schema.sql")).expect("schema");
-        db.execute_batch(include_str!("../../seed/base.sql")).expect("base");
-        db.execute_batch(include_str!("../../seed/demo.sql")).expect("demo");
-        db.execute_batch(
-            "INSERT INTO sessions (id, user_id, csrf_token, created_at, last_used_at)
-                 VALUES ('plain-session-id', 2, 'plain-csrf', unixepoch(), unixepoch());
-             INSERT INTO request_tokens (token, conversation_id, expires_at) VALUES ('plain-token', 1, unixepoch() + 100);
-             INSERT INTO settings (key, value) VALUES ('messenger_token', 'legacy-messenger-token');
-             PRAGMA user_version = 1;",
-        )
-        .expect("version 1 data");
-    }
+    version_1_database(
+        dir.path(),
+        "INSERT INTO sessions (id, user_id, csrf_token, created_at, last_used_at)
+             VALUES ('plain-session-id', 2, 'plain-csrf', unixepoch(), unixepoch());
+         INSERT INTO request_tokens (token, conversation_id, expires_at) VALUES ('plain-token', 1, unixepoch() + 100);
+         INSERT INTO settings (key, value) VALUES ('messenger_token', 'legacy-messenger-token');
+         PRAGMA user_version = 1;",
+    );
     let old = spawn_in_dir(dir, |_| {});
     let r = old.get("/api/v1/conversations/1").session("plain-session-id").send();
     assert_eq!(r.status, 200, "{}", r.text);

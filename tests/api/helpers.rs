@@ -337,3 +337,20 @@ pub fn eventually(what: &str, mut done: impl FnMut() -> bool) {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// The path of a URL the server gave (`http://host:port/api/...` → `/api/...`).
+pub fn path_of(url: &Value) -> String {
+    let url = url.as_str().expect("url");
+    url[url.find("/api/").expect("api path")..].to_owned()
+}
+
+/// A database file in `dir` as Parley version 1 left it (schema 1, base and
+/// demo data), with `then` run on it last; the server migrates it on opening.
+pub fn version_1_database(dir: &std::path::Path, then: &str) {
+    let db = rusqlite::Connection::open(dir.join("parley.db")).expect("create");
+    db.execute_batch("PRAGMA journal_mode = WAL;").expect("wal");
+    db.execute_batch(include_str!("../../schema.sql")).expect("schema");
+    db.execute_batch(include_str!("../../seed/base.sql")).expect("base");
+    db.execute_batch(include_str!("../../seed/demo.sql")).expect("demo");
+    db.execute_batch(then).expect("version 1 data");
+}

@@ -2,16 +2,11 @@
 //! reference's list, camelCased errors, team and status fields, and the
 //! credentials their apps append to file links (and nowhere else).
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::helpers::*;
 
 const CHANNELS: [&str; 5] = ["MAIL", "HELPCENTER", "TWITTER", "MESSENGER", "FACEBOOK"];
-
-fn path_of(url: &Value) -> String {
-    let url = url.as_str().expect("url");
-    url[url.find("/api/").expect("api path")..].to_owned()
-}
 
 #[test]
 fn every_channel_is_one_the_sdks_know_api_conversations_are_mail() {
@@ -56,20 +51,13 @@ fn every_channel_is_one_the_sdks_know_api_conversations_are_mail() {
 #[test]
 fn conversations_stored_with_an_api_channel_are_migrated_to_mail() {
     let dir = tempfile::tempdir().expect("dir");
-    {
-        let db = rusqlite::Connection::open(dir.path().join("parley.db")).expect("create");
-        db.execute_batch("PRAGMA journal_mode = WAL;").expect("wal");
-        db.execute_batch(include_str!("../../schema.sql")).expect("schema");
-        db.execute_batch(include_str!("../../seed/base.sql")).expect("base");
-        db.execute_batch(include_str!("../../seed/demo.sql")).expect("demo");
-        // As an older Parley stored what the API started.
-        db.execute_batch(
-            "UPDATE conversations SET channel = 'API' WHERE id = 11;
-             UPDATE messages SET channel = 'API' WHERE conversation_id = 11;
-             PRAGMA user_version = 1;",
-        )
-        .expect("old rows");
-    }
+    // As an older Parley stored what the API started.
+    version_1_database(
+        dir.path(),
+        "UPDATE conversations SET channel = 'API' WHERE id = 11;
+         UPDATE messages SET channel = 'API' WHERE conversation_id = 11;
+         PRAGMA user_version = 1;",
+    );
     let app = spawn_in_dir(dir, |_| {});
     let simon = app.session("simon@brewfictus.com");
     let r = app.get("/api/v1/conversations/11").session(&simon).send();

@@ -45,6 +45,8 @@ pub struct AppState {
     pub limits: crate::limits::RateLimits,
     /// The digest of the browser apps' assets: the versioned prefix of their URLs.
     pub web_build: String,
+    /// The OpenAPI document, as served at `/api/v1/openapi.json`.
+    pub openapi: actix_web::web::Bytes,
     /// The memory buffered request text may take, across all requests.
     pub text_budget: Arc<crate::api::params::TextBudget>,
     /// Attachment files on disk.
@@ -154,6 +156,7 @@ impl Application {
         let workers = config.workers;
         let limits = crate::limits::RateLimits::new(&config);
         let text_budget = config.max_buffered_text_bytes;
+        let openapi = crate::api::openapi::document(&public_url).to_string().into();
         let state = web::Data::new(AppState {
             db,
             config,
@@ -163,6 +166,7 @@ impl Application {
             hasher: auth::Hasher::for_this_machine(),
             limits,
             web_build: crate::web::build_id(),
+            openapi,
             text_budget: Arc::new(crate::api::params::TextBudget::new(text_budget)),
             storage,
             hub: Arc::new(Hub::default()),
@@ -371,149 +375,106 @@ fn cors(config: &ServeConfig, public_url: &str) -> actix_cors::Cors {
         .max_age(3600)
 }
 
+/// Declares the API's routes once: [`API_ROUTES`] lists them (the OpenAPI
+/// document is checked against it) and `api_routes` registers them with
+/// actix, each with a `405` for the methods it lacks. Routes are tried in
+/// order, so the busiest come first (each dynamic pattern tried costs a
+/// regex match).
+macro_rules! api_routes {
+    ($($path:literal $([$data:expr])? => $($method:ident: $handler:path),+;)*) => {
+        /// Every route under `/api/v1`: its pattern (actix syntax) and methods.
+        pub const API_ROUTES: &[(&str, &[&str])] = &[$(($path, &[$(stringify!($method)),+])),*];
+
+        fn api_routes(cfg: &mut web::ServiceConfig) {
+            $(cfg.service(
+                web::resource($path)
+                    $(.app_data(web::Data::new($data)))?
+                    $(.route(web::$method().to($handler)))+
+                    .default_service(web::to(|| async {
+                        system::method_not_allowed(&[$(stringify!($method)),+])
+                    })),
+            );)*
+        }
+    };
+}
+
+api_routes! {
+    "/conversations" => get: conversations::list, post: conversations::create;
+    "/conversations/{id:\\d+}" => get: conversations::get, put: triage::update;
+    "/conversations/{id}/messages" => get: messages::list, post: messages::create;
+    "/conversations/starter" => get: messenger::starter;
+    "/realtime" => get: realtime::sse;
+    "/realtime/ws" => get: realtime::websocket;
+    "/realtime/websocket" => get: crate::realtime::phoenix::socket;
+    "/conversations/{id}/typing" => post: messenger::typing;
+    "/conversations/forms" => get: forms::list_forms;
+    "/conversations/forms/{id}" => get: forms::get_form;
+    "/conversations/fields" => get: forms::list_fields;
+    "/conversations/fields/{id}" => get: forms::get_field;
+    "/conversations/{id}/participants" => get: conversations::participants;
+    "/conversations/{id}/messages/{mid}" => get: messages::get, put: messages::update;
+    "/conversations/{id}/ratings" => get: ratings::list, post: ratings::create;
+    "/conversations/{id}/ratings/{rid}" => put: ratings::update;
+    "/conversations/{id}/messages/{mid}/download_all" => get: attachments::download_all;
+    "/conversations/{id}/messages/{mid}/attachments/{aid}" => get: attachments::get;
+    "/conversations/{id}/messages/{mid}/attachments/{aid}/url" => get: attachments::view;
+    "/conversations/{id}/messages/{mid}/attachments/{aid}/download" => get: attachments::download;
+    "/conversations/{id}/messages/{mid}/attachments/{aid}/thumbnails/{tid}" => get: attachments::thumbnail;
+    "/files" => post: files::create;
+    "/files/{id}" => get: files::get;
+    "/cases/ratings/{id}" => get: ratings::get;
+    "/session" => get: session::get, delete: session::delete;
+    "/users" => get: lookups::users;
+    "/users/{id}" => get: lookups::user;
+    "/teams" => get: lookups::teams;
+    "/teams/{id}" => get: lookups::team;
+    "/roles/{id}" => get: lookups::role;
+    "/locales/fields/{id}" => get: lookups::locale_field;
+    "/cases/statuses" [CaseLookup::Status] => get: lookups::case_list;
+    "/cases/statuses/{id}" [CaseLookup::Status] => get: lookups::case_get;
+    "/cases/priorities" [CaseLookup::Priority] => get: lookups::case_list;
+    "/cases/priorities/{id}" [CaseLookup::Priority] => get: lookups::case_get;
+    "/cases/types" [CaseLookup::Type] => get: lookups::case_list;
+    "/cases/types/{id}" [CaseLookup::Type] => get: lookups::case_get;
+    // Also `/openapi.json`: the suffix is optional everywhere (see `strip_json_suffix`).
+    "/openapi" => get: crate::api::openapi::serve;
+}
+
+/// A resource outside the API that answers GET (and `405` otherwise).
+fn get_only<F, Args>(path: &str, handler: F) -> actix_web::Resource
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    web::resource(path)
+        .route(web::get().to(handler))
+        .default_service(web::to(|| async { system::method_not_allowed(&["get"]) }))
+}
+
 /// The whole route table.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use web::{get, post, put, resource};
-    let allowed = || web::to(system::method_not_allowed);
-    let case = |cfg: &mut web::ServiceConfig, path: &str, which: CaseLookup| {
-        cfg.service(
-            web::scope(path)
-                .app_data(web::Data::new(which))
-                .service(resource("").route(get().to(lookups::case_list)).default_service(allowed()))
-                .service(resource("/{id}").route(get().to(lookups::case_get)).default_service(allowed())),
-        );
-    };
-    // The API first: routes are tried in order, and the pages' patterns are regexes.
+    // The API first: the pages' patterns are regexes.
     cfg.service(
         web::scope("/api/v1")
             .wrap(from_fn(auth::identify))
             .wrap(from_fn(crate::api::shape::camel_errors))
-            .configure(|cfg| {
-                cfg.service(
-                    resource("/conversations")
-                        .route(get().to(conversations::list))
-                        .route(post().to(conversations::create))
-                        .default_service(allowed()),
-                )
-                // The busiest routes first: each dynamic pattern tried costs a regex match.
-                .service(
-                    resource("/conversations/{id:\\d+}")
-                        .route(get().to(conversations::get))
-                        .route(put().to(triage::update))
-                        .default_service(allowed()),
-                )
-                .service(
-                    resource("/conversations/{id}/messages")
-                        .route(get().to(messages::list))
-                        .route(post().to(messages::create))
-                        .default_service(allowed()),
-                )
-                .service(
-                    resource("/conversations/starter").route(get().to(messenger::starter)).default_service(allowed()),
-                )
-                .service(resource("/realtime").route(get().to(realtime::sse)).default_service(allowed()))
-                .service(resource("/realtime/ws").route(get().to(realtime::websocket)).default_service(allowed()))
-                .service(
-                    resource("/realtime/websocket")
-                        .route(get().to(crate::realtime::phoenix::socket))
-                        .default_service(allowed()),
-                )
-                .service(
-                    resource("/conversations/{id}/typing")
-                        .route(post().to(messenger::typing))
-                        .default_service(allowed()),
-                )
-                .service(resource("/conversations/forms").route(get().to(forms::list_forms)).default_service(allowed()))
-                .service(
-                    resource("/conversations/forms/{id}").route(get().to(forms::get_form)).default_service(allowed()),
-                )
-                .service(
-                    resource("/conversations/fields").route(get().to(forms::list_fields)).default_service(allowed()),
-                )
-                .service(
-                    resource("/conversations/fields/{id}").route(get().to(forms::get_field)).default_service(allowed()),
-                )
-                .service(
-                    resource("/conversations/{id}/participants")
-                        .route(get().to(conversations::participants))
-                        .default_service(allowed()),
-                )
-                .service(
-                    resource("/conversations/{id}/messages/{mid}")
-                        .route(get().to(messages::get))
-                        .route(put().to(messages::update))
-                        .default_service(allowed()),
-                )
-                .service(
-                    resource("/conversations/{id}/ratings")
-                        .route(get().to(ratings::list))
-                        .route(post().to(ratings::create))
-                        .default_service(allowed()),
-                )
-                .service(
-                    resource("/conversations/{id}/ratings/{rid}")
-                        .route(put().to(ratings::update))
-                        .default_service(allowed()),
-                )
-                .service(
-                    resource("/conversations/{id}/messages/{mid}/download_all")
-                        .route(get().to(attachments::download_all))
-                        .default_service(allowed()),
-                )
-                .service(
-                    resource("/conversations/{id}/messages/{mid}/attachments/{aid}")
-                        .route(get().to(attachments::get))
-                        .default_service(allowed()),
-                )
-                .service(
-                    resource("/conversations/{id}/messages/{mid}/attachments/{aid}/url")
-                        .route(get().to(attachments::view))
-                        .default_service(allowed()),
-                )
-                .service(
-                    resource("/conversations/{id}/messages/{mid}/attachments/{aid}/download")
-                        .route(get().to(attachments::download))
-                        .default_service(allowed()),
-                )
-                .service(
-                    resource("/conversations/{id}/messages/{mid}/attachments/{aid}/thumbnails/{tid}")
-                        .route(get().to(attachments::thumbnail))
-                        .default_service(allowed()),
-                )
-                .service(resource("/files").route(post().to(files::create)).default_service(allowed()))
-                .service(resource("/files/{id}").route(get().to(files::get)).default_service(allowed()))
-                .service(resource("/cases/ratings/{id}").route(get().to(ratings::get)).default_service(allowed()))
-                .service(
-                    resource("/session")
-                        .route(get().to(session::get))
-                        .route(web::delete().to(session::delete))
-                        .default_service(allowed()),
-                )
-                .service(resource("/users").route(get().to(lookups::users)).default_service(allowed()))
-                .service(resource("/users/{id}").route(get().to(lookups::user)).default_service(allowed()))
-                .service(resource("/teams").route(get().to(lookups::teams)).default_service(allowed()))
-                .service(resource("/teams/{id}").route(get().to(lookups::team)).default_service(allowed()))
-                .service(resource("/roles/{id}").route(get().to(lookups::role)).default_service(allowed()))
-                .service(
-                    resource("/locales/fields/{id}").route(get().to(lookups::locale_field)).default_service(allowed()),
-                );
-                case(cfg, "/cases/statuses", CaseLookup::Status);
-                case(cfg, "/cases/priorities", CaseLookup::Priority);
-                case(cfg, "/cases/types", CaseLookup::Type);
-            })
+            .configure(api_routes)
             .default_service(web::to(system::not_found)),
     )
-    .route("/", get().to(pages::landing))
-    .route("/messenger", get().to(pages::messenger))
-    .route("/messenger/", get().to(pages::messenger))
-    .route("/messenger/demo", get().to(pages::demo))
-    .route("/messenger.js", get().to(pages::embed))
-    .route("/agent", get().to(pages::agent))
-    .route("/agent/", get().to(pages::agent))
-    .route("/assets/{build}/{path:.+}", get().to(pages::asset))
-    .route("/healthz", get().to(system::healthz))
-    .route("/metrics", get().to(crate::metrics::scrape))
-    .route("/avatar/get/{uuid}", get().to(system::avatar))
+    .service(get_only("/", pages::landing))
+    .service(get_only("/messenger", pages::messenger))
+    .service(get_only("/messenger/", pages::messenger))
+    .service(get_only("/messenger/demo", pages::demo))
+    .service(get_only("/messenger.js", pages::embed))
+    .service(get_only("/agent", pages::agent))
+    .service(get_only("/agent/", pages::agent))
+    .service(get_only("/docs", pages::docs))
+    .service(get_only("/docs/", pages::docs))
+    .service(get_only("/assets/{build}/{path:.+}", pages::asset))
+    .service(get_only("/healthz", system::healthz))
+    .service(get_only("/metrics", crate::metrics::scrape))
+    .service(get_only("/avatar/get/{uuid}", system::avatar))
     .default_service(web::to(system::not_found));
 }
 

@@ -1,7 +1,8 @@
 //! The browser apps, embedded in the binary: the Messenger for customers
 //! (`/messenger`, its embed script `/messenger.js`, a demo shop page at
-//! `/messenger/demo`), the agent inbox (`/agent`), and a landing page (`/`).
-//! They are plain HTML, CSS and ES modules under `web/`, driven only by the API.
+//! `/messenger/demo`), the agent inbox (`/agent`), the API reference
+//! (`/docs`, vendored Swagger UI) and a landing page (`/`). They are plain
+//! HTML, CSS and ES modules under `web/`, driven only by the API.
 //!
 //! Assets are served under `/assets/<build>/...`, where `<build>` is a digest
 //! of all of them: they are cached for a year (`immutable`), and a new binary
@@ -48,6 +49,10 @@ const ASSETS: &[Asset] = assets![
     "agent/inbox.js",
     "agent/conversation.js",
     "agent/agent.css",
+    "vendor/swagger-ui/swagger-ui-bundle.js",
+    "vendor/swagger-ui/swagger-ui.css",
+    "docs/docs.js",
+    "docs/docs.css",
 ];
 
 /// The pages, with `{{build}}` standing for the asset prefix.
@@ -56,6 +61,7 @@ const DEMO_PAGE: &str = include_str!("../web/messenger/demo.html");
 const EMBED_SCRIPT: &str = include_str!("../web/messenger/embed.js");
 const AGENT_PAGE: &str = include_str!("../web/agent/index.html");
 const LANDING_PAGE: &str = include_str!("../web/index.html");
+const DOCS_PAGE: &str = include_str!("../web/docs/index.html");
 
 fn mime(path: &str) -> &'static str {
     match path.rsplit('.').next() {
@@ -143,6 +149,11 @@ pub async fn demo(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
 /// `GET /agent`: the agent inbox.
 pub async fn agent(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     html(&req, &state, AGENT_PAGE, Framing::Nobody)
+}
+
+/// `GET /docs`: the browsable API reference (Swagger UI over `/api/v1/openapi.json`).
+pub async fn docs(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    html(&req, &state, DOCS_PAGE, Framing::Nobody)
 }
 
 /// `GET /messenger.js`: the embed script host sites load.

@@ -13,6 +13,7 @@ pub mod forms;
 pub mod lookups;
 pub mod messages;
 pub mod messenger;
+pub mod openapi;
 pub mod params;
 pub mod ratings;
 pub mod render;

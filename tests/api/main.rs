@@ -20,6 +20,7 @@ mod lists;
 mod lookups;
 mod messages;
 mod metrics;
+mod openapi;
 mod operations;
 mod phoenix;
 mod process;

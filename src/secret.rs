@@ -59,15 +59,29 @@ pub fn messenger_key(data_dir: &Path, initial: impl FnOnce() -> Option<String>) 
         Err(e) => return Err(e),
     }
     let token = initial().unwrap_or_else(|| random_hex(32));
+    write_messenger_key(data_dir, &token)?;
+    Ok(token)
+}
+
+/// Replaces the messenger token with a new random one, durably, and returns
+/// it: signatures made with the old one stop verifying.
+pub fn rotate_messenger_key(data_dir: &Path) -> io::Result<String> {
+    let token = random_hex(32);
+    write_messenger_key(data_dir, &token)?;
+    Ok(token)
+}
+
+/// Writes the key file whole or not at all (a new file renamed over the old).
+fn write_messenger_key(data_dir: &Path, token: &str) -> io::Result<()> {
     let tmp = data_dir.join(format!("{MESSENGER_KEY_FILE}.part"));
     {
         let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
         file.write_all(format!("{token}\n").as_bytes())?;
         file.sync_all()?;
     }
-    std::fs::rename(&tmp, &path)?;
+    std::fs::rename(&tmp, data_dir.join(MESSENGER_KEY_FILE))?;
     std::fs::File::open(data_dir)?.sync_all()?;
-    Ok(token)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -14,12 +14,12 @@ use actix_web::{web, App};
 
 use crate::api::lookups::CaseLookup;
 use crate::api::{
-    attachments, conversations, files, forms, lookups, messages, messenger, ratings, session, system, triage,
+    attachments, conversations, files, forms, lookups, manage, messages, messenger, ratings, session, system, triage,
 };
 use crate::auth;
 use crate::config::ServeConfig;
 use crate::db::migrate::DemoOutcome;
-use crate::db::settings::{self, Settings};
+use crate::db::settings;
 use crate::db::Db;
 use crate::front;
 use crate::realtime::stream as realtime;
@@ -35,8 +35,6 @@ pub struct AppState {
     pub config: ServeConfig,
     /// Base of every `resource_url`, without a trailing slash.
     pub public_url: String,
-    /// Instance settings, read once at start-up.
-    pub settings: Settings,
     /// Failed sign-ins by address and account.
     pub login_throttle: auth::LoginThrottle,
     /// Password checks, a few at a time in reused memory.
@@ -55,8 +53,9 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Request counts and latencies for `/metrics`.
     pub metrics: crate::metrics::Metrics,
-    /// The secret messenger identity signatures are keyed by.
-    pub messenger_token: String,
+    /// The secret messenger identity signatures are keyed by (rotated by
+    /// `POST /api/v1/messenger/token`).
+    pub messenger_token: std::sync::RwLock<String>,
     /// The messenger's average reply time, recomputed every few minutes.
     pub reply_time: crate::api::messenger::ReplyTime,
 }
@@ -143,7 +142,6 @@ impl Application {
             // The demo world is in the database file itself, not only in the WAL.
             db.checkpoint_blocking()?;
         }
-        let settings = db.read_blocking(settings::load)?;
         let messenger_token = messenger_token(&db, &config.data_dir)?;
         let port = listener.local_addr()?.port();
         let public_url = config
@@ -161,7 +159,6 @@ impl Application {
             db,
             config,
             public_url,
-            settings,
             login_throttle: Default::default(),
             hasher: auth::Hasher::for_this_machine(),
             limits,
@@ -171,7 +168,7 @@ impl Application {
             storage,
             hub: Arc::new(Hub::default()),
             metrics: crate::metrics::Metrics::default(),
-            messenger_token,
+            messenger_token: std::sync::RwLock::new(messenger_token),
             reply_time: Default::default(),
         });
         let closing = Arc::new(tokio::sync::Notify::new());
@@ -424,18 +421,36 @@ api_routes! {
     "/files/{id}" => get: files::get;
     "/cases/ratings/{id}" => get: ratings::get;
     "/session" => get: session::get, delete: session::delete;
-    "/users" => get: lookups::users;
-    "/users/{id}" => get: lookups::user;
-    "/teams" => get: lookups::teams;
-    "/teams/{id}" => get: lookups::team;
+    "/users" => get: lookups::users, post: manage::create_user;
+    "/users/{id}" => get: lookups::user, put: manage::update_user;
+    "/users/{id}/password" => put: manage::set_password;
+    "/teams" => get: lookups::teams, post: manage::create_team;
+    "/teams/{id}" => get: lookups::team, put: manage::update_team, delete: manage::delete_team;
+    "/teams/{id}/members" => get: manage::team_members, post: manage::add_team_members,
+        delete: manage::remove_team_members;
+    "/organizations" => get: manage::organizations, post: manage::create_organization;
+    "/organizations/{id}" => get: manage::organization, put: manage::update_organization,
+        delete: manage::delete_organization;
+    "/organizations/{id}/members" => get: manage::organization_members;
+    "/roles" => get: manage::roles;
     "/roles/{id}" => get: lookups::role;
     "/locales/fields/{id}" => get: lookups::locale_field;
-    "/cases/statuses" [CaseLookup::Status] => get: lookups::case_list;
-    "/cases/statuses/{id}" [CaseLookup::Status] => get: lookups::case_get;
-    "/cases/priorities" [CaseLookup::Priority] => get: lookups::case_list;
-    "/cases/priorities/{id}" [CaseLookup::Priority] => get: lookups::case_get;
-    "/cases/types" [CaseLookup::Type] => get: lookups::case_list;
-    "/cases/types/{id}" [CaseLookup::Type] => get: lookups::case_get;
+    "/cases/statuses" [CaseLookup::Status] => get: lookups::case_list, post: manage::create_lookup;
+    "/cases/statuses/{id}" [CaseLookup::Status] => get: lookups::case_get, put: manage::update_lookup,
+        delete: manage::delete_lookup;
+    "/cases/priorities" [CaseLookup::Priority] => get: lookups::case_list, post: manage::create_lookup;
+    "/cases/priorities/{id}" [CaseLookup::Priority] => get: lookups::case_get, put: manage::update_lookup,
+        delete: manage::delete_lookup;
+    "/cases/types" [CaseLookup::Type] => get: lookups::case_list, post: manage::create_lookup;
+    "/cases/types/{id}" [CaseLookup::Type] => get: lookups::case_get, put: manage::update_lookup,
+        delete: manage::delete_lookup;
+    "/cases/fields" => get: manage::list_fields, post: manage::create_field;
+    "/cases/fields/{id}" => get: manage::get_field, put: manage::update_field, delete: manage::delete_field;
+    "/cases/forms" => get: manage::list_forms, post: manage::create_form;
+    "/cases/forms/{id}" => get: manage::get_form, put: manage::update_form, delete: manage::delete_form;
+    "/settings" => get: manage::get_settings, put: manage::update_settings;
+    "/messenger/token" => post: manage::rotate_messenger_token;
+    "/audit" => get: manage::audit_log;
     // Also `/openapi.json`: the suffix is optional everywhere (see `strip_json_suffix`).
     "/openapi" => get: crate::api::openapi::serve;
 }

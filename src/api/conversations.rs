@@ -200,7 +200,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
     let priority_id = problems.absorb(params.int("priority_id"))?.flatten();
     let form_id = problems.absorb(params.int("form_id"))?.flatten();
     let values = problems.absorb(params.map("field_values"))?.flatten().unwrap_or_default();
-    if priority_id.is_some() && !ctx.caller.is_staff() && !ctx.state.settings.customers_edit_priority {
+    if priority_id.is_some() && !ctx.caller.is_staff() && !ctx.state.db.catalog()?.settings.customers_edit_priority {
         return Err(ApiError::denied_parameter("priority_id"));
     }
 

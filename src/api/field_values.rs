@@ -30,7 +30,7 @@ pub fn validate(
     problems: &mut Problems,
 ) -> Result<Vec<(i64, String)>, ApiError> {
     let all = fields::all(conn)?;
-    let usable = |f: &&Field| access.staff || f.is_visible_to_customers;
+    let usable = |f: &&Field| f.is_enabled && (access.staff || f.is_visible_to_customers);
     let mut out = Vec::new();
     // Fields that were sent with a value, valid or not: their problem, if any, is already reported.
     let mut sent = HashSet::new();

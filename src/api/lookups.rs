@@ -26,8 +26,11 @@ pub async fn user(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
             if !allowed {
                 return Err(ApiError::NotFound);
             }
+            if view.staff {
+                return Ok(render::user_for_staff(&view, &u));
+            }
             let mut data = render::user_minimal(&view, &u);
-            if view.staff || view.me == Some(id) {
+            if view.me == Some(id) {
                 data["email"] = Value::String(u.email);
             }
             Ok(data)
@@ -37,7 +40,8 @@ pub async fn user(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
 }
 
 /// `GET /users`: the people of the instance, for staff (e.g. whom to assign
-/// a conversation to); `role=AGENT,ADMIN` narrows by role.
+/// a conversation to); `role=AGENT,ADMIN` narrows by role, `query` searches
+/// names and emails, `is_enabled=false` lists the disabled.
 pub async fn users(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     ctx.caller.require_member(true)?;
     if !ctx.caller.is_staff() {
@@ -53,19 +57,17 @@ pub async fn users(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     {
         return Err(ApiError::invalid("role", format!("{bad} is not a role")));
     }
+    let disabled = match ctx.query("is_enabled").map(str::to_ascii_lowercase).as_deref() {
+        None | Some("true") | Some("1") => false,
+        Some("false") | Some("0") => true,
+        Some(_) => return Err(ApiError::invalid("is_enabled", "Must be true or false")),
+    };
+    let filter = users::UserFilter { roles, query: ctx.query("query").map(str::to_owned), disabled };
     let view = ctx.view()?;
     let (items, total) = ctx
         .read(move |conn| {
-            let (rows, total) = users::list(conn, &roles, offset, limit)?;
-            let items = rows
-                .into_iter()
-                .map(|u| {
-                    let mut data = render::user_minimal(&view, &u);
-                    data["email"] = Value::String(u.email);
-                    data
-                })
-                .collect::<Vec<_>>();
-            Ok((items, total))
+            let (rows, total) = users::list(conn, &filter, offset, limit)?;
+            Ok((rows.iter().map(|u| render::user_for_staff(&view, u)).collect::<Vec<_>>(), total))
         })
         .await?;
     ctx.finish(Reply::page("user_minimal", items, offset, limit, total)).await
@@ -118,7 +120,8 @@ pub enum CaseLookup {
 }
 
 impl CaseLookup {
-    fn resource(self) -> &'static str {
+    /// The `resource` the envelope names.
+    pub fn resource(self) -> &'static str {
         match self {
             CaseLookup::Status => "case_status",
             CaseLookup::Priority => "case_priority",
@@ -128,7 +131,7 @@ impl CaseLookup {
 
     /// Staff always; everyone else only where the instance shows it to customers.
     fn check(self, ctx: &Ctx) -> Result<(), ApiError> {
-        let s = ctx.state.settings;
+        let s = ctx.state.db.catalog()?.settings;
         let shown = match self {
             CaseLookup::Status => s.customers_see_status,
             CaseLookup::Priority => s.customers_see_priority,
@@ -149,7 +152,8 @@ impl CaseLookup {
         })
     }
 
-    fn one(self, conn: &Connection, view: &render::View, id: i64) -> Result<Option<Value>, ApiError> {
+    /// One row, rendered; `None` when there is no such row.
+    pub fn one(self, conn: &Connection, view: &render::View, id: i64) -> Result<Option<Value>, ApiError> {
         render::load(conn, view, self.resource(), id)
     }
 }

@@ -55,6 +55,7 @@ pub async fn starter(ctx: Ctx) -> Result<HttpResponse, ApiError> {
         vis
     };
     let view = ctx.view()?;
+    let words = view.catalog.messenger.clone();
     let hub = ctx.state.hub.clone();
     let realtime_url = format!("{}/api/v1/realtime", ctx.state.public_url);
     let average_reply_time = ctx.state.reply_time.get(&ctx.state.db, db::now()).await?;
@@ -87,6 +88,10 @@ pub async fn starter(ctx: Ctx) -> Result<HttpResponse, ApiError> {
                 "average_reply_time": average_reply_time,
                 "active_conversations": active.into_iter().map(|(_, _, c)| c).collect::<Vec<_>>(),
                 "realtime_url": realtime_url,
+                // The instance's words for the Messenger (`PUT /settings`); null: the Messenger's own.
+                "team_name": words.team_name,
+                "greeting": words.greeting,
+                "reply_time_text": words.reply_time,
                 "resource_type": "conversation_starter",
             }))
         })

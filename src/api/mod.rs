@@ -11,6 +11,7 @@ mod field_values;
 pub mod files;
 pub mod forms;
 pub mod lookups;
+pub mod manage;
 pub mod messages;
 pub mod messenger;
 pub mod openapi;
@@ -156,13 +157,14 @@ impl Ctx {
 
     /// How resources are rendered for this caller.
     pub fn view(&self) -> Result<View, ApiError> {
+        let catalog = self.state.db.catalog()?;
         Ok(View {
             base_url: self.state.public_url.clone(),
             staff: self.caller.is_staff(),
             user_id: self.caller.user().map(|u| u.id),
             me: self.caller.proven_user().map(|u| u.id),
-            settings: self.state.settings,
-            catalog: self.state.db.catalog()?,
+            settings: catalog.settings,
+            catalog,
         })
     }
 

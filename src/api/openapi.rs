@@ -35,6 +35,10 @@ enum Access {
     User,
     /// An agent, admin or owner (session or Basic).
     Staff,
+    /// An admin or owner (session or Basic).
+    Admin,
+    /// An owner (session or Basic).
+    Owner,
     /// Outside the API's identities (health, metrics, avatars).
     Open,
 }
@@ -155,6 +159,7 @@ fn operations() -> Vec<Op> {
     let people = "Users and teams";
     let lookups = "Statuses, priorities and types";
     let ops = "Operations";
+    let admin = "Administration";
     vec![
         op("get", "/api/v1/conversations", conv, "List conversations", Device)
             .describe(
@@ -315,17 +320,147 @@ fn operations() -> Vec<Op> {
         op("get", "/api/v1/users", people, "List users", Staff)
             .paged()
             .query("role", json!({"type": "string"}), "Role types, comma-separated (e.g. `AGENT,ADMIN,OWNER`).")
+            .query("query", json!({"type": "string"}), "Text the name or email contains.")
+            .query("is_enabled", json!({"type": "boolean", "default": true}), "`false` lists disabled users.")
             .answers(Page("User")),
+        op("post", "/api/v1/users", admin, "Create a user", Admin)
+            .describe("Agents, admins, collaborators and customers; only owners create owners.")
+            .body("NewUser")
+            .answers(One(201, "User"))
+            .opens("getApiV1UsersId", "id")
+            .opens("putApiV1UsersId", "id")
+            .opens("putApiV1UsersIdPassword", "id"),
         op("get", "/api/v1/users/{id}", people, "Get a user", User).answers(One(200, "User")),
+        op("put", "/api/v1/users/{id}", admin, "Update, disable or enable a user", Admin)
+            .describe(
+                "`is_enabled=false` refuses their sign-ins and ends their sessions; their history \
+                 stays. The last enabled owner can be neither disabled nor given another role.",
+            )
+            .body("UserUpdate")
+            .answers(One(200, "User")),
+        op("put", "/api/v1/users/{id}/password", admin, "Set a user's password", Admin)
+            .describe("Ends every session of theirs.")
+            .body("Password")
+            .answers(One(200, "User")),
         op("get", "/api/v1/teams", people, "List teams", User).answers(All("Team")),
+        op("post", "/api/v1/teams", admin, "Create a team", Admin)
+            .body("NewTeam")
+            .answers(One(201, "Team"))
+            .opens("getApiV1TeamsId", "id")
+            .opens("putApiV1TeamsId", "id")
+            .opens("getApiV1TeamsIdMembers", "id")
+            .opens("postApiV1TeamsIdMembers", "id"),
         op("get", "/api/v1/teams/{id}", people, "Get a team", User).answers(One(200, "Team")),
+        op("put", "/api/v1/teams/{id}", admin, "Rename a team", Admin).body("TeamUpdate").answers(One(200, "Team")),
+        op("delete", "/api/v1/teams/{id}", admin, "Delete a team", Admin)
+            .describe("Its conversations are left with no team.")
+            .answers(Empty),
+        op("get", "/api/v1/teams/{id}/members", admin, "List a team's members", Staff).paged().answers(Page("User")),
+        op("post", "/api/v1/teams/{id}/members", admin, "Add members to a team", Admin)
+            .body("Members")
+            .paged()
+            .answers(Page("User")),
+        op("delete", "/api/v1/teams/{id}/members", admin, "Remove members from a team", Admin)
+            .query("agent_ids", json!({"type": "string", "pattern": "^[0-9]+(,[0-9]+)*$"}), "Ids, comma-separated.")
+            .paged()
+            .answers(Page("User")),
+        op("get", "/api/v1/organizations", admin, "List organizations", Staff).paged().answers(Page("Organization")),
+        op("post", "/api/v1/organizations", admin, "Create an organization", Admin)
+            .body("NewOrganization")
+            .answers(One(201, "Organization"))
+            .opens("getApiV1OrganizationsId", "id")
+            .opens("putApiV1OrganizationsId", "id")
+            .opens("getApiV1OrganizationsIdMembers", "id"),
+        op("get", "/api/v1/organizations/{id}", admin, "Get an organization", Staff).answers(One(200, "Organization")),
+        op("put", "/api/v1/organizations/{id}", admin, "Rename an organization", Admin)
+            .body("NewOrganization")
+            .answers(One(200, "Organization")),
+        op("delete", "/api/v1/organizations/{id}", admin, "Delete an organization", Admin)
+            .describe("Its users stay, in no organization.")
+            .answers(Empty),
+        op("get", "/api/v1/organizations/{id}/members", admin, "List an organization's users", Staff)
+            .paged()
+            .answers(Page("User")),
+        op("get", "/api/v1/roles", people, "List roles", Staff).answers(All("Role")),
         op("get", "/api/v1/roles/{id}", people, "Get a role", User).answers(One(200, "Role")),
         op("get", "/api/v1/cases/statuses", lookups, "List statuses", Public).answers(All("Status")),
+        op("post", "/api/v1/cases/statuses", lookups, "Create a status", Admin)
+            .body("NewStatus")
+            .answers(One(201, "Status"))
+            .opens("putApiV1CasesStatusesId", "id")
+            .opens("deleteApiV1CasesStatusesId", "id"),
         op("get", "/api/v1/cases/statuses/{id}", lookups, "Get a status", Public).answers(One(200, "Status")),
+        op("put", "/api/v1/cases/statuses/{id}", lookups, "Change a status", Admin)
+            .body("StatusUpdate")
+            .answers(One(200, "Status")),
+        op("delete", "/api/v1/cases/statuses/{id}", lookups, "Delete a status", Admin)
+            .describe("Only one no conversation has, and never the last of its type.")
+            .answers(Empty),
         op("get", "/api/v1/cases/priorities", lookups, "List priorities", Public).answers(All("Priority")),
+        op("post", "/api/v1/cases/priorities", lookups, "Create a priority", Admin)
+            .body("NewPriority")
+            .answers(One(201, "Priority"))
+            .opens("putApiV1CasesPrioritiesId", "id")
+            .opens("deleteApiV1CasesPrioritiesId", "id"),
         op("get", "/api/v1/cases/priorities/{id}", lookups, "Get a priority", Public).answers(One(200, "Priority")),
+        op("put", "/api/v1/cases/priorities/{id}", lookups, "Change a priority", Admin)
+            .body("PriorityUpdate")
+            .answers(One(200, "Priority")),
+        op("delete", "/api/v1/cases/priorities/{id}", lookups, "Delete a priority", Admin)
+            .describe("Only one no conversation has.")
+            .answers(Empty),
         op("get", "/api/v1/cases/types", lookups, "List types", Public).answers(All("Type")),
+        op("post", "/api/v1/cases/types", lookups, "Create a type", Admin)
+            .body("NewType")
+            .answers(One(201, "Type"))
+            .opens("putApiV1CasesTypesId", "id")
+            .opens("deleteApiV1CasesTypesId", "id"),
         op("get", "/api/v1/cases/types/{id}", lookups, "Get a type", Public).answers(One(200, "Type")),
+        op("put", "/api/v1/cases/types/{id}", lookups, "Rename a type", Admin).body("TypeUpdate").answers(One(200, "Type")),
+        op("delete", "/api/v1/cases/types/{id}", lookups, "Delete a type", Admin)
+            .describe("Only one no conversation has.")
+            .answers(Empty),
+        op("get", "/api/v1/cases/fields", admin, "List fields, disabled ones too", Staff).paged().answers(Page("CaseField")),
+        op("post", "/api/v1/cases/fields", admin, "Create a custom field", Admin)
+            .describe("Options nest (`options` inside an option) for CASCADINGSELECT fields.")
+            .body("NewField")
+            .answers(One(201, "CaseField"))
+            .opens("getApiV1CasesFieldsId", "id")
+            .opens("putApiV1CasesFieldsId", "id")
+            .opens("deleteApiV1CasesFieldsId", "id"),
+        op("get", "/api/v1/cases/fields/{id}", admin, "Get a field as admins see it", Staff).answers(One(200, "CaseField")),
+        op("put", "/api/v1/cases/fields/{id}", admin, "Change a custom field", Admin)
+            .describe("Options named by `id` are kept; one a conversation's value names cannot be left out.")
+            .body("FieldUpdate")
+            .answers(One(200, "CaseField")),
+        op("delete", "/api/v1/cases/fields/{id}", admin, "Delete a custom field", Admin)
+            .describe("Only one no conversation holds a value for; disable one in use (`is_enabled=false`).")
+            .answers(Empty),
+        op("get", "/api/v1/cases/forms", admin, "List forms as admins see them", Staff).answers(All("CaseForm")),
+        op("post", "/api/v1/cases/forms", admin, "Create a form", Admin)
+            .body("NewForm")
+            .answers(One(201, "CaseForm"))
+            .opens("getApiV1CasesFormsId", "id")
+            .opens("putApiV1CasesFormsId", "id")
+            .opens("deleteApiV1CasesFormsId", "id"),
+        op("get", "/api/v1/cases/forms/{id}", admin, "Get a form as admins see it", Staff).answers(One(200, "CaseForm")),
+        op("put", "/api/v1/cases/forms/{id}", admin, "Change a form", Admin).body("FormUpdate").answers(One(200, "CaseForm")),
+        op("delete", "/api/v1/cases/forms/{id}", admin, "Delete a form", Admin)
+            .describe("Conversations started through it keep their values.")
+            .answers(Empty),
+        op("get", "/api/v1/settings", admin, "Instance settings", Staff).answers(All("Setting")),
+        op("put", "/api/v1/settings", admin, "Change instance settings", Admin)
+            .describe("As `values[name]=value`, or the names themselves.")
+            .body("SettingsUpdate")
+            .answers(All("Setting")),
+        op("post", "/api/v1/messenger/token", admin, "Rotate the messenger token", Admin)
+            .describe("Answers the new token once; identity signatures made with the old one stop verifying.")
+            .answers(One(200, "MessengerToken")),
+        op("get", "/api/v1/audit", admin, "The audit log", Owner)
+            .describe("Every change made through the admin API, newest first: who, what, when, before and after.")
+            .paged()
+            .query("resource_type", json!({"type": "string"}), "Only changes to this kind of resource (`user`, `team`, ...).")
+            .answers(Page("AuditEntry")),
         op("get", "/api/v1/openapi.json", ops, "This document", Open)
             .answers(Raw(200, "application/json", "The OpenAPI 3.1 document"))
             .unshaped(),
@@ -362,7 +497,7 @@ pub fn document(public_url: &str) -> Value {
         "tags": [
             {"name": "Conversations"}, {"name": "Messages"}, {"name": "Attachments"},
             {"name": "Forms and fields"}, {"name": "Realtime"}, {"name": "Users and teams"},
-            {"name": "Statuses, priorities and types"}, {"name": "Operations"},
+            {"name": "Statuses, priorities and types"}, {"name": "Administration"}, {"name": "Operations"},
         ],
         "paths": paths,
         "components": {
@@ -436,7 +571,7 @@ fn operation(o: &Op) -> Value {
     let schemes: &[&str] = match o.access {
         Access::Public => &["", "session", "basic", "fingerprint"],
         Access::Device => &["session", "basic", "fingerprint"],
-        Access::User | Access::Staff => &["session", "basic"],
+        Access::User | Access::Staff | Access::Admin | Access::Owner => &["session", "basic"],
         Access::Open => &[""],
     };
     let mut security: Vec<Value> =
@@ -562,6 +697,14 @@ fn error_responses() -> Value {
     Value::Object(out)
 }
 
+/// The members of a JSON object (nothing for anything else).
+fn object(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
 fn schemas() -> Value {
     let int = json!({"type": "integer"});
     let text = json!({"type": "string"});
@@ -580,7 +723,9 @@ fn schemas() -> Value {
         json!({"type": "object", "required": ["id"], "properties": properties})
     };
     let body = |required: &[&str], properties: Value| json!({"type": "object", "required": required, "properties": properties});
-    json!({
+    // In several pieces: one `json!` this big exceeds the macro recursion limit.
+    let mut out = Map::new();
+    out.extend(object(json!({
         "Related": {
             "type": "object", "required": ["id"], "additionalProperties": true,
             "description": "A related resource: a stub `{id, resource_type}`, or the whole resource when its type is in `include`.",
@@ -595,6 +740,8 @@ fn schemas() -> Value {
                 }}},
             },
         },
+    })));
+    out.extend(object(json!({
         "Conversation": resource(json!({
             "uuid": text, "legacy_id": maybe_text, "subject": text,
             "channel": {"type": "string", "enum": ["MAIL", "MESSENGER", "HELPCENTER", "FACEBOOK", "TWITTER", "NOTE", "CHAT"]},
@@ -628,11 +775,33 @@ fn schemas() -> Value {
             "score": {"type": "string", "enum": ["GOOD", "BAD"]}, "comment": maybe_text,
             "conversation": stub, "creator": stub, "created_at": time, "updated_at": time,
         })),
+    })));
+    out.extend(object(json!({
         "User": resource(json!({
             "uuid": text, "full_name": text, "role": stub, "teams": stubs, "avatar": text,
             "email": {"type": "string", "description": "To staff, and to the user themselves."},
             "last_activity_at": time, "last_active_at": time, "last_seen_at": time,
             "presence_channel": text, "is_online": flag,
+            "role_type": {"type": "string", "description": "To staff."},
+            "is_enabled": {"type": "boolean", "description": "To staff."},
+            "organization": maybe_stub, "created_at": time, "updated_at": time,
+        })),
+    })));
+    out.extend(object(json!({
+        "Organization": resource(json!({"name": text, "member_count": int, "created_at": time, "updated_at": time})),
+        "CaseField": {"allOf": [{"$ref": "#/components/schemas/Field"}, {"type": "object", "properties": {
+            "is_visible_to_customers": flag, "is_enabled": flag, "sort_order": int,
+        }}]},
+        "CaseForm": {"allOf": [{"$ref": "#/components/schemas/Form"}, {"type": "object", "properties": {
+            "sort_order": int, "is_default": flag,
+        }}]},
+        "Setting": {"type": "object", "required": ["id"], "properties": {
+            "id": text, "name": text, "value": {"type": ["boolean", "string"]}, "resource_type": text,
+        }},
+        "MessengerToken": {"type": "object", "properties": {"token": text, "resource_type": text}},
+        "AuditEntry": resource(json!({
+            "actor": maybe_stub, "action": text, "object_type": text, "object_id": {"type": ["integer", "null"]},
+            "before": {"type": ["object", "null"]}, "after": {"type": ["object", "null"]}, "created_at": time,
         })),
         "Session": {"type": "object", "properties": {"user": {"$ref": "#/components/schemas/User"}, "resource_type": text}},
         "Starter": {"type": "object", "properties": {
@@ -640,7 +809,10 @@ fn schemas() -> Value {
             "average_reply_time": {"type": ["integer", "null"]},
             "active_conversations": {"type": "array", "items": {"$ref": "#/components/schemas/Conversation"}},
             "realtime_url": text, "resource_type": text,
+            "team_name": maybe_text, "greeting": maybe_text, "reply_time_text": maybe_text,
         }},
+    })));
+    out.extend(object(json!({
         "Team": resource(json!({"legacy_id": maybe_text, "title": text, "member_count": int, "created_at": time, "updated_at": time})),
         "Role": resource(json!({"title": text, "type": text, "created_at": time, "updated_at": time})),
         "Status": resource(json!({
@@ -660,6 +832,8 @@ fn schemas() -> Value {
             "title": text, "titles": stubs, "description": maybe_text, "descriptions": stubs,
             "fields": stubs, "brand": maybe_stub, "created_at": time, "updated_at": time,
         })),
+    })));
+    out.extend(object(json!({
         "NewConversation": body(&["subject", "contents"], json!({
             "subject": text, "contents": text,
             "name": {"type": "string", "description": "Who writes, without a session."},
@@ -688,10 +862,89 @@ fn schemas() -> Value {
         "NewRating": body(&["score"], json!({"score": {"type": "string", "enum": ["GOOD", "BAD"]}, "comment": text})),
         "RatingUpdate": body(&[], json!({"score": {"type": "string", "enum": ["GOOD", "BAD"]}, "comment": text})),
         "Typing": body(&[], json!({"is_typing": {"type": "boolean", "default": true}})),
+    })));
+    out.extend(object(json!({
+        "NewUser": body(&["full_name", "email"], json!({
+            "full_name": text, "email": {"type": "string", "format": "email"},
+            "role": {"type": "string", "enum": ["OWNER", "ADMIN", "AGENT", "COLLABORATOR", "CUSTOMER"]},
+            "role_id": int, "password": {"type": "string", "minLength": 8},
+            "team_ids": {"type": "string", "description": "Ids, comma-separated."},
+            "organization_id": int, "is_enabled": flag,
+        })),
+        "UserUpdate": body(&[], json!({
+            "full_name": text, "email": {"type": "string", "format": "email"},
+            "role": {"type": "string", "enum": ["OWNER", "ADMIN", "AGENT", "COLLABORATOR", "CUSTOMER"]},
+            "role_id": int, "team_ids": {"type": "string", "description": "Ids, comma-separated."},
+            "organization_id": {"type": ["integer", "null"]}, "is_enabled": flag,
+        })),
+        "Password": body(&["password"], json!({"password": {"type": "string", "minLength": 8}})),
+        "NewTeam": body(&["title"], json!({"title": text, "agent_ids": {"type": "string", "description": "Ids, comma-separated."}})),
+        "TeamUpdate": body(&["title"], json!({"title": text})),
+        "Members": body(&["agent_ids"], json!({"agent_ids": {"type": "string", "description": "Ids, comma-separated."}})),
+        "NewOrganization": body(&["name"], json!({"name": text})),
+        "NewStatus": body(&["label"], json!({
+            "label": text, "type": {"type": "string", "enum": ["NEW", "OPEN", "PENDING", "COMPLETED", "CLOSED", "CUSTOM"]}, "sort_order": int,
+        })),
+        "StatusUpdate": body(&[], json!({
+            "label": text, "type": {"type": "string", "enum": ["NEW", "OPEN", "PENDING", "COMPLETED", "CLOSED", "CUSTOM"]}, "sort_order": int,
+        })),
+        "NewPriority": body(&["label"], json!({"label": text, "level": int})),
+        "PriorityUpdate": body(&[], json!({"label": text, "level": int})),
+        "NewType": body(&["label"], json!({"label": text})),
+        "TypeUpdate": body(&[], json!({"label": text})),
+    })));
+    out.extend(object(json!({
+        "Translation": {"type": "object", "required": ["translation"], "properties": {"locale": text, "translation": text}},
+        "Option": {"type": "object", "properties": {
+            "id": {"type": "integer", "description": "An existing option, to keep."},
+            "values": {"type": "array", "items": {"$ref": "#/components/schemas/Translation"}},
+            "options": {"type": "array", "items": {"$ref": "#/components/schemas/Option"}},
+        }},
+        "NewField": body(&["type", "key", "title"], json!({
+            "type": {"type": "string", "enum": ["TEXT", "TEXTAREA", "CHECKBOX", "SELECT", "RADIO", "NUMERIC", "DECIMAL", "DATE", "YESNO", "CASCADINGSELECT", "REGEX", "FILE"]},
+            "key": {"type": "string", "pattern": "^[A-Za-z0-9_]+$"}, "title": text,
+            "titles": {"type": "array", "items": {"$ref": "#/components/schemas/Translation"}},
+            "descriptions": {"type": "array", "items": {"$ref": "#/components/schemas/Translation"}},
+            "is_required": flag, "is_editable": flag, "is_visible_to_customers": flag, "is_enabled": flag,
+            "regular_expression": text, "sort_order": int,
+            "options": {"type": "array", "items": {"$ref": "#/components/schemas/Option"}},
+        })),
+        "FieldUpdate": body(&[], json!({
+            "title": text,
+            "titles": {"type": "array", "items": {"$ref": "#/components/schemas/Translation"}},
+            "descriptions": {"type": "array", "items": {"$ref": "#/components/schemas/Translation"}},
+            "is_required": flag, "is_editable": flag, "is_visible_to_customers": flag, "is_enabled": flag,
+            "regular_expression": text, "sort_order": int,
+            "options": {"type": "array", "items": {"$ref": "#/components/schemas/Option"}},
+        })),
+    })));
+    out.extend(object(json!({
+        "NewForm": body(&["title"], json!({
+            "title": text, "description": text,
+            "titles": {"type": "array", "items": {"$ref": "#/components/schemas/Translation"}},
+            "descriptions": {"type": "array", "items": {"$ref": "#/components/schemas/Translation"}},
+            "field_ids": {"type": "string", "description": "Field ids in order, comma-separated."},
+            "sort_order": int, "is_default": flag,
+        })),
+        "FormUpdate": body(&[], json!({
+            "title": text, "description": text,
+            "titles": {"type": "array", "items": {"$ref": "#/components/schemas/Translation"}},
+            "descriptions": {"type": "array", "items": {"$ref": "#/components/schemas/Translation"}},
+            "field_ids": {"type": "string", "description": "Field ids in order, comma-separated."},
+            "sort_order": int, "is_default": flag,
+        })),
+        "SettingsUpdate": body(&[], json!({
+            "values": {"type": "object", "properties": {
+                "customers_see_status": flag, "customers_see_priority": flag, "customers_see_type": flag,
+                "customers_edit_priority": flag, "messenger_team_name": text, "messenger_greeting": text,
+                "messenger_reply_time": text,
+            }},
+        })),
         "NewFile": body(&["content"], json!({
             "content": {"type": "string", "contentMediaType": "application/octet-stream"}, "name": text,
         })),
-    })
+    })));
+    Value::Object(out)
 }
 
 #[cfg(test)]

@@ -394,6 +394,11 @@ impl Params {
         self.0.contains_key(name)
     }
 
+    /// A parameter as it was decoded, for structured ones (lists of objects).
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.0.get(name).filter(|v| !v.is_null())
+    }
+
     /// A string parameter, trimmed; empty or `null` counts as absent. Only
     /// text is text: a JSON number, boolean, array or object is `FIELD_INVALID`.
     pub fn text(&self, name: &str) -> Result<Option<String>, ApiError> {

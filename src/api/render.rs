@@ -134,7 +134,8 @@ impl Stub {
     }
 }
 
-fn stub(kind: &str, id: i64) -> Value {
+/// A related resource as a stub: `{id, resource_type}`.
+pub fn stub(kind: &str, id: i64) -> Value {
     json!({ "id": id, "resource_type": kind })
 }
 
@@ -441,6 +442,19 @@ pub fn user_minimal(view: &View, u: &User) -> Value {
     })
 }
 
+/// A user as staff see them: `user_minimal` with the email, whether they may
+/// sign in, their role's type and their organization.
+pub fn user_for_staff(view: &View, u: &User) -> Value {
+    let mut data = user_minimal(view, u);
+    data["email"] = json!(u.email);
+    data["role_type"] = json!(u.role.as_str());
+    data["is_enabled"] = json!(u.is_enabled);
+    data["organization"] = json!(u.organization_id.map(|id| stub("organization", id)));
+    data["created_at"] = ts(Some(u.created_at));
+    data["updated_at"] = ts(Some(u.updated_at));
+    data
+}
+
 /// A team (`team`, or `team_minimal` as users list them).
 pub fn team(view: &View, t: &Team, kind: &str) -> Value {
     json!({
@@ -581,7 +595,13 @@ pub fn form(view: &View, f: &Form) -> Value {
         "titles": locale_stubs(&f.title_ids),
         "description": f.description,
         "descriptions": locale_stubs(&f.description_ids),
-        "fields": f.field_ids.iter().map(|id| stub("conversation_field", *id)).collect::<Vec<_>>(),
+        // A disabled field takes no values: customers are not offered it.
+        "fields": f
+            .field_ids
+            .iter()
+            .filter(|id| view.staff || view.catalog.fields.get(id).is_none_or(|field| field.is_enabled))
+            .map(|id| stub("conversation_field", *id))
+            .collect::<Vec<_>>(),
         "brand": null,
         "created_at": ts(Some(f.created_at)),
         "updated_at": ts(Some(f.updated_at)),

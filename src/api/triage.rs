@@ -33,7 +33,7 @@ pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
     let values: Map<String, Value> = problems.absorb(params.map("field_values"))?.flatten().unwrap_or_default();
 
     let role = ctx.caller.role();
-    let settings = ctx.state.settings;
+    let settings = ctx.state.db.catalog()?.settings;
     if !role.may_triage() {
         if type_id.is_some() {
             return Err(ApiError::denied_parameter("type_id"));

@@ -66,7 +66,8 @@ fn decode_hex(s: &str) -> Option<Vec<u8>> {
 /// Verifies the claim and marks the device verified for that customer (found
 /// by email, or created). A staff email can never be verified this way.
 pub async fn verify_device(state: &AppState, fingerprint: &str, claim: Claim, now: i64) -> Result<(), ApiError> {
-    check(&state.messenger_token, &claim, now)?;
+    let token = state.messenger_token.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    check(&token, &claim, now)?;
     let fingerprint = fingerprint.to_owned();
     state
         .db

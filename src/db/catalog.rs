@@ -1,5 +1,6 @@
 //! The catalog: the small reference tables (statuses, priorities, types,
-//! roles, teams, custom fields with their options and translations, forms),
+//! roles, teams, custom fields with their options and translations, forms,
+//! instance settings),
 //! held in memory as one snapshot per
 //! [`Db::catalog_generation`](super::Db::catalog_generation), so rendering
 //! and `include` expansion look them up without SQL. Writes inside a
@@ -11,6 +12,7 @@ use rusqlite::Connection;
 
 use super::fields::{self, Field, FieldOption, Form, LocaleField};
 use super::lookups::{self, CaseType, Priority, RoleRow, Status, Team};
+use super::settings::{MessengerTexts, Settings};
 use crate::error::ApiError;
 
 /// Every row of the reference tables, by id.
@@ -34,6 +36,10 @@ pub struct Catalog {
     pub locales: HashMap<i64, LocaleField>,
     /// Forms, with their titles, descriptions and fields.
     pub forms: HashMap<i64, Form>,
+    /// What the instance lets customers see and do.
+    pub settings: Settings,
+    /// The Messenger's words.
+    pub messenger: MessengerTexts,
 }
 
 fn by_id<T>(rows: Vec<T>, id: fn(&T) -> i64) -> HashMap<i64, T> {
@@ -42,7 +48,10 @@ fn by_id<T>(rows: Vec<T>, id: fn(&T) -> i64) -> HashMap<i64, T> {
 
 /// Reads the whole catalog (a few small tables).
 pub fn load(conn: &Connection) -> Result<Catalog, ApiError> {
+    let (settings, messenger) = super::settings::load_all(conn)?;
     Ok(Catalog {
+        settings,
+        messenger,
         statuses: by_id(lookups::statuses(conn)?, |s: &Status| s.id),
         priorities: by_id(lookups::priorities(conn)?, |p: &Priority| p.id),
         types: by_id(lookups::types(conn)?, |t: &CaseType| t.id),

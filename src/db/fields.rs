@@ -27,6 +27,9 @@ pub struct Field {
     pub is_system: bool,
     /// Shown to customers at all.
     pub is_visible_to_customers: bool,
+    /// Offered at all: a disabled field keeps the values conversations hold
+    /// but takes no new ones and is listed to staff only.
+    pub is_enabled: bool,
     /// For REGEX fields.
     pub regular_expression: Option<String>,
     /// Where it is listed.
@@ -92,6 +95,10 @@ pub struct Form {
     pub title: String,
     /// Description.
     pub description: Option<String>,
+    /// Where it is listed.
+    pub sort_order: i64,
+    /// Offered when a conversation names no form.
+    pub is_default: bool,
     /// Unix seconds.
     pub created_at: i64,
     /// Unix seconds.
@@ -105,7 +112,7 @@ pub struct Form {
 }
 
 const FIELD: &str = "SELECT id, fielduuid, type, key, is_required, is_editable, is_system, \
-    is_visible_to_customers, regular_expression, created_at, updated_at, sort_order FROM conversation_fields";
+    is_visible_to_customers, regular_expression, created_at, updated_at, sort_order, is_enabled FROM conversation_fields";
 
 fn field(r: &Row) -> rusqlite::Result<Field> {
     Ok(Field {
@@ -121,6 +128,7 @@ fn field(r: &Row) -> rusqlite::Result<Field> {
         created_at: r.get(9)?,
         updated_at: r.get(10)?,
         sort_order: r.get(11)?,
+        is_enabled: r.get(12)?,
         title_ids: Vec::new(),
         description_ids: Vec::new(),
         option_ids: Vec::new(),
@@ -143,7 +151,7 @@ fn complete_field(conn: &Connection, mut f: Field) -> Result<Field, ApiError> {
 
 /// A page of fields (all, or only those customers see) and the total count.
 pub fn list(conn: &Connection, customer_only: bool, offset: i64, limit: i64) -> Result<(Vec<Field>, i64), ApiError> {
-    let filter = if customer_only { " WHERE is_visible_to_customers = 1" } else { "" };
+    let filter = if customer_only { " WHERE is_visible_to_customers = 1 AND is_enabled = 1" } else { "" };
     let total = conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM conversation_fields{filter}"))?
         .query_row([], |r| r.get(0))?;
@@ -245,7 +253,7 @@ fn locale(r: &Row) -> rusqlite::Result<LocaleField> {
     })
 }
 
-const FORM: &str = "SELECT id, title, description, created_at, updated_at FROM forms";
+const FORM: &str = "SELECT id, title, description, created_at, updated_at, sort_order, is_default FROM forms";
 
 fn form(r: &Row) -> rusqlite::Result<Form> {
     Ok(Form {
@@ -254,6 +262,8 @@ fn form(r: &Row) -> rusqlite::Result<Form> {
         description: r.get(2)?,
         created_at: r.get(3)?,
         updated_at: r.get(4)?,
+        sort_order: r.get(5)?,
+        is_default: r.get(6)?,
         title_ids: Vec::new(),
         description_ids: Vec::new(),
         field_ids: Vec::new(),

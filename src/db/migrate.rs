@@ -51,6 +51,23 @@ const MIGRATIONS: &[Migration] = &[
          UPDATE messages SET channel = 'MAIL'
           WHERE channel NOT IN ('MAIL', 'HELPCENTER', 'TWITTER', 'MESSENGER', 'FACEBOOK');",
     ),
+    // 6: the admin API: every change it makes is audited; a field in use is
+    // disabled rather than deleted; one form may be the default.
+    Migration::Sql(
+        "CREATE TABLE audit_log (
+             id            INTEGER PRIMARY KEY,
+             actor_id      INTEGER REFERENCES users (id),
+             action        TEXT NOT NULL,
+             resource_type TEXT NOT NULL,
+             resource_id   INTEGER,
+             before        TEXT,
+             after         TEXT,
+             created_at    INTEGER NOT NULL
+         ) STRICT;
+         CREATE INDEX audit_log_by_resource ON audit_log (resource_type, resource_id, id);
+         ALTER TABLE conversation_fields ADD COLUMN is_enabled INTEGER NOT NULL DEFAULT 1;
+         ALTER TABLE forms ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0;",
+    ),
 ];
 
 fn digest_tokens(tx: &Transaction) -> rusqlite::Result<()> {

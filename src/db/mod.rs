@@ -8,6 +8,7 @@
 //! to SQL. Only this module and its children know SQL; they return rows as
 //! plain structs and leave the *not found* decision (an `Option`) to callers.
 
+pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod conversations;
@@ -16,6 +17,7 @@ pub mod fields;
 pub mod files;
 pub mod lists;
 pub mod lookups;
+pub mod manage;
 pub mod messages;
 pub mod migrate;
 pub mod ratings;
@@ -735,6 +737,7 @@ fn watch_tables(conn: &Connection) -> Result<Arc<Changed>, rusqlite::Error> {
         "locale_fields",
         "forms",
         "form_fields",
+        "settings",
     ] {
         watch(table, None, "parley_catalog_changed");
     }

@@ -17,10 +17,70 @@ pub struct Settings {
     pub customers_edit_priority: bool,
 }
 
+/// The Messenger's words, as the instance sets them (`None`: the Messenger's own).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MessengerTexts {
+    /// Who the customer talks to, e.g. "Brewfictus Support".
+    pub team_name: Option<String>,
+    /// The home screen's greeting.
+    pub greeting: Option<String>,
+    /// How fast the team answers, in words (instead of the measured average).
+    pub reply_time: Option<String>,
+}
+
+/// The instance settings the admin API reads and writes: `(name, kind)`.
+pub const NAMES: [(&str, Kind); 7] = [
+    ("customers_see_status", Kind::Flag),
+    ("customers_see_priority", Kind::Flag),
+    ("customers_see_type", Kind::Flag),
+    ("customers_edit_priority", Kind::Flag),
+    ("messenger_team_name", Kind::Text),
+    ("messenger_greeting", Kind::Text),
+    ("messenger_reply_time", Kind::Text),
+];
+
+/// What a setting holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// `true` or `false`.
+    Flag,
+    /// Text (empty: the default).
+    Text,
+}
+
+/// Every setting of [`NAMES`] with its value (`false` or `""` when unset).
+pub fn all(conn: &Connection) -> Result<Vec<(&'static str, Kind, String)>, ApiError> {
+    let mut stmt = conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")?;
+    NAMES
+        .iter()
+        .map(|&(name, kind)| {
+            let value: Option<String> = stmt.query_row([name], |r| r.get(0)).optional()?;
+            let default = if kind == Kind::Flag { "false" } else { "" };
+            Ok((name, kind, value.unwrap_or_else(|| default.to_owned())))
+        })
+        .collect()
+}
+
+/// Sets one setting (an empty text removes it).
+pub fn set(conn: &Connection, name: &str, value: &str) -> Result<(), ApiError> {
+    if value.is_empty() {
+        conn.prepare_cached("DELETE FROM settings WHERE key = ?1")?.execute([name])?;
+    } else {
+        conn.prepare_cached("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)")?.execute([name, value])?;
+    }
+    Ok(())
+}
+
 /// Reads the settings; a missing key counts as `false`.
 pub fn load(conn: &Connection) -> Result<Settings, ApiError> {
-    let mut stmt = conn.prepare("SELECT key, value FROM settings")?;
+    Ok(load_all(conn)?.0)
+}
+
+/// Reads the settings and the Messenger's words.
+pub fn load_all(conn: &Connection) -> Result<(Settings, MessengerTexts), ApiError> {
+    let mut stmt = conn.prepare_cached("SELECT key, value FROM settings")?;
     let mut s = Settings::default();
+    let mut m = MessengerTexts::default();
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
         let (key, value) = row?;
         let on = value == "true";
@@ -29,10 +89,13 @@ pub fn load(conn: &Connection) -> Result<Settings, ApiError> {
             "customers_see_priority" => s.customers_see_priority = on,
             "customers_see_type" => s.customers_see_type = on,
             "customers_edit_priority" => s.customers_edit_priority = on,
+            "messenger_team_name" => m.team_name = Some(value),
+            "messenger_greeting" => m.greeting = Some(value),
+            "messenger_reply_time" => m.reply_time = Some(value),
             _ => {}
         }
     }
-    Ok(s)
+    Ok((s, m))
 }
 
 /// Whether a marker setting (such as `demo_files_loaded`) is present.

@@ -84,13 +84,15 @@ pub struct User {
     pub created_at: i64,
     /// Unix seconds.
     pub updated_at: i64,
+    /// May sign in (a disabled user keeps their history).
+    pub is_enabled: bool,
     /// Ids of the user's teams, ascending.
     pub team_ids: Vec<i64>,
 }
 
 const COLUMNS: &str = "u.id, u.uuid, u.full_name, u.email, u.role_id, r.type, u.organization_id, \
     u.avatar_uuid, u.presence_channel, u.last_activity_at, u.last_active_at, u.last_seen_at, \
-    u.created_at, u.updated_at";
+    u.created_at, u.updated_at, u.is_enabled";
 
 fn from_row(r: &Row) -> rusqlite::Result<User> {
     Ok(User {
@@ -108,6 +110,7 @@ fn from_row(r: &Row) -> rusqlite::Result<User> {
         last_seen_at: r.get(11)?,
         created_at: r.get(12)?,
         updated_at: r.get(13)?,
+        is_enabled: r.get(14)?,
         team_ids: Vec::new(),
     })
 }
@@ -126,21 +129,38 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<User>, ApiError> {
     with_teams(conn, user)
 }
 
-/// A page of enabled users whose role is one of `roles` (all roles when empty),
-/// by name, and how many there are.
-pub fn list(conn: &Connection, roles: &[String], offset: i64, limit: i64) -> Result<(Vec<User>, i64), ApiError> {
-    let roles_json = serde_json::to_string(roles)?;
-    let cond = "u.is_enabled = 1 AND (?1 = '[]' OR r.type IN (SELECT value FROM json_each(?1)))";
+/// Which users a list holds.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Role types (all when empty).
+    pub roles: Vec<String>,
+    /// Text the name or email contains (case-insensitive).
+    pub query: Option<String>,
+    /// Disabled users instead of enabled ones.
+    pub disabled: bool,
+}
+
+/// A page of users by name, and how many the filter holds.
+pub fn list(conn: &Connection, filter: &UserFilter, offset: i64, limit: i64) -> Result<(Vec<User>, i64), ApiError> {
+    let roles_json = serde_json::to_string(&filter.roles)?;
+    // LIKE's wildcards in the query are literal.
+    let pattern = filter
+        .query
+        .as_deref()
+        .map(|q| format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let cond = "u.is_enabled = ?2 AND (?1 = '[]' OR r.type IN (SELECT value FROM json_each(?1)))
+        AND (?3 IS NULL OR u.full_name LIKE ?3 ESCAPE '\\' OR u.email LIKE ?3 ESCAPE '\\')";
+    let enabled = !filter.disabled;
     let total: i64 = conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM users u JOIN roles r ON r.id = u.role_id WHERE {cond}"))?
-        .query_row([&roles_json], |r| r.get(0))?;
+        .query_row(params![roles_json, enabled, pattern], |r| r.get(0))?;
     let sql = format!(
         "SELECT {COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id WHERE {cond}
-         ORDER BY u.full_name COLLATE NOCASE, u.id LIMIT ?2 OFFSET ?3"
+         ORDER BY u.full_name COLLATE NOCASE, u.id LIMIT ?4 OFFSET ?5"
     );
     let rows: Vec<User> = conn
         .prepare_cached(&sql)?
-        .query_map(params![roles_json, limit, offset], from_row)?
+        .query_map(params![roles_json, enabled, pattern, limit, offset], from_row)?
         .collect::<Result<_, _>>()?;
     let mut users = Vec::with_capacity(rows.len());
     for u in rows {

@@ -1,5 +1,6 @@
 //! Black-box tests: a real server over HTTP against a real SQLite file.
 
+mod admin;
 mod arbitrary;
 mod attachments;
 mod auth;

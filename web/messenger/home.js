@@ -25,14 +25,15 @@ export function Home({ api, conversations, error, onOpen, onStart }) {
   );
   return html`<section class="home" aria-labelledby="home-title">
     <header class="hero">
+      ${starter?.team_name && html`<p class="team-name">${starter.team_name}</p>`}
       <h1 id="home-title">Hi there 👋</h1>
-      <p>Ask us anything, or share some feedback.</p>
+      <p>${starter?.greeting || 'Ask us anything, or share some feedback.'}</p>
       ${agents.length > 0 && html`<ul class="team" aria-label="Our team">
         ${agents.map((a) => html`<li key=${a.id} class=${a.is_online ? 'online' : ''}>
           <${Avatar} user=${a} size=${36} /><span>${a.full_name}${a.is_online ? html`<span class="visually-hidden"> (online)</span>` : ''}</span>
         </li>`)}
       </ul>`}
-      <p class="reply-time">${replyTime(starter?.average_reply_time)}</p>
+      <p class="reply-time">${starter?.reply_time_text || replyTime(starter?.average_reply_time)}</p>
     </header>
     <button type="button" class="start" onClick=${onStart}>Start a conversation</button>
     ${error && html`<p class="error" role="alert">${errorText(error)}</p>`}

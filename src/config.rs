@@ -56,6 +56,30 @@ pub enum Command {
         #[arg(long, env = "PARLEY_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
     },
+    /// Export the whole instance (users, organizations, teams, conversations,
+    /// messages, ratings, fields, forms, settings, attachments, the messenger
+    /// key) as one portable archive; safe while the server runs.
+    Export {
+        /// The archive to write (a zip of JSON Lines and files).
+        file: PathBuf,
+        /// Directory holding `parley.db`.
+        #[arg(long, env = "PARLEY_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
+    /// Import an export, with the server stopped: into an empty instance (or a
+    /// new data directory) it reproduces every row; into one with users or
+    /// conversations only with --merge.
+    Import {
+        /// The archive `parley export` wrote.
+        file: PathBuf,
+        /// The data directory to import into (created when missing).
+        #[arg(long, env = "PARLEY_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+        /// Add the export to an instance that already has data: what both hold
+        /// (users by email, conversations by UUID, ...) stays as it is here.
+        #[arg(long)]
+        merge: bool,
+    },
     /// Build a large instance for measuring at scale: the demo plus generated
     /// customers, conversations and messages, in a new data directory.
     Gen(crate::gen::GenArgs),

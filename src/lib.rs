@@ -18,4 +18,5 @@ pub mod secret;
 pub mod startup;
 pub mod storage;
 pub mod sweep;
+pub mod transfer;
 pub mod web;

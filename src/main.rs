@@ -52,6 +52,27 @@ fn main() -> std::process::ExitCode {
                 data_dir.display()
             )
         }),
+        Command::Export { file, data_dir } => parley::transfer::export(&data_dir, &file).map(|m| {
+            println!(
+                "exported {} rows ({} conversations, {} messages) and {} files to {}",
+                m.rows,
+                m.conversations,
+                m.messages,
+                m.files,
+                file.display()
+            )
+        }),
+        Command::Import { file, data_dir, merge } => parley::transfer::import(&file, &data_dir, merge).map(|m| {
+            println!(
+                "imported {} rows ({} conversations, {} messages) and {} files into {}{}",
+                m.rows,
+                m.conversations,
+                m.messages,
+                m.files,
+                data_dir.display(),
+                if merge { format!("; kept {} rows it already had", m.kept) } else { String::new() }
+            )
+        }),
         Command::Gen(args) => parley::gen::generate(&args).map(|made| {
             println!(
                 "generated {} customers, {} conversations and {} messages in {:.1} s\nlongest: {}",

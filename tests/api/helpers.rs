@@ -50,7 +50,17 @@ pub fn spawn_in_dir(dir: tempfile::TempDir, adjust: impl FnOnce(&mut ServeConfig
     spawn_in(Arc::new(dir), false, adjust)
 }
 
+/// A server on a data directory that already holds an instance.
+pub fn spawn_at(dir: Arc<tempfile::TempDir>) -> TestApp {
+    spawn_in(dir, false, |_| {})
+}
+
 impl TestApp {
+    /// A client of a server started elsewhere (e.g. the binary as a process).
+    pub fn at(base: &str, dir: Arc<tempfile::TempDir>) -> TestApp {
+        TestApp { base: base.to_owned(), dir, agent: ureq::AgentBuilder::new().redirects(0).build() }
+    }
+
     /// Another server on the same data directory, as after a restart.
     pub fn restart(&self) -> TestApp {
         spawn_in(self.dir.clone(), false, |_| {})

@@ -33,4 +33,5 @@ mod sdk;
 mod shaping;
 mod shutdown;
 mod signin;
+mod transfer;
 mod web;

@@ -86,7 +86,45 @@ impl Resolved {
     }
 }
 
+/// What a long-lived connection's credentials rest on, re-checked while it
+/// lasts so that signing out, disabling a user or resetting their password
+/// ends their realtime streams too.
+#[derive(Debug, Clone)]
+pub enum Standing {
+    /// A session (its digest).
+    Session(String),
+    /// A user who sent Basic credentials.
+    User(i64),
+    /// A device bound to a customer.
+    Device(String),
+    /// Nothing that can be revoked (public callers, unbound devices, tokens).
+    Unconditional,
+}
+
+impl Standing {
+    /// Whether the credentials still stand at `now`.
+    pub fn holds(&self, conn: &rusqlite::Connection, now: i64, ttl: i64) -> Result<bool, ApiError> {
+        Ok(match self {
+            Standing::Session(digest) => crate::db::auth::live_session(conn, digest, now, ttl)?.is_some(),
+            Standing::User(id) => crate::db::users::get(conn, *id)?.is_some_and(|u| u.is_enabled),
+            Standing::Device(fingerprint) => crate::db::auth::device(conn, fingerprint)?.is_some(),
+            Standing::Unconditional => true,
+        })
+    }
+}
+
 impl Caller {
+    /// What this caller's credentials rest on (see [`Standing`]).
+    pub fn standing(&self) -> Standing {
+        match (&self.identity, &self.session) {
+            // Basic authentication created a session too: a password reset ends it.
+            (Identity::User(_), Some(digest)) => Standing::Session(digest.clone()),
+            (Identity::User(u), _) => Standing::User(u.id),
+            (Identity::Device { fingerprint, owner: Some(_) }, _) => Standing::Device(fingerprint.clone()),
+            _ => Standing::Unconditional,
+        }
+    }
+
     /// How the caller identified, for logs: `session`, `basic`, `device`,
     /// `token` or `public` (never who).
     pub fn kind(&self) -> &'static str {

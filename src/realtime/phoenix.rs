@@ -207,6 +207,10 @@ impl Socket {
         let idle = Duration::from_secs(self.state.config.socket_timeout_seconds.max(1));
         let mut last_heard = Instant::now();
         let mut check = tokio::time::interval(Duration::from_millis(idle.as_millis().min(5000) as u64 / 2 + 1));
+        // Credentials are re-checked as often as the streams' heartbeats go.
+        let standing = self.caller.standing();
+        let recheck = Duration::from_secs(self.state.config.heartbeat_seconds.max(1));
+        let mut last_standing = Instant::now();
         loop {
             tokio::select! {
                 message = incoming.next() => {
@@ -234,6 +238,12 @@ impl Socket {
                 _ = check.tick() => {
                     if last_heard.elapsed() > idle {
                         return self.close(actix_ws::CloseCode::Normal, "no heartbeat").await;
+                    }
+                    if last_standing.elapsed() >= recheck {
+                        last_standing = Instant::now();
+                        if !super::stream::still_standing(&self.state, &standing).await {
+                            return self.close(actix_ws::CloseCode::Policy, "signed out").await;
+                        }
                     }
                 }
                 _ = self.state.hub.closed() => {

@@ -18,6 +18,7 @@ use tokio::sync::mpsc;
 
 use super::{emit, Outgoing, Subscription, INBOX};
 use crate::api::Ctx;
+use crate::auth::Standing;
 use crate::db::{self, conversations, events, users};
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -124,9 +125,10 @@ pub async fn sse(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let presence = Presence::start(&ctx).await;
     let (tx, rx) = mpsc::channel::<web::Bytes>(32);
     let state = ctx.state.clone();
+    let standing = ctx.caller.standing();
     actix_web::rt::spawn(async move {
         let _presence = presence;
-        pump(&state, &channels, since, subscription, Sink::Sse(tx)).await;
+        pump(&state, &channels, since, subscription, Sink::Sse(tx), standing).await;
     });
     let body = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|b| (Ok::<_, actix_web::Error>(b), rx))
@@ -148,9 +150,10 @@ pub async fn websocket(ctx: Ctx, req: HttpRequest, body: web::Payload) -> Result
     let subscription = ctx.state.hub.subscribe(&channels);
     let presence = Presence::start(&ctx).await;
     let state = ctx.state.clone();
+    let standing = ctx.caller.standing();
     actix_web::rt::spawn(async move {
         let _presence = presence;
-        pump(&state, &channels, since, subscription, Sink::Ws(session, incoming)).await;
+        pump(&state, &channels, since, subscription, Sink::Ws(session, incoming), standing).await;
     });
     Ok(response)
 }
@@ -234,7 +237,14 @@ impl Sink {
 }
 
 /// Sends the missed events from the log, then live ones, until the client goes.
-async fn pump(state: &AppState, channels: &[String], since: Option<i64>, mut sub: Subscription, mut sink: Sink) {
+async fn pump(
+    state: &AppState,
+    channels: &[String],
+    since: Option<i64>,
+    mut sub: Subscription,
+    mut sink: Sink,
+    standing: Standing,
+) {
     if !sink.open().await {
         return;
     }
@@ -281,7 +291,8 @@ async fn pump(state: &AppState, channels: &[String], since: Option<i64>, mut sub
                 }
             }
             _ = beat.tick() => {
-                if !sink.heartbeat().await {
+                // Credentials revoked since (signed out, disabled, password reset): the stream ends.
+                if !still_standing(state, &standing).await || !sink.heartbeat().await {
                     break;
                 }
             }
@@ -295,6 +306,16 @@ async fn pump(state: &AppState, channels: &[String], since: Option<i64>, mut sub
     if let Sink::Ws(session, _) = sink {
         let _ = session.close(None).await;
     }
+}
+
+/// Whether a connection's credentials still stand (a failed read counts as yes:
+/// a busy database is no reason to drop anyone).
+pub async fn still_standing(state: &AppState, standing: &Standing) -> bool {
+    if let Standing::Unconditional = standing {
+        return true;
+    }
+    let (standing, ttl) = (standing.clone(), state.config.session_ttl);
+    state.db.read(move |conn| standing.holds(conn, db::now(), ttl)).await.unwrap_or(true)
 }
 
 /// Marks a user present while they hold a realtime connection: their

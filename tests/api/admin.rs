@@ -448,3 +448,34 @@ fn the_messenger_words_and_token_change_without_a_restart() {
     let log = app.get("/api/v1/audit").session(&morgan).send().text;
     assert!(log.contains("messenger_token.rotate") && !log.contains(&new) && !log.contains(&old), "{log}");
 }
+
+#[test]
+fn signing_out_disabling_or_a_new_password_ends_live_streams_too() {
+    let app = spawn_with(true, |c| c.heartbeat_seconds = 1);
+    let alex = app.session(ALEX_ADMIN);
+    let channel = app.get("/api/v1/conversations/1").session(&alex).send().body["data"]["realtime_channel"]
+        .as_str()
+        .expect("channel")
+        .to_owned();
+    let listen = |session: &str| crate::realtime::sse(&app, &channel, &[("X-Session-ID", session)]).expect("subscribe");
+    let stays = std::time::Duration::from_millis(2500);
+    let ends = std::time::Duration::from_secs(10);
+
+    let simon = app.session(SIMON);
+    let stream = listen(&simon);
+    assert!(!stream.ends_within(stays), "a standing session keeps its stream");
+    assert_eq!(app.put("/api/v1/users/1").session(&alex).json(&json!({"is_enabled": false})).send().status, 200);
+    assert!(stream.ends_within(ends), "disabling Simon ends his stream");
+    assert_eq!(app.put("/api/v1/users/1").session(&alex).json(&json!({"is_enabled": true})).send().status, 200);
+
+    let simon = app.session(SIMON);
+    let stream = listen(&simon);
+    let r = app.put("/api/v1/users/1/password").session(&alex).json(&json!({"password": "another-roast"})).send();
+    assert_eq!(r.status, 200);
+    assert!(stream.ends_within(ends), "a new password ends his stream");
+
+    let jordan = app.session(JORDAN);
+    let stream = listen(&jordan);
+    assert_eq!(app.req("DELETE", "/api/v1/session").session(&jordan).send().status, 200);
+    assert!(stream.ends_within(ends), "signing out ends the stream");
+}

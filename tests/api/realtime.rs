@@ -52,6 +52,19 @@ impl Client {
     pub(crate) fn close(&self) {
         let _ = self.socket.shutdown(Shutdown::Both);
     }
+
+    /// Whether the server ends the stream within `limit` (events before the end are skipped).
+    pub(crate) fn ends_within(&self, limit: Duration) -> bool {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(_) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return true,
+                Err(mpsc::RecvTimeoutError::Timeout) => return false,
+            }
+        }
+    }
 }
 
 /// Opens an SSE subscription; `Err(status line, body)` when refused.

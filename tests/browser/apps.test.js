@@ -299,3 +299,29 @@ test('the inbox follows replies and assignments live', async () => {
     await agent.locator('.items .item', { hasText: 'Grinder hopper cracked' }).waitFor();
   });
 });
+
+test("the Messenger speaks the instance's words as soon as an admin sets them", async () => {
+  await withBrowser('messenger-words', async (browser) => {
+    const page = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+    await page.goto(`${server.base}/messenger`);
+    await page.getByText('Ask us anything, or share some feedback.').waitFor();
+    const basic = `Basic ${Buffer.from('alex@brewfictus.com:brewfictus-demo').toString('base64')}`;
+    const set = await fetch(`${server.base}/api/v1/settings`, {
+      method: 'PUT',
+      headers: { authorization: basic, 'content-type': 'application/json', 'x-csrf': 'false' },
+      body: JSON.stringify({ values: { messenger_team_name: 'Brewfictus Support', messenger_greeting: 'Ask the baristas', messenger_reply_time: 'Back within the hour' } }),
+    });
+    assert.equal(set.status, 200);
+    await page.reload();
+    await page.getByText('Brewfictus Support').waitFor();
+    await page.getByText('Ask the baristas').waitFor();
+    await page.getByText('Back within the hour').waitFor();
+    // Back to the Messenger's own words, for the tests after this one.
+    const reset = await fetch(`${server.base}/api/v1/settings`, {
+      method: 'PUT',
+      headers: { authorization: basic, 'content-type': 'application/json', 'x-csrf': 'false' },
+      body: JSON.stringify({ values: { messenger_team_name: '', messenger_greeting: '', messenger_reply_time: '' } }),
+    });
+    assert.equal(reset.status, 200);
+  });
+});

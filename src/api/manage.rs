@@ -66,7 +66,8 @@ fn audited(
     Ok(id)
 }
 
-/// A required, non-empty text of at most `max` characters.
+/// A text parameter of at most `max` characters, trimmed; its problems
+/// (missing when `required`, too long, not text) are added to `problems`.
 fn text(params: &Params, name: &str, required: bool, max: usize, problems: &mut Problems) -> Option<String> {
     let value = problems.absorb(params.text(name)).ok().flatten().flatten();
     match value {
@@ -434,37 +435,25 @@ pub async fn remove_team_members(ctx: Ctx, path: web::Path<String>) -> Result<Ht
     change_members(ctx, id, ids, false).await
 }
 
-fn organization_value(view_base: &str, o: &manage::Organization) -> Value {
-    json!({
-        "id": o.id,
-        "name": o.name,
-        "member_count": o.member_count,
-        "created_at": render::ts(Some(o.created_at)),
-        "updated_at": render::ts(Some(o.updated_at)),
-        "resource_type": "organization",
-        "resource_url": format!("{view_base}/api/v1/organizations/{}", o.id),
-    })
-}
-
 /// `GET /organizations`, by name.
 pub async fn organizations(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     staff(&ctx)?;
     let (offset, limit) = ctx.paging()?;
-    let base = ctx.state.public_url.clone();
+    let view = ctx.view()?;
     let (items, total) = ctx
         .read(move |conn| {
             let (rows, total) = manage::organizations(conn, offset, limit)?;
-            Ok((rows.iter().map(|o| organization_value(&base, o)).collect::<Vec<_>>(), total))
+            Ok((rows.iter().map(|o| render::organization(&view, o)).collect::<Vec<_>>(), total))
         })
         .await?;
     ctx.finish(Reply::page("organization", items, offset, limit, total)).await
 }
 
 async fn organization_reply(ctx: Ctx, id: i64, created: bool) -> Result<HttpResponse, ApiError> {
-    let base = ctx.state.public_url.clone();
+    let view = ctx.view()?;
     let data = ctx
         .read(move |conn| {
-            Ok(organization_value(&base, &manage::organization_by_id(conn, id)?.ok_or(ApiError::NotFound)?))
+            Ok(render::organization(&view, &manage::organization_by_id(conn, id)?.ok_or(ApiError::NotFound)?))
         })
         .await?;
     ctx.finish(if created { Reply::created("organization", data) } else { Reply::one("organization", data) }).await
@@ -838,21 +827,11 @@ fn field_change(params: &Params, creating: bool) -> Result<FieldChange, ApiError
     })
 }
 
-/// A field as admins see it: its customer view plus its switches.
-fn admin_field(view: &render::View, f: &fields::Field) -> Value {
-    let mut data = render::field(view, f);
-    data["is_visible_to_customers"] = json!(f.is_visible_to_customers);
-    data["is_enabled"] = json!(f.is_enabled);
-    data["sort_order"] = json!(f.sort_order);
-    data["resource_type"] = json!("case_field");
-    data["resource_url"] = json!(format!("{}/api/v1/cases/fields/{}", view.base_url, f.id));
-    data
-}
-
 async fn field_reply(ctx: Ctx, id: i64, created: bool) -> Result<HttpResponse, ApiError> {
     let view = ctx.view()?;
-    let data =
-        ctx.read(move |conn| Ok(admin_field(&view, &fields::by_id(conn, id)?.ok_or(ApiError::NotFound)?))).await?;
+    let data = ctx
+        .read(move |conn| Ok(render::case_field(&view, &fields::by_id(conn, id)?.ok_or(ApiError::NotFound)?)))
+        .await?;
     ctx.finish(if created { Reply::created("case_field", data) } else { Reply::one("case_field", data) }).await
 }
 
@@ -864,7 +843,7 @@ pub async fn list_fields(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     let (items, total) = ctx
         .read(move |conn| {
             let (rows, total) = fields::list(conn, false, offset, limit)?;
-            Ok((rows.iter().map(|f| admin_field(&view, f)).collect::<Vec<_>>(), total))
+            Ok((rows.iter().map(|f| render::case_field(&view, f)).collect::<Vec<_>>(), total))
         })
         .await?;
     ctx.finish(Reply::page("case_field", items, offset, limit, total)).await
@@ -984,20 +963,11 @@ fn form_change(params: &Params, creating: bool) -> Result<FormChange, ApiError> 
     Ok(FormChange { title, description, titles, descriptions, field_ids, sort_order, is_default })
 }
 
-/// A form as admins see it.
-fn admin_form(view: &render::View, f: &fields::Form) -> Value {
-    let mut data = render::form(view, f);
-    data["sort_order"] = json!(f.sort_order);
-    data["is_default"] = json!(f.is_default);
-    data["resource_type"] = json!("case_form");
-    data["resource_url"] = json!(format!("{}/api/v1/cases/forms/{}", view.base_url, f.id));
-    data
-}
-
 async fn form_reply(ctx: Ctx, id: i64, created: bool) -> Result<HttpResponse, ApiError> {
     let view = ctx.view()?;
-    let data =
-        ctx.read(move |conn| Ok(admin_form(&view, &fields::form_by_id(conn, id)?.ok_or(ApiError::NotFound)?))).await?;
+    let data = ctx
+        .read(move |conn| Ok(render::case_form(&view, &fields::form_by_id(conn, id)?.ok_or(ApiError::NotFound)?)))
+        .await?;
     ctx.finish(if created { Reply::created("case_form", data) } else { Reply::one("case_form", data) }).await
 }
 
@@ -1005,7 +975,8 @@ async fn form_reply(ctx: Ctx, id: i64, created: bool) -> Result<HttpResponse, Ap
 pub async fn list_forms(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     staff(&ctx)?;
     let view = ctx.view()?;
-    let items = ctx.read(move |conn| Ok(fields::forms(conn)?.iter().map(|f| admin_form(&view, f)).collect())).await?;
+    let items =
+        ctx.read(move |conn| Ok(fields::forms(conn)?.iter().map(|f| render::case_form(&view, f)).collect())).await?;
     ctx.finish(Reply::all("case_form", items)).await
 }
 

@@ -455,6 +455,19 @@ pub fn user_for_staff(view: &View, u: &User) -> Value {
     data
 }
 
+/// An organization, with how many users it has.
+pub fn organization(view: &View, o: &crate::db::manage::Organization) -> Value {
+    json!({
+        "id": o.id,
+        "name": o.name,
+        "member_count": o.member_count,
+        "created_at": ts(Some(o.created_at)),
+        "updated_at": ts(Some(o.updated_at)),
+        "resource_type": "organization",
+        "resource_url": view.url(&format!("organizations/{}", o.id)),
+    })
+}
+
 /// A team (`team`, or `team_minimal` as users list them).
 pub fn team(view: &View, t: &Team, kind: &str) -> Value {
     json!({
@@ -610,6 +623,27 @@ pub fn form(view: &View, f: &Form) -> Value {
     })
 }
 
+/// A field as admins see it: its customer view plus its switches.
+pub fn case_field(view: &View, f: &Field) -> Value {
+    let mut data = field(view, f);
+    data["is_visible_to_customers"] = json!(f.is_visible_to_customers);
+    data["is_enabled"] = json!(f.is_enabled);
+    data["sort_order"] = json!(f.sort_order);
+    data["resource_type"] = json!("case_field");
+    data["resource_url"] = json!(view.url(&format!("cases/fields/{}", f.id)));
+    data
+}
+
+/// A form as admins see it.
+pub fn case_form(view: &View, f: &Form) -> Value {
+    let mut data = form(view, f);
+    data["sort_order"] = json!(f.sort_order);
+    data["is_default"] = json!(f.is_default);
+    data["resource_type"] = json!("case_form");
+    data["resource_url"] = json!(view.url(&format!("cases/forms/{}", f.id)));
+    data
+}
+
 /// A satisfaction rating.
 pub fn rating(view: &View, r: &Rating) -> Value {
     json!({
@@ -649,6 +683,10 @@ pub fn load(conn: &Connection, view: &View, kind: &str, id: i64) -> Result<Optio
             None => None,
         },
         "conversation_rating" => ratings::get(conn, id)?.map(|r| rating(view, &r)),
+        // Organizations are named on users only to staff.
+        "organization" if view.staff => {
+            crate::db::manage::organization_by_id(conn, id)?.map(|o| organization(view, &o))
+        }
         _ => None,
     })
 }

@@ -455,15 +455,7 @@ pub fn update_field(conn: &Connection, id: i64, change: &FieldChange, now: i64) 
 }
 
 fn apply_field_parts(conn: &Connection, id: i64, change: &FieldChange, now: i64) -> Result<(), ApiError> {
-    for (kind, texts) in [("title", &change.titles), ("description", &change.descriptions)] {
-        if let Some(texts) = texts {
-            conn.prepare_cached("DELETE FROM locale_fields WHERE field_id = ?1 AND kind = ?2")?
-                .execute(params![id, kind])?;
-            for t in texts {
-                translate(conn, "field_id", id, kind, t, now)?;
-            }
-        }
-    }
+    replace_translations(conn, "field_id", id, &change.titles, &change.descriptions, now)?;
     if let Some(options) = &change.options {
         let mut kept = Vec::new();
         place_options(conn, id, None, options, now, &mut kept)?;
@@ -472,6 +464,28 @@ fn apply_field_parts(conn: &Connection, id: i64, change: &FieldChange, now: i64)
             "DELETE FROM field_options WHERE field_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))",
         )?
         .execute(params![id, kept])?;
+    }
+    Ok(())
+}
+
+/// Replaces the titles and descriptions (those given) of the field or form
+/// `id`; `owner` is `field_id` or `form_id`.
+fn replace_translations(
+    conn: &Connection,
+    owner: &str,
+    id: i64,
+    titles: &Option<Vec<Translation>>,
+    descriptions: &Option<Vec<Translation>>,
+    now: i64,
+) -> Result<(), ApiError> {
+    for (kind, texts) in [("title", titles), ("description", descriptions)] {
+        if let Some(texts) = texts {
+            conn.prepare_cached(&format!("DELETE FROM locale_fields WHERE {owner} = ?1 AND kind = ?2"))?
+                .execute(params![id, kind])?;
+            for t in texts {
+                translate(conn, owner, id, kind, t, now)?;
+            }
+        }
     }
     Ok(())
 }
@@ -607,15 +621,7 @@ pub fn update_form(conn: &Connection, id: i64, change: &FormChange, now: i64) ->
 }
 
 fn apply_form_parts(conn: &Connection, id: i64, change: &FormChange, now: i64) -> Result<(), ApiError> {
-    for (kind, texts) in [("title", &change.titles), ("description", &change.descriptions)] {
-        if let Some(texts) = texts {
-            conn.prepare_cached("DELETE FROM locale_fields WHERE form_id = ?1 AND kind = ?2")?
-                .execute(params![id, kind])?;
-            for t in texts {
-                translate(conn, "form_id", id, kind, t, now)?;
-            }
-        }
-    }
+    replace_translations(conn, "form_id", id, &change.titles, &change.descriptions, now)?;
     if let Some(fields) = &change.field_ids {
         conn.prepare_cached("DELETE FROM form_fields WHERE form_id = ?1")?.execute([id])?;
         for (position, field) in fields.iter().enumerate() {

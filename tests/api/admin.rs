@@ -220,6 +220,8 @@ fn teams_and_organizations_with_their_members() {
     assert_eq!(same.errors(), [("FIELD_INVALID".to_owned(), "name".to_owned())]);
     let moved = app.put("/api/v1/users/4").session(&alex).json(&json!({"organization_id": org_id})).send();
     assert_eq!(moved.body["data"]["organization"]["id"], org_id);
+    let expanded = app.get("/api/v1/users/4?include=organization").session(&simon).send();
+    assert_eq!(expanded.body["data"]["organization"]["name"], "Harbour Roasters");
     let members = app.get(&format!("/api/v1/organizations/{org_id}/members")).session(&simon).send();
     assert_eq!(members.ids(), [4]);
     assert_eq!(

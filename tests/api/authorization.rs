@@ -128,6 +128,10 @@ enum Rule {
     SignedIn,
     /// Staff only: members who are not staff are refused.
     StaffOnly,
+    /// The admin API's writes: admins and owners, then `ok`; other members are refused.
+    AdminOnly { ok: Expect },
+    /// The audit log: owners only.
+    OwnerOnly,
     /// The staff `inbox` stream: members who are not staff do not find it.
     Inbox,
     /// Outside the API: no identity at all.
@@ -139,7 +143,7 @@ fn expect(rule: Rule, who: Who) -> Expect {
         return FAILED;
     }
     let member = |devices: bool| who.user() || (devices && who.device());
-    let unsafe_method = matches!(rule, Rule::Write1 { .. } | Rule::Create | Rule::Upload);
+    let unsafe_method = matches!(rule, Rule::Write1 { .. } | Rule::Create | Rule::Upload | Rule::AdminOnly { .. });
     if unsafe_method && who == Who::NoCsrf {
         return CSRF;
     }
@@ -197,6 +201,16 @@ fn expect(rule: Rule, who: Who) -> Expect {
             }
         }
         Rule::StaffOnly => match (member(true), who.staff()) {
+            (false, _) => REQUIRED,
+            (true, true) => OK,
+            (true, false) => DENIED,
+        },
+        Rule::AdminOnly { ok } => match (member(true), matches!(who, Who::Admin | Who::Owner)) {
+            (false, _) => REQUIRED,
+            (true, true) => ok,
+            (true, false) => DENIED,
+        },
+        Rule::OwnerOnly => match (member(true), who == Who::Owner) {
             (false, _) => REQUIRED,
             (true, true) => OK,
             (true, false) => DENIED,
@@ -416,6 +430,30 @@ fn fixture() -> (Fixture, Vec<Endpoint>) {
         get("/api/v1/teams".into(), Rule::Member { devices: true }),
         get("/api/v1/teams/1".into(), Rule::Member { devices: true }),
         get("/api/v1/roles/1".into(), Rule::Member { devices: true }),
+        // The admin API: staff read, admins and owners write, owners audit.
+        get("/api/v1/roles".into(), Rule::StaffOnly),
+        get("/api/v1/organizations".into(), Rule::StaffOnly),
+        get("/api/v1/organizations/1".into(), Rule::StaffOnly),
+        get("/api/v1/organizations/1/members".into(), Rule::StaffOnly),
+        get("/api/v1/teams/1/members".into(), Rule::StaffOnly),
+        get("/api/v1/cases/fields".into(), Rule::StaffOnly),
+        get("/api/v1/cases/fields/10".into(), Rule::StaffOnly),
+        get("/api/v1/cases/forms".into(), Rule::StaffOnly),
+        get("/api/v1/cases/forms/1".into(), Rule::StaffOnly),
+        get("/api/v1/settings".into(), Rule::StaffOnly),
+        get("/api/v1/audit".into(), Rule::OwnerOnly),
+        Endpoint {
+            method: "POST",
+            path: "/api/v1/teams".into(),
+            body: Some(Body::Json(json!({"title": "Matrix"}))),
+            rule: Rule::AdminOnly { ok: CREATED },
+        },
+        Endpoint {
+            method: "PUT",
+            path: "/api/v1/cases/types/1".into(),
+            body: Some(Body::Json(json!({"label": "Question"}))),
+            rule: Rule::AdminOnly { ok: OK },
+        },
         get("/api/v1/conversations/forms".into(), Rule::Public),
         get("/api/v1/conversations/forms/1".into(), Rule::Public),
         get("/api/v1/conversations/fields".into(), Rule::Public),

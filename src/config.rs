@@ -369,6 +369,8 @@ pub fn load_file(path: &std::path::Path) -> Result<usize, String> {
                     })
                     .collect();
                 match parts {
+                    // An empty list is the flag's default (none, or `*` for origins).
+                    Some(p) if p.is_empty() => continue,
                     Some(p) => p.join(","),
                     None => {
                         problems.push(format!("`{key}`: an array of strings or numbers"));

@@ -292,6 +292,25 @@ fn config_check_names_unknown_keys_and_bad_values() {
 }
 
 #[test]
+fn the_documented_config_file_names_every_key_and_checks_clean() {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/parley.toml");
+    let (ok, out, err) = run(&["config", "check", "--config", sample], None);
+    assert!(ok && out.starts_with("ok:"), "{out}{err}");
+    // The server's own list of keys, from its refusal of one it does not know.
+    let dir = tempfile::tempdir().expect("dir");
+    let probe = dir.path().join("probe.toml");
+    std::fs::write(&probe, "no_such_key = 1\n").expect("write");
+    let (_, _, err) = run(&["config", "check", "--config", probe.to_str().expect("utf-8")], None);
+    let known = err.split("known keys: ").nth(1).and_then(|k| k.split(')').next()).expect("the known keys");
+    let text = std::fs::read_to_string(sample).expect("sample");
+    let documented: Vec<&str> =
+        text.lines().map(|l| l.trim_start_matches("# ")).filter_map(|l| l.split(" = ").next()).collect();
+    for key in known.split(", ") {
+        assert!(documented.contains(&key), "docs/parley.toml does not document `{key}`");
+    }
+}
+
+#[test]
 fn a_closed_log_pipe_does_not_stop_the_server() {
     let dir = tempfile::tempdir().expect("dir");
     let data = dir.path().to_str().expect("utf-8").to_owned();

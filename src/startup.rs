@@ -58,6 +58,24 @@ pub struct AppState {
     pub messenger_token: std::sync::RwLock<String>,
     /// The messenger's average reply time, recomputed every few minutes.
     pub reply_time: crate::api::messenger::ReplyTime,
+    /// The data directory's lock, held shared while the server runs.
+    _data_lock: std::fs::File,
+}
+
+/// The data directory's lock file (see [`lock_data_dir`]).
+pub const LOCK_FILE: &str = "parley.lock";
+
+/// Locks the data directory: servers hold it shared while they run, and
+/// `parley import`, which rewrites the database under them, needs it alone.
+/// `None` when it is held the other way.
+pub fn lock_data_dir(data_dir: &std::path::Path, exclusive: bool) -> std::io::Result<Option<std::fs::File>> {
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(data_dir.join(LOCK_FILE))?;
+    let locked = if exclusive { file.try_lock() } else { file.try_lock_shared() };
+    match locked {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
 }
 
 /// A bound, not yet running server.
@@ -71,6 +89,9 @@ pub struct Application {
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    /// The data directory, which `parley import` holds.
+    #[error("{} is being imported into (parley import): start the server once it is done", .0.display())]
+    Busy(std::path::PathBuf),
     /// The listening address.
     #[error("cannot listen on {addr}: {source} (is another server there? choose another with --bind)")]
     Bind {
@@ -121,6 +142,9 @@ impl Application {
         let storage = Arc::new(
             Storage::open(attachments.clone()).map_err(|source| StartError::Path { path: attachments, source })?,
         );
+        let data_lock = lock_data_dir(&config.data_dir, false)
+            .map_err(|source| StartError::Path { path: config.data_dir.join(LOCK_FILE), source })?
+            .ok_or_else(|| StartError::Busy(config.data_dir.clone()))?;
         let (db, demo) = Db::open_with(&config.db_path(), config.demo, config.durability)
             .map_err(|source| StartError::Database { path: config.db_path(), source })?;
         match demo {
@@ -170,6 +194,7 @@ impl Application {
             metrics: crate::metrics::Metrics::default(),
             messenger_token: std::sync::RwLock::new(messenger_token),
             reply_time: Default::default(),
+            _data_lock: data_lock,
         });
         let closing = Arc::new(tokio::sync::Notify::new());
         let head_timeout = Duration::from_secs(state.config.head_timeout_seconds.max(1));

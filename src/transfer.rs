@@ -10,7 +10,8 @@
 //!
 //! The export reads one snapshot (one read transaction), so it is consistent
 //! while the server runs. An import writes in one transaction with the
-//! server stopped: into an instance with no users and no conversations it
+//! server stopped (it takes the data directory's lock, which servers hold
+//! shared while they run): into an instance with no users and no conversations it
 //! replaces everything and reproduces every row as it was, ids included;
 //! into one with data only when told to merge (`--merge`), when what both
 //! hold (users by email, teams and forms by title, fields by key, statuses by
@@ -378,6 +379,10 @@ pub fn import(file: &Path, data_dir: &Path, merge: bool) -> Result<Moved, String
         ));
     }
     std::fs::create_dir_all(data_dir).map_err(|e| err(data_dir.display(), e))?;
+    // Held until the import is done: no server may start on it meanwhile.
+    let _lock = crate::startup::lock_data_dir(data_dir, true)
+        .map_err(|e| err(data_dir.join(crate::startup::LOCK_FILE).display(), e))?
+        .ok_or_else(|| format!("a server is running on {}: stop it before importing", data_dir.display()))?;
     let db_path = data_dir.join("parley.db");
     // Create or migrate the instance the way the server would.
     drop(Db::open(&db_path, false).map_err(|e| err(db_path.display(), e))?);

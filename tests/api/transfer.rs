@@ -205,6 +205,8 @@ fn an_instance_with_data_is_refused_unless_merging_and_a_merge_keeps_what_both_h
         .send();
     assert_eq!(own.status, 201, "{}", own.text);
     let own_id = own.body["data"]["id"].as_i64().expect("id");
+    let (ok, _, stderr) = parley(&["import", archive.to_str().expect("path"), "--data-dir", &data, "--merge"]);
+    assert!(!ok && stderr.contains("a server is running"), "an import waits for the server to stop: {stderr}");
     server.terminate();
     assert!(server.exits_within(Duration::from_secs(10)).is_some_and(|s| s.success()));
 

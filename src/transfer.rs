@@ -452,6 +452,8 @@ pub fn import(file: &Path, data_dir: &Path, merge: bool) -> Result<Moved, String
             continue; // a merge that already has it
         }
         let entry = format!("{ATTACHMENTS}/{name}");
+        // Named before it exists: a failure removes what it began.
+        written.push(name.clone());
         let copied = (|| -> Result<(), String> {
             let mut source = zip.by_name(&entry).map_err(|e| err(&entry, e))?;
             let mut target = File::create(&path).map_err(|e| err(path.display(), e))?;
@@ -462,7 +464,6 @@ pub fn import(file: &Path, data_dir: &Path, merge: bool) -> Result<Moved, String
             storage.remove(&written);
             return Err(e);
         }
-        written.push(name.clone());
         moved.files += 1;
         progress.step();
     }

@@ -301,11 +301,13 @@ fn serve(
             let state = state.clone();
             let reader = state.db.local_reader();
             let identities = crate::auth::IdentityMemo::default();
+            let answers = crate::api::memo::ResponseMemo::default();
             let cors = cors(&state.config, &state.public_url);
             let app = App::new()
                 .app_data(state)
                 .app_data(reader)
                 .app_data(identities)
+                .app_data(answers)
                 .wrap(from_fn(strip_json_suffix))
                 .wrap(cors)
                 .wrap(from_fn(crate::metrics::observe))

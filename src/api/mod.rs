@@ -12,6 +12,7 @@ pub mod files;
 pub mod forms;
 pub mod lookups;
 pub mod manage;
+pub mod memo;
 pub mod messages;
 pub mod messenger;
 pub mod openapi;
@@ -53,6 +54,10 @@ pub struct Ctx {
     pub caller: Caller,
     query: Vec<(String, String)>,
     reader: LocalReader,
+    uri: actix_web::http::Uri,
+    memo: Option<memo::ResponseMemo>,
+    /// Where [`Ctx::finish`] files the answer: `(generation, key)`.
+    remember: Option<(u64, String)>,
 }
 
 impl FromRequest for Ctx {
@@ -67,7 +72,8 @@ impl FromRequest for Ctx {
                 .ok_or_else(|| ApiError::Internal("application state missing".into()))?;
             let caller = Caller::from_request(req, payload).into_inner()?;
             let query = decode::query(req.query_string())?;
-            Ok(Ctx { state, caller, query, reader: local_reader(req)? })
+            let memo = req.app_data::<memo::ResponseMemo>().cloned();
+            Ok(Ctx { state, caller, query, reader: local_reader(req)?, uri: req.uri().clone(), memo, remember: None })
         })())
     }
 }
@@ -82,6 +88,29 @@ impl Ctx {
     /// (see [`LocalReader`]); reads that may scan use `state.db.read`.
     pub async fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, ApiError>) -> Result<T, ApiError> {
         self.reader.read(f)
+    }
+
+    /// For a `GET` whose answer depends only on the database, the caller and
+    /// the URL: the answer given to the same caller and URL earlier in this
+    /// content generation, if any (see [`memo`]); otherwise the answer
+    /// [`Ctx::finish`] builds is remembered.
+    pub fn remembered(&mut self) -> Option<HttpResponse> {
+        let who = match &self.caller.identity {
+            _ if self.caller.new_session.is_some() => return None, // the answer carries the new session
+            Identity::User(u) => format!("u{}", u.id),
+            Identity::Device { fingerprint, .. } => format!("d{fingerprint}"),
+            Identity::Public => "p".to_owned(),
+            Identity::Token { .. } => return None, // tokens expire by the clock
+        };
+        let memo = self.memo.as_ref()?;
+        // Read before the database: an answer is never filed under a newer generation than its data.
+        let generation = self.state.db.content_generation();
+        let key = format!("{who} {}", self.uri);
+        if let Some(body) = memo.get(generation, &key) {
+            return Some(json_response(StatusCode::OK, body));
+        }
+        self.remember = Some((generation, key));
+        None
     }
 
     /// The last value of a query argument, trimmed; empty counts as absent.
@@ -203,13 +232,29 @@ impl Ctx {
             }
             serde_json::to_vec(&body)?
         };
-        let mut res = HttpResponse::build(status);
-        res.insert_header((header::CONTENT_TYPE, "application/json")).insert_header(("X-API-Version", "1"));
+        if let (Some(memo), Some((generation, key)), StatusCode::OK, true) =
+            (&self.memo, self.remember, status, headers.is_empty())
+        {
+            let body = web::Bytes::from(body);
+            memo.put(generation, key, body.clone());
+            return Ok(json_response(status, body));
+        }
+        let mut res = json_response_builder(status);
         for (name, value) in headers {
             res.insert_header((name, value));
         }
         Ok(res.body(body))
     }
+}
+
+fn json_response_builder(status: StatusCode) -> actix_web::HttpResponseBuilder {
+    let mut res = HttpResponse::build(status);
+    res.insert_header((header::CONTENT_TYPE, "application/json")).insert_header(("X-API-Version", "1"));
+    res
+}
+
+fn json_response(status: StatusCode, body: web::Bytes) -> HttpResponse {
+    json_response_builder(status).body(body)
 }
 
 /// The envelope as bytes, written around the data without building a `Value`.

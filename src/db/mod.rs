@@ -70,6 +70,8 @@ struct Shared {
     lists: lists::ListMemo,
     /// Bumped after every commit that changed the catalog's tables.
     catalog_generation: AtomicU64,
+    /// Bumped after every commit that changed anything (see [`Db::content_generation`]).
+    content_generation: AtomicU64,
     catalog: std::sync::Mutex<Option<(u64, Arc<catalog::Catalog>)>>,
     /// Bumped after every commit that changed what a credential resolves to.
     identities_generation: AtomicU64,
@@ -139,6 +141,7 @@ impl Db {
             lists_generation: AtomicU64::new(0),
             lists: lists::ListMemo::default(),
             catalog_generation: AtomicU64::new(0),
+            content_generation: AtomicU64::new(0),
             catalog: std::sync::Mutex::new(None),
             identities_generation: AtomicU64::new(0),
             queued: AtomicUsize::new(0),
@@ -202,6 +205,13 @@ impl Db {
     /// Changes each time a commit changes a table of the [`catalog::Catalog`].
     pub fn catalog_generation(&self) -> u64 {
         self.shared.catalog_generation.load(Ordering::Acquire)
+    }
+
+    /// Changes each time a commit changes any row: what a response read in
+    /// one generation says holds while it lasts. Read it before the read it
+    /// guards.
+    pub fn content_generation(&self) -> u64 {
+        self.shared.content_generation.load(Ordering::Acquire)
     }
 
     /// Changes each time a commit changes sessions, devices, users, roles or
@@ -549,6 +559,8 @@ impl Writer {
             return None;
         }
         let started = Instant::now();
+        // Counts rows written, rolled back ones too: a needless new content generation is harmless.
+        let changes_before = self.conn.total_changes();
         self.changed.lists.store(false, Ordering::Relaxed);
         self.changed.catalog.store(false, Ordering::Relaxed);
         self.changed.identities.store(false, Ordering::Relaxed);
@@ -590,6 +602,9 @@ impl Writer {
         let committed = self.conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([])).map(drop);
         let committed = match committed {
             Ok(()) => {
+                if self.conn.total_changes() != changes_before {
+                    self.shared.content_generation.fetch_add(1, Ordering::AcqRel);
+                }
                 if self.changed.lists.load(Ordering::Relaxed) {
                     self.shared.lists_generation.fetch_add(1, Ordering::AcqRel);
                 }

@@ -381,3 +381,31 @@ fn customers_see_status_priority_and_type_only_where_the_instance_allows() {
     assert_eq!(statuses.status, 403);
     assert_eq!(app.get("/api/v1/cases/statuses").session(&agent).send().status, 200);
 }
+
+#[test]
+fn a_remembered_answer_never_outlives_a_write_nor_crosses_callers() {
+    // Workers remember GET answers per caller and URL until the next commit:
+    // the same request twice, a write in between, and callers who must differ.
+    let app = spawn_demo();
+    let (simon, caryn) = (app.session(SIMON), app.session(CARYN));
+    let path = "/api/v1/conversations/1";
+    let first = app.get(path).session(&simon).send();
+    assert_eq!(first.text, app.get(path).session(&simon).send().text, "the same answer twice");
+    let reply =
+        app.post("/api/v1/conversations/1/messages").session(&caryn).json(&json!({"contents": "Any news?"})).send();
+    assert_eq!(reply.status, 201);
+    let after = app.get(path).session(&simon).send();
+    assert_eq!(after.body["data"]["last_message_preview"], "Any news?", "a write is seen at once");
+    let listed = app.get("/api/v1/conversations/1/messages?limit=1").session(&simon).send();
+    assert_eq!(listed.body["data"][0]["content_text"], "Any news?");
+    // Another caller with the same URL gets their own answer (read markers are per user).
+    let hers = app.get(path).session(&caryn).send();
+    let his = app.get(path).session(&simon).send();
+    assert_ne!(hers.body["data"]["read_marker"], his.body["data"]["read_marker"]);
+    // A setting is a write too: customers stop seeing the status at once.
+    let alex = app.session(ALEX);
+    assert!(hers.body["data"]["status"].is_object());
+    let off = app.put("/api/v1/settings").session(&alex).json(&json!({"customers_see_status": false})).send();
+    assert_eq!(off.status, 200);
+    assert_eq!(app.get(path).session(&caryn).send().body["data"]["status"], Value::Null);
+}

@@ -233,7 +233,7 @@ impl Ctx {
             serde_json::to_vec(&body)?
         };
         if let (Some(memo), Some((generation, key)), StatusCode::OK, true) =
-            (&self.memo, self.remember, status, headers.is_empty())
+            (&self.memo, self.remember, status, headers.is_empty() && body.len() <= memo::LARGEST)
         {
             let body = web::Bytes::from(body);
             memo.put(generation, key, body.clone());

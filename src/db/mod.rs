@@ -18,6 +18,7 @@ pub mod files;
 pub mod lists;
 pub mod lookups;
 pub mod manage;
+pub mod memo;
 pub mod messages;
 pub mod migrate;
 pub mod ratings;

@@ -272,27 +272,28 @@ pub struct LookupChange {
     pub order: Option<i64>,
 }
 
+/// `given`, or the place after the last row of `table` by `column` (the
+/// server's own names).
+fn order_or_last(conn: &Connection, given: Option<i64>, table: &str, column: &str) -> Result<i64, ApiError> {
+    match given {
+        Some(order) => Ok(order),
+        None => Ok(conn.query_row(&format!("SELECT COALESCE(MAX({column}), 0) + 1 FROM {table}"), [], |r| r.get(0))?),
+    }
+}
+
 /// Creates a lookup row and returns its id; without an order it goes last.
 pub fn create_lookup(conn: &Connection, which: Lookup, change: &LookupChange, now: i64) -> Result<i64, ApiError> {
     let label = change.label.clone().unwrap_or_default();
     match which {
         Lookup::Status => {
-            let order = match change.order {
-                Some(o) => o,
-                None => {
-                    conn.query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM case_statuses", [], |r| r.get(0))?
-                }
-            };
+            let order = order_or_last(conn, change.order, "case_statuses", "sort_order")?;
             conn.prepare_cached(
                 "INSERT INTO case_statuses (label, type, sort_order, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
             )?
             .execute(params![label, change.kind.as_deref().unwrap_or("CUSTOM"), order, now])?;
         }
         Lookup::Priority => {
-            let level = match change.order {
-                Some(o) => o,
-                None => conn.query_row("SELECT COALESCE(MAX(level), 0) + 1 FROM case_priorities", [], |r| r.get(0))?,
-            };
+            let level = order_or_last(conn, change.order, "case_priorities", "level")?;
             conn.prepare_cached(
                 "INSERT INTO case_priorities (label, level, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
             )?
@@ -405,10 +406,7 @@ pub struct FieldChange {
 
 /// Creates a field and returns its id.
 pub fn create_field(conn: &Connection, change: &FieldChange, now: i64) -> Result<i64, ApiError> {
-    let order = match change.sort_order {
-        Some(o) => o,
-        None => conn.query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM conversation_fields", [], |r| r.get(0))?,
-    };
+    let order = order_or_last(conn, change.sort_order, "conversation_fields", "sort_order")?;
     conn.prepare_cached(
         "INSERT INTO conversation_fields (fielduuid, type, key, is_required, is_editable, is_visible_to_customers,
                 is_enabled, regular_expression, sort_order, created_at, updated_at)
@@ -589,10 +587,7 @@ pub struct FormChange {
 
 /// Creates a form and returns its id.
 pub fn create_form(conn: &Connection, change: &FormChange, now: i64) -> Result<i64, ApiError> {
-    let order = match change.sort_order {
-        Some(o) => o,
-        None => conn.query_row("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM forms", [], |r| r.get(0))?,
-    };
+    let order = order_or_last(conn, change.sort_order, "forms", "sort_order")?;
     conn.prepare_cached(
         "INSERT INTO forms (title, description, sort_order, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
     )?

@@ -141,7 +141,7 @@ pub fn create(data_dir: &Path, file: &Path) -> Result<Summary, String> {
 }
 
 /// Every storage name the database names, with whether its file is attached to a message.
-fn stored_names(conn: &Connection) -> Result<Vec<(String, bool)>, String> {
+pub(crate) fn stored_names(conn: &Connection) -> Result<Vec<(String, bool)>, String> {
     let sql = "SELECT storage_name, message_id IS NOT NULL FROM files
                UNION ALL SELECT t.storage_name, f.message_id IS NOT NULL FROM thumbnails t JOIN files f ON f.id = t.file_id";
     let mut stmt = conn.prepare(sql).map_err(|e| err("listing attachments", e))?;

@@ -344,13 +344,9 @@ pub fn export(data_dir: &Path, file: &Path) -> Result<Moved, String> {
     Ok(moved)
 }
 
-/// The attachment files the rows name.
+/// The attachment files the rows name (originals and thumbnails).
 fn stored_names(conn: &Connection) -> Result<Vec<String>, String> {
-    let mut stmt = conn
-        .prepare("SELECT storage_name FROM files UNION SELECT storage_name FROM thumbnails ORDER BY 1")
-        .map_err(|e| err("listing attachments", e))?;
-    let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| err("listing attachments", e))?;
-    rows.collect::<Result<_, _>>().map_err(|e| err("listing attachments", e))
+    Ok(crate::backup::stored_names(conn)?.into_iter().map(|(name, _)| name).collect())
 }
 
 /// Imports the archive `file` into the instance in `data_dir` (created when

@@ -213,6 +213,12 @@ pub async fn scrape(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
         writer.largest_batch.to_string(),
     );
     gauge(
+        "parley_wal_frames",
+        "gauge",
+        "Pages the WAL held at the last checkpoint (it starts over once checkpointed whole).",
+        writer.wal_frames.to_string(),
+    );
+    gauge(
         "parley_realtime_subscribers",
         "gauge",
         "Open realtime subscriptions (SSE, WebSocket, Phoenix topics).",

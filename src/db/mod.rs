@@ -81,6 +81,8 @@ struct Shared {
     batches: AtomicU64,
     jobs: AtomicU64,
     largest_batch: AtomicUsize,
+    /// Frames in the WAL when it was last checkpointed (see [`WAL_RESTART_FRAMES`]).
+    wal_frames: AtomicU64,
 }
 
 /// Per-connection settings for every reader.
@@ -149,17 +151,26 @@ impl Db {
             batches: AtomicU64::new(0),
             jobs: AtomicU64::new(0),
             largest_batch: AtomicUsize::new(0),
+            wal_frames: AtomicU64::new(0),
         });
         let (tx, rx) = mpsc::sync_channel::<Job>(WRITE_QUEUE);
         // From here on the checkpointer, not the writer, copies the WAL into the file.
         bootstrap.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
         let (committed, commits) = mpsc::sync_channel::<()>(1);
         let checkpointer = open_writer_connection(path, durability)?;
+        let reports = shared.clone();
         thread::Builder::new()
             .name("parley-checkpointer".into())
-            .spawn(move || checkpoint_after(&checkpointer, commits))
+            .spawn(move || checkpoint_after(&checkpointer, commits, &reports))
             .map_err(DbOpenError::Thread)?;
-        let writer = Writer { conn: bootstrap, jobs: rx, shared: shared.clone(), changed, committed };
+        let writer = Writer {
+            conn: bootstrap,
+            jobs: rx,
+            shared: shared.clone(),
+            changed,
+            committed,
+            restarted_at: Instant::now(),
+        };
         thread::Builder::new().name("parley-writer".into()).spawn(move || writer.run()).map_err(DbOpenError::Thread)?;
         Ok((Db { shared, readers, writer: tx }, demo))
     }
@@ -252,6 +263,7 @@ impl Db {
             batches: self.shared.batches.load(Ordering::Acquire),
             jobs: self.shared.jobs.load(Ordering::Acquire),
             largest_batch: self.shared.largest_batch.load(Ordering::Acquire),
+            wal_frames: self.shared.wal_frames.load(Ordering::Acquire),
         }
     }
 
@@ -384,6 +396,8 @@ pub struct WriterStats {
     pub jobs: u64,
     /// The most writes one transaction held.
     pub largest_batch: usize,
+    /// Frames the WAL held at the last checkpoint.
+    pub wal_frames: u64,
 }
 
 /// Runs `f` in one read transaction.
@@ -526,6 +540,8 @@ struct Writer {
     changed: Arc<Changed>,
     /// Tells the checkpointer a transaction committed.
     committed: mpsc::SyncSender<()>,
+    /// When the writer last checkpointed so that the WAL could start over.
+    restarted_at: Instant,
 }
 
 impl Writer {
@@ -555,6 +571,7 @@ impl Writer {
     /// Runs `first` and whatever writes follow it in one transaction; returns
     /// a job that must run outside it, if one came.
     fn batch(&mut self, first: Box<dyn WriteJob>) -> Option<Job> {
+        self.let_wal_restart();
         if let Err(e) = self.conn.prepare_cached("BEGIN IMMEDIATE").and_then(|mut s| s.execute([])) {
             first.refuse(Failure::of(&e));
             return None;
@@ -655,6 +672,29 @@ impl Writer {
         }
     }
 
+    /// Under writes without pause the checkpointer never catches up with the
+    /// WAL: a commit lands while it copies, so the WAL is never wholly in the
+    /// file when a transaction begins, and only then may SQLite write it over
+    /// from its start. It would grow for as long as the writes go on. So once
+    /// the checkpointer reports [`WAL_RESTART_FRAMES`], the writer itself
+    /// copies what is left (little: the checkpointer keeps up) before it
+    /// begins the next transaction, whose commit then starts the WAL over
+    /// (and `journal_size_limit` trims the file). A reader in the middle of an
+    /// old snapshot can hold that back; the next report brings another try.
+    fn let_wal_restart(&mut self) {
+        if self.shared.wal_frames.load(Ordering::Acquire) < WAL_RESTART_FRAMES
+            || self.restarted_at.elapsed() < CHECKPOINT_PACE
+        {
+            return;
+        }
+        self.restarted_at = Instant::now();
+        match checkpoint(&self.conn) {
+            Ok(Some((frames, copied))) if frames == copied => self.shared.wal_frames.store(0, Ordering::Release),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "the writer's checkpoint failed; the next report retries"),
+        }
+    }
+
     fn count(&self, jobs: usize) {
         self.shared.batches.fetch_add(1, Ordering::AcqRel);
         self.shared.jobs.fetch_add(jobs as u64, Ordering::AcqRel);
@@ -676,15 +716,30 @@ impl Settle for Refused {
 /// The least time between two checkpoints while writes go on.
 const CHECKPOINT_PACE: Duration = Duration::from_millis(200);
 
+/// The WAL size (in pages) from which the writer lets it start over (see
+/// `Writer::let_wal_restart`): 16 MiB.
+const WAL_RESTART_FRAMES: u64 = 4096;
+
+/// A `PASSIVE` checkpoint: it never waits for readers or the writer, and they
+/// never wait for it. Returns the frames in the WAL and how many of them are
+/// now in the database file; `None` when another checkpoint was running.
+fn checkpoint(conn: &Connection) -> Result<Option<(u64, u64)>, rusqlite::Error> {
+    let (frames, copied): (i64, i64) =
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(1)?, r.get(2)?)))?;
+    Ok(u64::try_from(frames).ok().zip(u64::try_from(copied).ok()))
+}
+
 /// The checkpointer's loop, on its own thread and connection: after commits,
-/// copies what the WAL holds into the database file (`PASSIVE`: it never
-/// waits for readers or the writer, and they never wait for it), at most
-/// every [`CHECKPOINT_PACE`]. Ends when the writer is gone.
-fn checkpoint_after(conn: &Connection, commits: mpsc::Receiver<()>) {
+/// copies what the WAL holds into the database file, at most every
+/// [`CHECKPOINT_PACE`], and reports the WAL's size to the writer. Ends when the
+/// writer is gone.
+fn checkpoint_after(conn: &Connection, commits: mpsc::Receiver<()>, shared: &Shared) {
     while commits.recv().is_ok() {
         let started = Instant::now();
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-            tracing::warn!(error = %e, "checkpoint failed; the next commit retries");
+        match checkpoint(conn) {
+            Ok(Some((frames, _))) => shared.wal_frames.store(frames, Ordering::Release),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "checkpoint failed; the next commit retries"),
         }
         // Commits meanwhile wait in the channel (one signal stands for them all).
         thread::sleep(CHECKPOINT_PACE.saturating_sub(started.elapsed()));

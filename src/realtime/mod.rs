@@ -40,16 +40,19 @@ pub struct Outgoing {
 }
 
 impl Outgoing {
+    /// The logged event as clients get it. Its payload is spliced in as it
+    /// is stored: the log holds only what `events::append` serialised.
     fn from_logged(e: &events::Event) -> Outgoing {
-        let data: Value = serde_json::from_str(&e.data).unwrap_or(Value::Null);
-        let json = json!({
-            "id": e.id,
-            "event": e.kind,
-            "channel": e.channel,
-            "data": data,
-            "created_at": ts(Some(e.created_at)),
-        });
-        Outgoing { id: Some(e.id), kind: e.kind.clone(), json: json.to_string() }
+        let text = |s: &str| Value::from(s).to_string();
+        let json = format!(
+            r#"{{"id":{},"event":{},"channel":{},"data":{},"created_at":{}}}"#,
+            e.id,
+            text(&e.kind),
+            text(&e.channel),
+            e.data,
+            ts(Some(e.created_at)),
+        );
+        Outgoing { id: Some(e.id), kind: e.kind.clone(), json }
     }
 
     /// An event that is delivered live only.
@@ -180,6 +183,18 @@ impl Hub {
         }
     }
 
+    /// Whether anyone would get an event of `channel` (see [`Hub::publish`]).
+    fn is_listened(&self, channel: &str) -> bool {
+        let routes = self.lock_routes();
+        routes.channels.contains_key(channel)
+            || (is_conversation_channel(channel) && routes.channels.contains_key(INBOX))
+    }
+
+    /// Whether no subscription is open.
+    fn is_idle(&self) -> bool {
+        self.lock_routes().queues.is_empty()
+    }
+
     /// How many subscriptions are open (for logs and benchmarks).
     pub fn subscriber_count(&self) -> usize {
         self.lock_routes().queues.len()
@@ -221,7 +236,10 @@ impl Hub {
     /// The fetcher: publishes logged events in order, forever. It wakes on
     /// [`Hub::wake`] and, as a safety net, every second.
     pub async fn run(self: Arc<Self>, db: Db) {
-        let mut cursor = match db.read(events::last_id).await {
+        // Reads along the log's primary key, at most BATCH rows: on this
+        // thread, with a connection of its own, not through the pool.
+        let log = db.local_reader();
+        let mut cursor = match log.read(events::last_id) {
             Ok(id) => id,
             Err(e) => {
                 tracing::error!(error = %e, "realtime: cannot read the event log");
@@ -231,7 +249,23 @@ impl Hub {
         loop {
             let _ = tokio::time::timeout(Duration::from_secs(1), self.wake.notified()).await;
             loop {
-                let batch = match db.read(move |c| events::after(c, cursor, BATCH)).await {
+                if self.is_idle() {
+                    // Nobody to hand events to: skip to the log's end. The end
+                    // is read before looking again, so an event committed after
+                    // a subscriber came is never skipped.
+                    match log.read(events::last_id) {
+                        Ok(end) if self.is_idle() => {
+                            cursor = end;
+                            break;
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            tracing::warn!(error = %e, "realtime: reading the event log failed");
+                            break;
+                        }
+                    }
+                }
+                let batch = match log.read(|c| events::after(c, cursor, BATCH)) {
                     Ok(batch) => batch,
                     Err(e) => {
                         tracing::warn!(error = %e, "realtime: reading the event log failed");
@@ -239,12 +273,15 @@ impl Hub {
                     }
                 };
                 for e in &batch {
-                    self.publish(&e.channel, Arc::new(Outgoing::from_logged(e)));
+                    if self.is_listened(&e.channel) {
+                        self.publish(&e.channel, Arc::new(Outgoing::from_logged(e)));
+                    }
                     cursor = e.id;
                 }
                 if (batch.len() as i64) < BATCH {
                     break;
                 }
+                tokio::task::yield_now().await; // a long backlog lets this thread's other tasks run
             }
         }
     }

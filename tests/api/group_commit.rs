@@ -149,3 +149,38 @@ fn commits_are_flushed_to_disk_unless_normal_durability_is_chosen() {
     let level: i64 = db.write_blocking(|c| Ok(c.query_row("PRAGMA synchronous", [], |r| r.get(0))?)).expect("pragma");
     assert_eq!(level, 1, "NORMAL");
 }
+
+#[test]
+fn the_wal_starts_over_while_writes_never_pause() {
+    // Four threads keep the writer's queue full, so each transaction begins
+    // as soon as the last one committed, writing 256 MiB in all. The WAL may
+    // only be written over from its start once it is wholly in the file when
+    // a transaction begins; without the writer's help it would hold every
+    // write until the load stops.
+    let (dir, db) = open();
+    let wal = dir.path().join("parley.db-wal");
+    let blob = "x".repeat(256 * 1024);
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let (db, blob) = (db.clone(), blob.clone());
+            s.spawn(move || {
+                for i in 0..256 {
+                    let key = format!("blob-{t}-{i}");
+                    let blob = blob.clone();
+                    db.write_blocking(move |c| {
+                        c.execute("INSERT INTO settings (key, value) VALUES (?1, ?2)", [&key, &blob])?;
+                        Ok(())
+                    })
+                    .expect("write");
+                }
+            });
+        }
+    });
+    let size = std::fs::metadata(&wal).expect("the WAL").len();
+    assert!(size <= 64 * 1024 * 1024, "the WAL holds {} MiB after 256 MiB of writes", size >> 20);
+    let written: i64 = Connection::open(dir.path().join("parley.db"))
+        .expect("reader")
+        .query_row("SELECT COUNT(*) FROM settings WHERE key LIKE 'blob-%'", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(written, 1024);
+}

@@ -84,7 +84,7 @@ pub fn on_channels_after(
 
 /// The newest event id (0 when the log is empty).
 pub fn last_id(conn: &Connection) -> Result<i64, ApiError> {
-    Ok(conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))?)
+    Ok(conn.prepare_cached("SELECT COALESCE(MAX(id), 0) FROM events")?.query_row([], |r| r.get(0))?)
 }
 
 /// Deletes events older than `before` (Unix seconds); returns how many.

@@ -7,8 +7,14 @@
 //!
 //! - the HTTP ceiling: a bare actix-web handler (one worker, same core)
 //!   returning the bytes Parley answers for `GET /conversations/1`;
-//! - the storage ceiling: a plain rusqlite loop adding one message per
-//!   transaction at `synchronous=NORMAL` to Parley's schema.
+//! - the storage ceiling: a plain rusqlite loop doing Parley's add-message
+//!   (the statements `POST /conversations/:id/messages` runs, through the
+//!   library's own functions: the conversation's check, the message, the
+//!   conversation's summary, participant, read marker and event) once per
+//!   `BEGIN IMMEDIATE … COMMIT` at `synchronous=NORMAL`, on the demo data,
+//!   with SQLite's own checkpoints; beside it, for reference, the same at
+//!   `FULL`, the same never checkpointing, and a bare message row per
+//!   transaction (the stricter ceiling earlier runs used).
 //!
 //! It prints one table (median and spread over the rounds), then json-server
 //! 0.17 on the same data where `node` and `npm` are installed, then the scale
@@ -38,7 +44,12 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("--ceiling-http") => return ceiling_http(args[1].parse().expect("port"), Path::new(&args[2])),
         Some("--ceiling-storage") => {
-            return ceiling_storage(Path::new(&args[1]), args[2].parse().expect("seconds"), &args[3])
+            let work = match args[4].as_str() {
+                "row" => CeilingWork::Row,
+                "add-message-uncheckpointed" => CeilingWork::AddMessage { checkpoints: false },
+                _ => CeilingWork::AddMessage { checkpoints: true },
+            };
+            return ceiling_storage(Path::new(&args[1]), args[2].parse().expect("seconds"), &args[3], work);
         }
         _ => {}
     }
@@ -307,6 +318,17 @@ impl Row {
     }
 }
 
+/// A stricter storage ceiling the writes are also compared with.
+struct Reference {
+    name: &'static str,
+    /// The `--ceiling-storage` work.
+    work: &'static str,
+    /// Per round.
+    ceilings: Vec<f64>,
+    /// Per scenario (storage ones only), each round's share of the ceiling.
+    shares: Vec<Vec<f64>>,
+}
+
 struct Bench {
     options: Options,
     pin: Pinning,
@@ -344,13 +366,23 @@ impl Bench {
         let mut rows: Vec<Row> = scenarios.iter().map(|s| Row::new(s.name, s.target, s.floor)).collect();
         let mut http_ceilings = Row::new("HTTP ceiling (bare actix, same bytes)", "", 0.0);
         let (mut storage_ceilings, mut full_ceilings) = (vec![], vec![]);
+        let mut references: Vec<Reference> = [
+            ("the same, never checkpointing", "add-message-uncheckpointed"),
+            ("a bare message row per transaction, as earlier runs measured", "row"),
+        ]
+        .into_iter()
+        .map(|(name, work)| Reference { name, work, ceilings: vec![], shares: vec![vec![]; scenarios.len()] })
+        .collect();
         for round in 0..self.options.rounds {
             let http_ceiling = self.http_ceiling(&ceiling_body);
             http_ceilings.runs.push(http_ceiling);
             http_ceilings.ceilings.push(http_ceiling.rps);
-            let storage = self.storage_ceiling("NORMAL");
+            let storage = self.storage_ceiling("NORMAL", "add-message");
             storage_ceilings.push(storage);
-            full_ceilings.push(self.storage_ceiling("FULL"));
+            full_ceilings.push(self.storage_ceiling("FULL", "add-message"));
+            for r in &mut references {
+                r.ceilings.push(self.storage_ceiling("NORMAL", r.work));
+            }
             for (s, row) in scenarios.iter().zip(&mut rows) {
                 let run = wrk(
                     &self.pin,
@@ -364,6 +396,13 @@ impl Bench {
                 row.runs.push(run);
                 row.ceilings.push(if s.storage { storage } else { http_ceiling.rps });
             }
+            for r in &mut references {
+                for ((s, row), shares) in scenarios.iter().zip(&rows).zip(&mut r.shares) {
+                    if s.storage {
+                        shares.push(100.0 * row.runs[round].rps / r.ceilings[round]);
+                    }
+                }
+            }
             eprintln!("round {} of {} done", round + 1, self.options.rounds);
         }
         let (storage, lo, hi) = median_spread(storage_ceilings);
@@ -372,12 +411,23 @@ impl Bench {
         println!("| scenario (agent by session unless noted) | req/s median (spread) | p50 ms | p99 ms | peak RSS MiB | share of ceiling | target |");
         println!("|---|---:|---:|---:|---:|---:|---|");
         http_ceilings.print();
-        println!("| storage ceiling: 1 add-message per transaction, synchronous=NORMAL | {storage:.0} ({lo:.0}–{hi:.0}) tx/s | | | | | |");
+        println!("| storage ceiling: Parley's add-message, 1 per transaction, synchronous=NORMAL | {storage:.0} ({lo:.0}–{hi:.0}) tx/s | | | | | |");
         println!(
             "| (for reference: the same at synchronous=FULL) | {full:.0} ({full_lo:.0}–{full_hi:.0}) tx/s | | | | | |"
         );
+        for r in &references {
+            let (c, lo, hi) = median_spread(r.ceilings.clone());
+            println!("| (for reference: {}) | {c:.0} ({lo:.0}–{hi:.0}) tx/s | | | | | |", r.name);
+        }
         for row in &rows {
             row.print();
+        }
+        println!();
+        for r in references {
+            for (row, shares) in rows.iter().zip(r.shares).filter(|(_, s)| !s.is_empty()) {
+                let (share, lo, hi) = median_spread(shares);
+                println!("{}: {share:.1} % ({lo:.1}–{hi:.1}) of {}", row.name, r.name);
+            }
         }
         let peak = status_kib(pid, "VmHWM:") as f64 / 1024.0;
         println!();
@@ -515,16 +565,20 @@ impl Bench {
         run
     }
 
-    fn storage_ceiling(&self, synchronous: &str) -> f64 {
+    fn storage_ceiling(&self, synchronous: &str, work: &str) -> f64 {
         let dir = tempfile::tempdir_in(self.dir.path()).expect("dir");
         let out = Pinning::command(&self.pin.server, &self.exe)
             .arg("--ceiling-storage")
             .arg(dir.path())
             .arg(self.options.seconds.to_string())
             .arg(synchronous)
+            .arg(work)
             .output()
             .expect("storage ceiling");
-        String::from_utf8_lossy(&out.stdout).trim().parse().expect("storage ceiling figure")
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("storage ceiling figure: {text}{}", String::from_utf8_lossy(&out.stderr)))
     }
 
     /// json-server 0.17 serving the same conversations and messages from a JSON file.
@@ -756,9 +810,82 @@ fn ceiling_http(port: u16, body: &Path) {
     });
 }
 
-/// The storage ceiling: one message row per `BEGIN IMMEDIATE … COMMIT` into
-/// Parley's schema at `synchronous=NORMAL`, for `seconds`; prints rows per second.
-fn ceiling_storage(dir: &Path, seconds: u64, synchronous: &str) {
+/// What a storage ceiling does per transaction.
+#[derive(Clone, Copy, PartialEq)]
+enum CeilingWork {
+    /// Parley's add-message, through its own functions, as the writer runs it
+    /// for `POST /conversations/:id/messages` (without the savepoint that
+    /// group commit adds). With `checkpoints`, SQLite's own (every 1,000
+    /// pages, in the loop, as a plain program has them); without, none at all
+    /// (the WAL only grows: a ceiling for a few seconds, not a way to run).
+    AddMessage { checkpoints: bool },
+    /// One bare message row, as earlier runs measured it: into Parley's
+    /// schema alone (no data, no triggers, foreign keys off).
+    Row,
+}
+
+/// A storage ceiling: `work` once per `BEGIN IMMEDIATE … COMMIT` at
+/// `synchronous`, for `seconds`, by one thread with one connection, on a
+/// fresh database; prints transactions per second.
+fn ceiling_storage(dir: &Path, seconds: u64, synchronous: &str, work: CeilingWork) {
+    if work == CeilingWork::Row {
+        return ceiling_bare_row(dir, seconds, synchronous);
+    }
+    use parley::api::{conversations::visible, messages, render};
+    use parley::db::{catalog, conversations::Visibility, settings, users};
+    use parley::realtime::emit;
+
+    let path = dir.join("parley.db");
+    drop(parley::db::Db::open(&path, true).expect("demo data"));
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
+    conn.execute_batch(&format!(
+        "PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;
+         PRAGMA wal_autocheckpoint = {};",
+        if work == (CeilingWork::AddMessage { checkpoints: true }) { 1000 } else { 0 }
+    ))
+    .expect("pragmas");
+    let agent = users::get(&conn, 1).expect("user").expect("the demo's first agent");
+    let view = render::View {
+        base_url: "http://127.0.0.1:8080".into(),
+        staff: true,
+        user_id: Some(agent.id),
+        me: Some(agent.id),
+        settings: settings::load(&conn).expect("settings"),
+        catalog: Arc::new(catalog::load(&conn).expect("catalog")),
+    };
+    // The conversations an agent may reply to, as the HTTP scenario uses.
+    let open: Vec<i64> =
+        (1..=24).filter(|&id| visible(&conn, &Visibility::All, id).is_ok_and(|c| !c.is_closed())).collect();
+    let text = "A reply from the benchmark, about as long as a short chat message.";
+    let composed = messages::Composed {
+        contents: text.into(),
+        source: None,
+        metadata: serde_json::Map::new(),
+        client_id: None,
+        file_ids: vec![],
+        files: vec![],
+    };
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut n = 0u64;
+    while Instant::now() < until {
+        conn.execute_batch("BEGIN IMMEDIATE").expect("begin");
+        let id = open[n as usize % open.len()];
+        let now = parley::db::now();
+        let c = visible(&conn, &Visibility::All, id).expect("conversation");
+        let target = messages::Target { id, subject: &c.subject, channel: &c.channel };
+        let (m, files) = messages::insert(&conn, &target, &agent, None, composed.clone(), now).expect("add message");
+        let data = render::message(&view, m, files);
+        emit::message_created(&conn, &c.realtime_channel, id, &data, now).expect("event");
+        conn.execute_batch("COMMIT").expect("commit");
+        n += 1;
+    }
+    println!("{:.0}", n as f64 / started.elapsed().as_secs_f64());
+}
+
+/// The bare-row ceiling (see [`CeilingWork::Row`]).
+fn ceiling_bare_row(dir: &Path, seconds: u64, synchronous: &str) {
     let conn = rusqlite::Connection::open(dir.join("ceiling.db")).expect("open");
     conn.execute_batch(&format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = OFF;"

@@ -14,6 +14,7 @@
 
 use std::future::Future;
 use std::io;
+use std::mem::MaybeUninit;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -271,8 +272,9 @@ impl AsyncRead for Guarded {
                 // End of input for the dispatcher: it finishes what it owes, then shuts down.
                 return Poll::Ready(Ok(()));
             }
-            let mut chunk = [0u8; 8 * 1024];
-            let mut buf = ReadBuf::new(&mut chunk);
+            // Not zeroed first: the socket fills it, and only what it filled is read.
+            let mut chunk = [MaybeUninit::<u8>::uninit(); 8 * 1024];
+            let mut buf = ReadBuf::uninit(&mut chunk);
             match Pin::new(&mut this.io).poll_read(cx, &mut buf) {
                 Poll::Ready(Ok(())) if buf.filled().is_empty() => {
                     this.client_eof = true;
@@ -327,8 +329,8 @@ impl Guarded {
             if timer.as_mut().poll(cx).is_ready() || *left == 0 {
                 return Poll::Ready(());
             }
-            let mut chunk = [0u8; 8 * 1024];
-            let mut buf = ReadBuf::new(&mut chunk);
+            let mut chunk = [MaybeUninit::<u8>::uninit(); 8 * 1024];
+            let mut buf = ReadBuf::uninit(&mut chunk);
             match Pin::new(&mut self.io).poll_read(cx, &mut buf) {
                 Poll::Ready(Ok(())) if !buf.filled().is_empty() => *left = left.saturating_sub(buf.filled().len()),
                 Poll::Ready(_) => return Poll::Ready(()),

@@ -83,6 +83,9 @@ struct Shared {
     largest_batch: AtomicUsize,
     /// Frames in the WAL when it was last checkpointed (see [`WAL_RESTART_FRAMES`]).
     wal_frames: AtomicU64,
+    /// Held by whoever checkpoints: the checkpointer, or the writer from its
+    /// checkpoint until the commit that starts the WAL over.
+    checkpointing: std::sync::Mutex<()>,
 }
 
 /// Per-connection settings for every reader.
@@ -152,6 +155,7 @@ impl Db {
             jobs: AtomicU64::new(0),
             largest_batch: AtomicUsize::new(0),
             wal_frames: AtomicU64::new(0),
+            checkpointing: std::sync::Mutex::new(()),
         });
         let (tx, rx) = mpsc::sync_channel::<Job>(WRITE_QUEUE);
         // From here on the checkpointer, not the writer, copies the WAL into the file.
@@ -571,7 +575,8 @@ impl Writer {
     /// Runs `first` and whatever writes follow it in one transaction; returns
     /// a job that must run outside it, if one came.
     fn batch(&mut self, first: Box<dyn WriteJob>) -> Option<Job> {
-        self.let_wal_restart();
+        let shared = self.shared.clone();
+        let _restarting = self.let_wal_restart(&shared);
         if let Err(e) = self.conn.prepare_cached("BEGIN IMMEDIATE").and_then(|mut s| s.execute([])) {
             first.refuse(Failure::of(&e));
             return None;
@@ -679,20 +684,27 @@ impl Writer {
     /// the checkpointer reports [`WAL_RESTART_FRAMES`], the writer itself
     /// copies what is left (little: the checkpointer keeps up) before it
     /// begins the next transaction, whose commit then starts the WAL over
-    /// (and `journal_size_limit` trims the file). A reader in the middle of an
-    /// old snapshot can hold that back; the next report brings another try.
-    fn let_wal_restart(&mut self) {
-        if self.shared.wal_frames.load(Ordering::Acquire) < WAL_RESTART_FRAMES
+    /// (and `journal_size_limit` trims the file). The returned guard keeps
+    /// the checkpointer out until that commit, as its locks would hold the
+    /// restart back; so could a reader in the middle of an old snapshot,
+    /// and then the next report brings another try.
+    fn let_wal_restart<'a>(&mut self, shared: &'a Shared) -> Option<std::sync::MutexGuard<'a, ()>> {
+        if shared.wal_frames.load(Ordering::Acquire) < WAL_RESTART_FRAMES
             || self.restarted_at.elapsed() < CHECKPOINT_PACE
         {
-            return;
+            return None;
         }
+        let guard = match shared.checkpointing.try_lock() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+            // The checkpointer is at it: the next transaction tries again.
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        };
         self.restarted_at = Instant::now();
-        match checkpoint(&self.conn) {
-            Ok(Some((frames, copied))) if frames == copied => self.shared.wal_frames.store(0, Ordering::Release),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "the writer's checkpoint failed; the next report retries"),
+        if let Err(e) = checkpoint(&self.conn) {
+            tracing::warn!(error = %e, "the writer's checkpoint failed; the next report retries");
         }
+        Some(guard)
     }
 
     fn count(&self, jobs: usize) {
@@ -736,7 +748,11 @@ fn checkpoint(conn: &Connection) -> Result<Option<(u64, u64)>, rusqlite::Error> 
 fn checkpoint_after(conn: &Connection, commits: mpsc::Receiver<()>, shared: &Shared) {
     while commits.recv().is_ok() {
         let started = Instant::now();
-        match checkpoint(conn) {
+        let checkpointed = {
+            let _alone = shared.checkpointing.lock().unwrap_or_else(|e| e.into_inner());
+            checkpoint(conn)
+        };
+        match checkpointed {
             Ok(Some((frames, _))) => shared.wal_frames.store(frames, Ordering::Release),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "checkpoint failed; the next commit retries"),

@@ -176,8 +176,11 @@ fn the_wal_starts_over_while_writes_never_pause() {
             });
         }
     });
+    // Started over, it holds what came since (a few hundred milliseconds of
+    // writes: the checkpointer's pace, then the writer's turn); never started
+    // over, all 256 MiB.
     let size = std::fs::metadata(&wal).expect("the WAL").len();
-    assert!(size <= 64 * 1024 * 1024, "the WAL holds {} MiB after 256 MiB of writes", size >> 20);
+    assert!(size <= 128 * 1024 * 1024, "the WAL holds {} MiB after 256 MiB of writes", size >> 20);
     let written: i64 = Connection::open(dir.path().join("parley.db"))
         .expect("reader")
         .query_row("SELECT COUNT(*) FROM settings WHERE key LIKE 'blob-%'", [], |r| r.get(0))

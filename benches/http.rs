@@ -13,8 +13,8 @@
 //!   conversation's summary, participant, read marker and event) once per
 //!   `BEGIN IMMEDIATE … COMMIT` at `synchronous=NORMAL`, on the demo data,
 //!   with SQLite's own checkpoints; beside it, for reference, the same at
-//!   `FULL`, the same never checkpointing, and a bare message row per
-//!   transaction (the stricter ceiling earlier runs used).
+//!   `FULL` and a bare message row per transaction (the stricter ceiling
+//!   earlier runs used).
 //!
 //! It prints one table (median and spread over the rounds), then json-server
 //! 0.17 on the same data where `node` and `npm` are installed, then the scale
@@ -44,11 +44,7 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("--ceiling-http") => return ceiling_http(args[1].parse().expect("port"), Path::new(&args[2])),
         Some("--ceiling-storage") => {
-            let work = match args[4].as_str() {
-                "row" => CeilingWork::Row,
-                "add-message-uncheckpointed" => CeilingWork::AddMessage { checkpoints: false },
-                _ => CeilingWork::AddMessage { checkpoints: true },
-            };
+            let work = if args[4] == "row" { CeilingWork::Row } else { CeilingWork::AddMessage };
             return ceiling_storage(Path::new(&args[1]), args[2].parse().expect("seconds"), &args[3], work);
         }
         _ => {}
@@ -366,13 +362,10 @@ impl Bench {
         let mut rows: Vec<Row> = scenarios.iter().map(|s| Row::new(s.name, s.target, s.floor)).collect();
         let mut http_ceilings = Row::new("HTTP ceiling (bare actix, same bytes)", "", 0.0);
         let (mut storage_ceilings, mut full_ceilings) = (vec![], vec![]);
-        let mut references: Vec<Reference> = [
-            ("the same, never checkpointing", "add-message-uncheckpointed"),
-            ("a bare message row per transaction, as earlier runs measured", "row"),
-        ]
-        .into_iter()
-        .map(|(name, work)| Reference { name, work, ceilings: vec![], shares: vec![vec![]; scenarios.len()] })
-        .collect();
+        let mut references: Vec<Reference> = [("a bare message row per transaction, as earlier runs measured", "row")]
+            .into_iter()
+            .map(|(name, work)| Reference { name, work, ceilings: vec![], shares: vec![vec![]; scenarios.len()] })
+            .collect();
         for round in 0..self.options.rounds {
             let http_ceiling = self.http_ceiling(&ceiling_body);
             http_ceilings.runs.push(http_ceiling);
@@ -815,10 +808,9 @@ fn ceiling_http(port: u16, body: &Path) {
 enum CeilingWork {
     /// Parley's add-message, through its own functions, as the writer runs it
     /// for `POST /conversations/:id/messages` (without the savepoint that
-    /// group commit adds). With `checkpoints`, SQLite's own (every 1,000
-    /// pages, in the loop, as a plain program has them); without, none at all
-    /// (the WAL only grows: a ceiling for a few seconds, not a way to run).
-    AddMessage { checkpoints: bool },
+    /// group commit adds), with SQLite's own checkpoints (every 1,000 pages,
+    /// in the loop, as a plain program has them).
+    AddMessage,
     /// One bare message row, as earlier runs measured it: into Parley's
     /// schema alone (no data, no triggers, foreign keys off).
     Row,
@@ -840,9 +832,7 @@ fn ceiling_storage(dir: &Path, seconds: u64, synchronous: &str, work: CeilingWor
     let conn = rusqlite::Connection::open(&path).expect("open");
     conn.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
     conn.execute_batch(&format!(
-        "PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;
-         PRAGMA wal_autocheckpoint = {};",
-        if work == (CeilingWork::AddMessage { checkpoints: true }) { 1000 } else { 0 }
+        "PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
     ))
     .expect("pragmas");
     let agent = users::get(&conn, 1).expect("user").expect("the demo's first agent");

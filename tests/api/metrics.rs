@@ -58,6 +58,7 @@ fn metrics_count_requests_by_route_and_report_the_writer_and_storage() {
     assert!(s["parley_writer_writes_total"] >= 1.0);
     assert!(s["parley_writer_transactions_total"] >= 1.0);
     assert_eq!(s["parley_writer_queue_depth"], 0.0);
+    assert!(s.contains_key("parley_wal_frames"));
     let stored: i64 = app
         .db()
         .query_row(

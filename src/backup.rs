@@ -26,7 +26,7 @@ use crate::secret::MESSENGER_KEY_FILE;
 
 /// The archive format this binary writes and reads.
 const FORMAT: i64 = 1;
-const MANIFEST: &str = "manifest.json";
+pub(crate) const MANIFEST: &str = "manifest.json";
 const DATABASE: &str = "parley.db";
 const ATTACHMENTS: &str = "attachments";
 
@@ -43,8 +43,23 @@ pub struct Summary {
     pub file_bytes: u64,
 }
 
-fn err(context: impl std::fmt::Display, e: impl std::fmt::Display) -> String {
+pub(crate) fn err(context: impl std::fmt::Display, e: impl std::fmt::Display) -> String {
     format!("{context}: {e}")
+}
+
+/// Opens the archive `file` and reads its manifest; `kind` (a backup, an
+/// export) names what it should be in errors.
+pub(crate) fn open_archive(file: &Path, kind: &str) -> Result<(zip::ZipArchive<File>, Value), String> {
+    let archive = File::open(file).map_err(|e| err(file.display(), e))?;
+    let mut zip =
+        zip::ZipArchive::new(archive).map_err(|e| err(format!("{} is not a Parley {kind}", file.display()), e))?;
+    let mut text = String::new();
+    zip.by_name(MANIFEST)
+        .map_err(|_| format!("{} is not a Parley {kind} (no {MANIFEST})", file.display()))?
+        .read_to_string(&mut text)
+        .map_err(|e| err(MANIFEST, e))?;
+    let manifest = serde_json::from_str(&text).map_err(|e| err(MANIFEST, e))?;
+    Ok((zip, manifest))
 }
 
 /// Writes a backup of the instance in `data_dir` to `file`.
@@ -158,17 +173,7 @@ pub fn restore(file: &Path, data_dir: &Path) -> Result<Summary, String> {
         ));
     }
     std::fs::create_dir_all(data_dir).map_err(|e| err(data_dir.display(), e))?;
-    let archive = File::open(file).map_err(|e| err(file.display(), e))?;
-    let mut zip =
-        zip::ZipArchive::new(archive).map_err(|e| err(format!("{} is not a Parley backup", file.display()), e))?;
-    let manifest: Value = {
-        let mut text = String::new();
-        zip.by_name(MANIFEST)
-            .map_err(|_| format!("{} is not a Parley backup (no {MANIFEST})", file.display()))?
-            .read_to_string(&mut text)
-            .map_err(|e| err(MANIFEST, e))?;
-        serde_json::from_str(&text).map_err(|e| err(MANIFEST, e))?
-    };
+    let (mut zip, manifest) = open_archive(file, "backup")?;
     if manifest["format"].as_i64() != Some(FORMAT) {
         return Err(format!("backup format {} is not one this Parley reads ({FORMAT})", manifest["format"]));
     }

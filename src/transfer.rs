@@ -28,12 +28,12 @@ use rusqlite::types::{Value as Sql, ValueRef};
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 use serde_json::{json, Map, Value};
 
+use crate::backup::{err, open_archive, MANIFEST};
 use crate::db::{migrate, Db};
 use crate::secret::MESSENGER_KEY_FILE;
 use crate::storage::Storage;
 
 const FORMAT: &str = "parley-export";
-const MANIFEST: &str = "manifest.json";
 const ATTACHMENTS: &str = "attachments";
 
 /// One exported table: what its columns refer to, and how a merge finds
@@ -163,10 +163,6 @@ pub struct Moved {
     pub messages: u64,
     /// Attachment files.
     pub files: u64,
-}
-
-fn err(context: impl std::fmt::Display, e: impl std::fmt::Display) -> String {
-    format!("{context}: {e}")
 }
 
 /// Progress on a terminal as a bar; otherwise a plain line per table.
@@ -353,17 +349,7 @@ fn stored_names(conn: &Connection) -> Result<Vec<String>, String> {
 /// there is none). An instance holding users or conversations is refused
 /// unless `merge`.
 pub fn import(file: &Path, data_dir: &Path, merge: bool) -> Result<Moved, String> {
-    let archive = File::open(file).map_err(|e| err(file.display(), e))?;
-    let mut zip =
-        zip::ZipArchive::new(archive).map_err(|e| err(format!("{} is not a Parley export", file.display()), e))?;
-    let manifest: Value = {
-        let mut text = String::new();
-        zip.by_name(MANIFEST)
-            .map_err(|e| err(format!("{} is not a Parley export", file.display()), e))?
-            .read_to_string(&mut text)
-            .map_err(|e| err(MANIFEST, e))?;
-        serde_json::from_str(&text).map_err(|e| err(MANIFEST, e))?
-    };
+    let (mut zip, manifest) = open_archive(file, "export")?;
     if manifest["format"] != FORMAT {
         return Err(format!("{} is not a Parley export (a backup is restored with parley restore)", file.display()));
     }

@@ -314,17 +314,6 @@ impl Row {
     }
 }
 
-/// A stricter storage ceiling the writes are also compared with.
-struct Reference {
-    name: &'static str,
-    /// The `--ceiling-storage` work.
-    work: &'static str,
-    /// Per round.
-    ceilings: Vec<f64>,
-    /// Per scenario (storage ones only), each round's share of the ceiling.
-    shares: Vec<Vec<f64>>,
-}
-
 struct Bench {
     options: Options,
     pin: Pinning,
@@ -361,11 +350,8 @@ impl Bench {
         let scenarios = self.scenarios(&parley);
         let mut rows: Vec<Row> = scenarios.iter().map(|s| Row::new(s.name, s.target, s.floor)).collect();
         let mut http_ceilings = Row::new("HTTP ceiling (bare actix, same bytes)", "", 0.0);
-        let (mut storage_ceilings, mut full_ceilings) = (vec![], vec![]);
-        let mut references: Vec<Reference> = [("a bare message row per transaction, as earlier runs measured", "row")]
-            .into_iter()
-            .map(|(name, work)| Reference { name, work, ceilings: vec![], shares: vec![vec![]; scenarios.len()] })
-            .collect();
+        // Per round; the bare row is the stricter ceiling earlier runs used.
+        let (mut storage_ceilings, mut full_ceilings, mut bare_rows) = (vec![], vec![], vec![]);
         for round in 0..self.options.rounds {
             let http_ceiling = self.http_ceiling(&ceiling_body);
             http_ceilings.runs.push(http_ceiling);
@@ -373,9 +359,7 @@ impl Bench {
             let storage = self.storage_ceiling("NORMAL", "add-message");
             storage_ceilings.push(storage);
             full_ceilings.push(self.storage_ceiling("FULL", "add-message"));
-            for r in &mut references {
-                r.ceilings.push(self.storage_ceiling("NORMAL", r.work));
-            }
+            bare_rows.push(self.storage_ceiling("NORMAL", "row"));
             for (s, row) in scenarios.iter().zip(&mut rows) {
                 let run = wrk(
                     &self.pin,
@@ -389,13 +373,6 @@ impl Bench {
                 row.runs.push(run);
                 row.ceilings.push(if s.storage { storage } else { http_ceiling.rps });
             }
-            for r in &mut references {
-                for ((s, row), shares) in scenarios.iter().zip(&rows).zip(&mut r.shares) {
-                    if s.storage {
-                        shares.push(100.0 * row.runs[round].rps / r.ceilings[round]);
-                    }
-                }
-            }
             eprintln!("round {} of {} done", round + 1, self.options.rounds);
         }
         let (storage, lo, hi) = median_spread(storage_ceilings);
@@ -408,19 +385,16 @@ impl Bench {
         println!(
             "| (for reference: the same at synchronous=FULL) | {full:.0} ({full_lo:.0}–{full_hi:.0}) tx/s | | | | | |"
         );
-        for r in &references {
-            let (c, lo, hi) = median_spread(r.ceilings.clone());
-            println!("| (for reference: {}) | {c:.0} ({lo:.0}–{hi:.0}) tx/s | | | | | |", r.name);
-        }
+        let (bare, bare_lo, bare_hi) = median_spread(bare_rows.clone());
+        println!("| (for reference: a bare message row per transaction, as earlier runs measured) | {bare:.0} ({bare_lo:.0}–{bare_hi:.0}) tx/s | | | | | |");
         for row in &rows {
             row.print();
         }
         println!();
-        for r in references {
-            for (row, shares) in rows.iter().zip(r.shares).filter(|(_, s)| !s.is_empty()) {
-                let (share, lo, hi) = median_spread(shares);
-                println!("{}: {share:.1} % ({lo:.1}–{hi:.1}) of {}", row.name, r.name);
-            }
+        for (s, row) in scenarios.iter().zip(&rows).filter(|(s, _)| s.storage) {
+            let (share, lo, hi) =
+                median_spread(row.runs.iter().zip(&bare_rows).map(|(r, c)| 100.0 * r.rps / c).collect());
+            println!("{}: {share:.1} % ({lo:.1}–{hi:.1}) of a bare message row per transaction", s.name);
         }
         let peak = status_kib(pid, "VmHWM:") as f64 / 1024.0;
         println!();

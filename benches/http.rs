@@ -797,30 +797,34 @@ fn ceiling_storage(dir: &Path, seconds: u64, synchronous: &str, work: CeilingWor
     if work == CeilingWork::Row {
         return ceiling_bare_row(dir, seconds, synchronous);
     }
-    use parley::api::{conversations::visible, messages, render};
+    use parley::api::{conversations::visible, messages};
+    use parley::config::Durability;
+    use parley::db::offline::Offline;
     use parley::db::{catalog, conversations::Visibility, settings, users};
     use parley::realtime::emit;
+    use parley::wire::render;
 
     let path = dir.join("parley.db");
     drop(parley::db::Db::open(&path, true).expect("demo data"));
-    let conn = rusqlite::Connection::open(&path).expect("open");
-    conn.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
-    conn.execute_batch(&format!(
-        "PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
-    ))
-    .expect("pragmas");
-    let agent = users::get(&conn, 1).expect("user").expect("the demo's first agent");
-    let view = render::View {
-        base_url: "http://127.0.0.1:8080".into(),
-        staff: true,
-        user_id: Some(agent.id),
-        me: Some(agent.id),
-        settings: settings::load(&conn).expect("settings"),
-        catalog: Arc::new(catalog::load(&conn).expect("catalog")),
-    };
-    // The conversations an agent may reply to, as the HTTP scenario uses.
-    let open: Vec<i64> =
-        (1..=24).filter(|&id| visible(&conn, &Visibility::All, id).is_ok_and(|c| !c.is_closed())).collect();
+    let durability = if synchronous == "FULL" { Durability::Full } else { Durability::Normal };
+    let db = Offline::open(&path, durability).expect("open");
+    let (agent, view, open) = db
+        .snapshot(|conn| -> Result<_, parley::error::ApiError> {
+            let agent = users::get(conn, 1)?.expect("the demo's first agent");
+            let view = render::View {
+                base_url: "http://127.0.0.1:8080".into(),
+                staff: true,
+                user_id: Some(agent.id),
+                me: Some(agent.id),
+                settings: settings::load(conn)?,
+                catalog: Arc::new(catalog::load(conn)?),
+            };
+            // The conversations an agent may reply to, as the HTTP scenario uses.
+            let open: Vec<i64> =
+                (1..=24).filter(|&id| visible(conn, &Visibility::All, id).is_ok_and(|c| !c.is_closed())).collect();
+            Ok((agent, view, open))
+        })
+        .expect("the demo");
     let text = "A reply from the benchmark, about as long as a short chat message.";
     let composed = messages::Composed {
         contents: text.into(),
@@ -834,15 +838,16 @@ fn ceiling_storage(dir: &Path, seconds: u64, synchronous: &str, work: CeilingWor
     let started = Instant::now();
     let mut n = 0u64;
     while Instant::now() < until {
-        conn.execute_batch("BEGIN IMMEDIATE").expect("begin");
         let id = open[n as usize % open.len()];
-        let now = parley::db::now();
-        let c = visible(&conn, &Visibility::All, id).expect("conversation");
-        let target = messages::Target { id, subject: &c.subject, channel: &c.channel };
-        let (m, files) = messages::insert(&conn, &target, &agent, None, composed.clone(), now).expect("add message");
-        let data = render::message(&view, m, files);
-        emit::message_created(&conn, &c.realtime_channel, id, &data, now).expect("event");
-        conn.execute_batch("COMMIT").expect("commit");
+        db.transaction(|conn| -> Result<(), parley::error::ApiError> {
+            let now = parley::db::now();
+            let c = visible(conn, &Visibility::All, id)?;
+            let target = messages::Target { id, subject: &c.subject, channel: &c.channel };
+            let (m, files) = messages::insert(conn, &target, &agent, None, composed.clone(), now)?;
+            let data = render::message(&view, m, files);
+            Ok(emit::message_created(conn, &c.realtime_channel, id, &data, now)?)
+        })
+        .expect("add message");
         n += 1;
     }
     println!("{:.0}", n as f64 / started.elapsed().as_secs_f64());

@@ -82,7 +82,7 @@ pub enum Command {
     },
     /// Build a large instance for measuring at scale: the demo plus generated
     /// customers, conversations and messages, in a new data directory.
-    Gen(crate::gen::GenArgs),
+    Gen(GenArgs),
     /// Check a configuration file: unknown keys and bad values.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -208,7 +208,7 @@ pub struct ServeConfig {
     /// to the operating system: faster on slow disks, and an acknowledged write
     /// survives a crash of Parley but not of the machine.
     #[arg(long, env = "PARLEY_DURABILITY", value_enum, default_value = "full")]
-    pub durability: crate::db::Durability,
+    pub durability: Durability,
 
     /// Worker threads serving HTTP (default: one per core).
     #[arg(long, env = "PARLEY_WORKERS")]
@@ -264,7 +264,7 @@ impl ServeConfig {
             metrics_token: None,
             cors_origins: vec!["*".into()],
             cors_headers: Vec::new(),
-            durability: crate::db::Durability::Full,
+            durability: Durability::Full,
             workers: None,
             max_buffered_text_bytes: 256 * 1024 * 1024,
             head_timeout_seconds: 5,
@@ -396,4 +396,33 @@ pub fn load_file(path: &std::path::Path) -> Result<usize, String> {
         }
     }
     Ok(applied)
+}
+
+/// What to generate.
+#[derive(Debug, Clone, Args)]
+pub struct GenArgs {
+    /// Directory to create the instance in; it must hold no database yet.
+    #[arg(long, env = "PARLEY_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Conversations to add to the demo's.
+    #[arg(long, default_value_t = 100_000)]
+    pub conversations: u64,
+    /// Messages to add; one conversation gets 1,000 of them, every other at least one.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub messages: u64,
+    /// Seed of the generator: the same seed gives the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// How hard a commit insists that its bytes reached the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Durability {
+    /// `synchronous=FULL`: every commit is flushed to the disk before anyone
+    /// is answered; an acknowledged write survives a power loss.
+    Full,
+    /// `synchronous=NORMAL`: commits reach the operating system, which flushes
+    /// them later; an acknowledged write survives a crash of Parley but may
+    /// be lost with the machine's power.
+    Normal,
 }

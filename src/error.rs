@@ -86,12 +86,20 @@ pub enum ApiError {
     /// `408 REQUEST_TIMEOUT`: the client took too long to send a request head.
     #[error("request head timeout")]
     RequestTimeout,
-    /// `414 URI_TOO_LONG`.
+    /// `414 URI_TOO_LONG`, with the longest target allowed.
     #[error("request target too long")]
-    UriTooLong,
+    UriTooLong {
+        /// The most bytes a request target may have.
+        max_bytes: usize,
+    },
     /// `431 HEADERS_TOO_LARGE`: too many headers, or too many bytes of them.
     #[error("request headers too large")]
-    HeadersTooLarge,
+    HeadersTooLarge {
+        /// The most headers a request may carry.
+        max_headers: usize,
+        /// The most bytes its head may have.
+        max_bytes: usize,
+    },
     /// `503 SERVICE_UNAVAILABLE`: too much request text is in flight right now;
     /// retry in a second.
     #[error("the server is busy")]
@@ -201,19 +209,13 @@ impl ApiError {
             ApiError::RequestTimeout => {
                 vec![one("REQUEST_TIMEOUT", None, "The request head did not arrive in time")]
             }
-            ApiError::UriTooLong => vec![one(
-                "URI_TOO_LONG",
-                None,
-                &format!("The request target may be at most {} bytes long", crate::front::MAX_URI_BYTES),
-            )],
-            ApiError::HeadersTooLarge => vec![one(
+            ApiError::UriTooLong { max_bytes } => {
+                vec![one("URI_TOO_LONG", None, &format!("The request target may be at most {max_bytes} bytes long"))]
+            }
+            ApiError::HeadersTooLarge { max_headers, max_bytes } => vec![one(
                 "HEADERS_TOO_LARGE",
                 None,
-                &format!(
-                    "A request may carry at most {} headers and {} bytes of them",
-                    crate::front::MAX_HEADERS,
-                    crate::front::MAX_HEAD_BYTES
-                ),
+                &format!("A request may carry at most {max_headers} headers and {max_bytes} bytes of them"),
             )],
             ApiError::Busy => vec![one(
                 "SERVICE_UNAVAILABLE",
@@ -262,8 +264,8 @@ impl ResponseError for ApiError {
             ApiError::TooManyRequests { .. } | ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
-            ApiError::UriTooLong => StatusCode::URI_TOO_LONG,
-            ApiError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            ApiError::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
+            ApiError::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -307,15 +309,6 @@ impl ApiError {
     }
 }
 
-impl From<rusqlite::Error> for ApiError {
-    fn from(e: rusqlite::Error) -> Self {
-        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
-            return disk_full();
-        }
-        ApiError::internal(&e)
-    }
-}
-
 /// ENOSPC or EDQUOT.
 fn is_disk_full(e: &std::io::Error) -> bool {
     matches!(e.kind(), std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded)
@@ -334,12 +327,6 @@ pub(crate) fn disk_full() -> ApiError {
         tracing::error!("the disk is full: writes are refused with 507 until space is freed; reads go on");
     }
     ApiError::StorageFull
-}
-
-impl From<r2d2::Error> for ApiError {
-    fn from(e: r2d2::Error) -> Self {
-        ApiError::internal(&e)
-    }
 }
 
 impl From<serde_json::Error> for ApiError {

@@ -1,8 +1,9 @@
 //! The `parley` binary: parse the command line, set up logging, run.
 
 use clap::Parser;
+use parley::commands::{backup, export, gen, import, user};
 use parley::config::{Cli, Command, ConfigCommand, LogFormat, UserCommand};
-use parley::startup::{Application, Signals};
+use parley::server::{Application, Signals};
 
 fn main() -> std::process::ExitCode {
     use std::io::IsTerminal;
@@ -33,7 +34,7 @@ fn main() -> std::process::ExitCode {
             actix_web::rt::spawn(app.stopper().on(signals));
             app.run().await.map_err(|e| e.to_string())
         }),
-        Command::Backup { file, data_dir } => parley::backup::create(&data_dir, &file).map(|s| {
+        Command::Backup { file, data_dir } => backup::create(&data_dir, &file).map(|s| {
             println!(
                 "backed up {} conversations, {} messages and {} files ({} bytes) to {}",
                 s.conversations,
@@ -43,7 +44,7 @@ fn main() -> std::process::ExitCode {
                 file.display()
             )
         }),
-        Command::Restore { file, data_dir } => parley::backup::restore(&file, &data_dir).map(|s| {
+        Command::Restore { file, data_dir } => backup::restore(&file, &data_dir).map(|s| {
             println!(
                 "restored {} conversations, {} messages and {} files into {}",
                 s.conversations,
@@ -52,7 +53,7 @@ fn main() -> std::process::ExitCode {
                 data_dir.display()
             )
         }),
-        Command::Export { file, data_dir } => parley::transfer::export(&data_dir, &file).map(|m| {
+        Command::Export { file, data_dir } => export::export(&data_dir, &file).map(|m| {
             println!(
                 "exported {} rows ({} conversations, {} messages) and {} files to {}",
                 m.rows,
@@ -62,7 +63,7 @@ fn main() -> std::process::ExitCode {
                 file.display()
             )
         }),
-        Command::Import { file, data_dir, merge } => parley::transfer::import(&file, &data_dir, merge).map(|m| {
+        Command::Import { file, data_dir, merge } => import::import(&file, &data_dir, merge).map(|m| {
             println!(
                 "imported {} rows ({} conversations, {} messages) and {} files into {}{}",
                 m.rows,
@@ -73,7 +74,7 @@ fn main() -> std::process::ExitCode {
                 if merge { format!("; kept {} rows it already had", m.kept) } else { String::new() }
             )
         }),
-        Command::Gen(args) => parley::gen::generate(&args).map(|made| {
+        Command::Gen(args) => gen::generate(&args).map(|made| {
             println!(
                 "generated {} customers, {} conversations and {} messages in {:.1} s\nlongest: {}",
                 made.customers, made.conversations, made.messages, made.seconds, made.longest
@@ -97,10 +98,10 @@ fn main() -> std::process::ExitCode {
             }
         },
         Command::MessengerToken { data_dir, init } => {
-            parley::admin::messenger_token(&data_dir, init).map(|token| println!("{token}"))
+            user::messenger_token(&data_dir, init).map(|token| println!("{token}"))
         }
         Command::User(UserCommand::Add(args)) => read_password(args.password.clone()).and_then(|password| {
-            let id = parley::admin::add_user(&args, &password)?;
+            let id = user::add_user(&args, &password)?;
             println!("created user {id} <{}> as {}", args.email.trim(), args.role.trim().to_ascii_uppercase());
             Ok(())
         }),

@@ -9,7 +9,7 @@ use actix_web::web;
 
 use crate::db::{self, events, files};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Time between sweeps.
 pub const INTERVAL: Duration = Duration::from_secs(3600);

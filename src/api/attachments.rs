@@ -16,11 +16,12 @@ use actix_web::http::header::{self, Charset, ContentDisposition, DispositionPara
 use actix_web::{web, HttpRequest, HttpResponse, Responder};
 
 use super::conversations::visible;
-use super::{path_id, render, Ctx, Reply};
+use super::{path_id, Ctx, Reply};
 use crate::db::files::{self, FileRow};
 use crate::db::messages;
 use crate::error::ApiError;
 use crate::storage::inline_safe;
+use crate::wire::render;
 
 type Ids = web::Path<(String, String, String)>;
 
@@ -138,7 +139,7 @@ pub async fn download_all(
         .read(move |conn| {
             visible(conn, &vis, cid)?;
             messages::get(conn, cid, mid)?.ok_or(ApiError::NotFound)?;
-            files::of_message(conn, mid)
+            Ok(files::of_message(conn, mid)?)
         })
         .await?;
     if rows.is_empty() {

@@ -7,15 +7,18 @@ use super::field_values::{self, Access};
 use super::files::{check_file_count, keep_when, store_uploads};
 use super::messages::{compose, Target};
 use super::params::{Form, Params};
-use super::{path_id, render, Ctx, Reply};
+use super::{path_id, Ctx, Reply};
 use crate::auth::{Identity, REQUEST_TOKEN_SECONDS};
 use crate::db::conversations::{self as store, ListFilter, NewConversation};
 use crate::db::lists::{self, ListQuery};
 use crate::db::users::{self, User};
+use crate::db::Conn;
 use crate::db::{self, auth as credentials, fields, lookups, messages};
 use crate::error::{ApiError, FieldProblem, Problems};
 use crate::realtime::emit;
 use crate::secret;
+use crate::wire::render;
+use crate::wire::valid_email;
 
 /// Conversation sources a client may name (reference: HELPCENTER, MESSENGER, API).
 pub const SOURCES: [&str; 3] = ["HELPCENTER", "MESSENGER", "API"];
@@ -68,7 +71,7 @@ pub async fn list(mut ctx: Ctx) -> Result<HttpResponse, ApiError> {
     // Read before anything else: what the memo learns must be no newer than what was read.
     let generation = db.lists_generation();
     let statuses = match &status_kind {
-        Some(kind) => Some(ctx.read(|conn| lookups::status_ids_of_type(conn, kind)).await?),
+        Some(kind) => Some(ctx.read(|conn| Ok(lookups::status_ids_of_type(conn, kind)?)).await?),
         None => None,
     };
     let filter = ListFilter { statuses, max_priority_level, assigned_agent, assigned_team, requester, priority_id };
@@ -87,7 +90,7 @@ pub async fn list(mut ctx: Ctx) -> Result<HttpResponse, ApiError> {
 
 /// A rendered page, the list's total, and the page's first row (for the memo).
 fn list_page(
-    conn: &rusqlite::Connection,
+    conn: &Conn,
     view: &render::View,
     q: &ListQuery,
     plan: lists::Plan,
@@ -225,8 +228,6 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
     let anonymous_answer = !matches!(caller.identity, Identity::User(_));
     let now = db::now();
     let (data, token, replayed) = ctx
-        .state
-        .db
         .write_then(
             move |tx| {
                 if let Some(id) = priority_id {
@@ -306,7 +307,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
 }
 
 /// Finds or creates the requester; returns `(requester, author of the first message)`.
-fn resolve_people(tx: &rusqlite::Connection, spec: RequesterSpec, now: i64) -> Result<(User, User), ApiError> {
+fn resolve_people(tx: &Conn, spec: RequesterSpec, now: i64) -> Result<(User, User), ApiError> {
     let by_email = |name: Option<String>, email: &str| -> Result<User, ApiError> {
         if let Some(existing) = users::by_email(tx, email)? {
             return Ok(existing);
@@ -362,33 +363,7 @@ pub fn source_param(params: &Params) -> Result<Option<String>, ApiError> {
     }
 }
 
-/// Whether `e` looks like an email address (one `@`, a dotted domain, no spaces).
-pub fn valid_email(e: &str) -> bool {
-    let Some((local, domain)) = e.split_once('@') else { return false };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && e.len() <= 254
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control())
-        && !domain.contains('@')
-}
-
 /// The conversation `id` if the caller may see it, else `404`.
-pub fn visible(conn: &rusqlite::Connection, vis: &store::Visibility, id: i64) -> Result<store::Conversation, ApiError> {
+pub fn visible(conn: &Conn, vis: &store::Visibility, id: i64) -> Result<store::Conversation, ApiError> {
     store::get_visible(conn, vis, id)?.ok_or(ApiError::NotFound)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::valid_email;
-
-    #[test]
-    fn emails_are_checked_for_shape() {
-        assert!(valid_email("caryn@atmospherecoffee.com"));
-        assert!(!valid_email("caryn"));
-        assert!(!valid_email("caryn@localhost"));
-        assert!(!valid_email("a b@c.com"));
-        assert!(!valid_email("@c.com"));
-    }
 }

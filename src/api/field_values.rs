@@ -3,11 +3,11 @@
 
 use std::collections::HashSet;
 
-use rusqlite::Connection;
 use serde_json::{Map, Value};
 
 use super::params::scalar_text;
 use crate::db::fields::{self, Field};
+use crate::db::Conn;
 use crate::error::{ApiError, FieldProblem, Problems};
 
 /// What the caller may do with fields.
@@ -23,7 +23,7 @@ pub struct Access {
 /// (empty text clears a value on update). With `required_by_form`, the form's
 /// required fields must be present. Problems are added to `problems`.
 pub fn validate(
-    conn: &Connection,
+    conn: &Conn,
     values: &Map<String, Value>,
     access: Access,
     required_by_form: Option<i64>,
@@ -71,7 +71,7 @@ pub fn validate(
 }
 
 /// The stored text for `raw`, `None` when it is empty, or why it is invalid.
-fn normalise(conn: &Connection, field: &Field, raw: &Value) -> Result<Option<String>, String> {
+fn normalise(conn: &Conn, field: &Field, raw: &Value) -> Result<Option<String>, String> {
     if field.kind == "CHECKBOX" {
         return checkbox(conn, field, raw);
     }
@@ -130,7 +130,7 @@ fn normalise(conn: &Connection, field: &Field, raw: &Value) -> Result<Option<Str
     ok.map(Some)
 }
 
-fn checkbox(conn: &Connection, field: &Field, raw: &Value) -> Result<Option<String>, String> {
+fn checkbox(conn: &Conn, field: &Field, raw: &Value) -> Result<Option<String>, String> {
     let parts: Vec<String> = match raw {
         Value::Array(items) => items
             .iter()

@@ -4,11 +4,12 @@
 use actix_web::{web, HttpResponse};
 
 use super::params::Form;
-use super::{path_id, render, Ctx, Reply};
+use super::{path_id, Ctx, Reply};
 use crate::db::files::{self, Uploader};
 use crate::db::{self};
 use crate::error::{ApiError, FieldProblem};
 use crate::storage::{safe_name, StoredFile, Upload};
+use crate::wire::render;
 
 /// `413` when a message would carry more files than the configured maximum.
 pub fn check_file_count(ctx: &Ctx, count: usize) -> Result<(), ApiError> {
@@ -78,8 +79,6 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
     let view = ctx.view()?;
     let now = db::now();
     let data = ctx
-        .state
-        .db
         .write_then(
             move |tx| {
                 let file = stored.first().ok_or_else(|| ApiError::required("content"))?;

@@ -4,9 +4,10 @@
 
 use actix_web::{web, HttpResponse};
 
-use super::{path_id, render, Ctx, Reply};
+use super::{path_id, Ctx, Reply};
 use crate::db::fields;
 use crate::error::ApiError;
+use crate::wire::render;
 
 /// `GET /conversations/forms`, by `sort_order`, unpaged.
 pub async fn list_forms(ctx: Ctx) -> Result<HttpResponse, ApiError> {

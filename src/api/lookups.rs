@@ -3,12 +3,13 @@
 //! locale fields, each with the visibility a customer should have.
 
 use actix_web::{web, HttpResponse};
-use rusqlite::Connection;
 use serde_json::Value;
 
-use super::{path_id, render, Ctx, Reply};
+use super::{path_id, Ctx, Reply};
+use crate::db::Conn;
 use crate::db::{conversations, fields, lookups, users};
 use crate::error::ApiError;
+use crate::wire::render;
 
 /// `GET /users/:id`: staff see anyone; customers and verified devices see
 /// themselves (with their email); anyone sees the people taking part in
@@ -144,7 +145,7 @@ impl CaseLookup {
         }
     }
 
-    fn all(self, conn: &Connection, view: &render::View) -> Result<Vec<Value>, ApiError> {
+    fn all(self, conn: &Conn, view: &render::View) -> Result<Vec<Value>, ApiError> {
         Ok(match self {
             CaseLookup::Status => lookups::statuses(conn)?.iter().map(|s| render::status(view, s)).collect(),
             CaseLookup::Priority => lookups::priorities(conn)?.iter().map(|p| render::priority(view, p)).collect(),
@@ -153,7 +154,7 @@ impl CaseLookup {
     }
 
     /// One row, rendered; `None` when there is no such row.
-    pub fn one(self, conn: &Connection, view: &render::View, id: i64) -> Result<Option<Value>, ApiError> {
+    pub fn one(self, conn: &Conn, view: &render::View, id: i64) -> Result<Option<Value>, ApiError> {
         render::load(conn, view, self.resource(), id)
     }
 }

@@ -4,20 +4,21 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use rusqlite::Connection;
 use serde_json::{Map, Value};
 
 use super::conversations::{source_param, visible};
 use super::files::{check_file_count, keep_when, store_uploads};
 use super::params::{Form, Params};
-use super::{path_id, render, Ctx, Reply};
+use super::{path_id, Ctx, Reply};
 use crate::db::files::{self, Uploader};
 use crate::db::messages::{self as store, NewMessage};
 use crate::db::users::User;
+use crate::db::Conn;
 use crate::db::{self, auth as credentials, conversations, lookups, users};
 use crate::error::{ApiError, FieldProblem, Problems};
 use crate::realtime::emit;
 use crate::storage::StoredFile;
+use crate::wire::{render, text_to_html};
 
 /// Characters of a message kept as the conversation's `last_message_preview`.
 const PREVIEW_CHARS: usize = 255;
@@ -96,23 +97,6 @@ pub fn friendly_user_agent(raw: &str) -> &'static str {
     }
 }
 
-/// HTML for plain text: escaped, each newline as `<br />` plus the newline.
-pub fn text_to_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' => out.push_str("<br />\n"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The conversation a message is written to.
 pub struct Target<'a> {
     /// Conversation id.
@@ -128,7 +112,7 @@ pub struct Target<'a> {
 /// Must run inside the caller's write transaction. Returns the message as
 /// stored, with its files.
 pub fn insert(
-    tx: &Connection,
+    tx: &Conn,
     target: &Target,
     author: &User,
     fingerprint: Option<&str>,
@@ -241,8 +225,6 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
     let fingerprint = ctx.caller.fingerprint().map(str::to_owned);
     let now = db::now();
     let (data, replayed) = ctx
-        .state
-        .db
         .write_then(
             move |tx| {
                 let c = visible(tx, &vis, id)?;
@@ -306,8 +288,6 @@ pub async fn update(ctx: Ctx, path: web::Path<(String, String)>, params: Params)
     let reader = ctx.caller.user().map(|u| (u.id, u.role));
     let now = db::now();
     let changed = ctx
-        .state
-        .db
         .write(move |tx| {
             let c = visible(tx, &vis, id)?;
             let (reader, role) = reader.ok_or(ApiError::NotFound)?;
@@ -340,12 +320,6 @@ pub async fn update(ctx: Ctx, path: web::Path<(String, String)>, params: Params)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn html_escapes_and_breaks_lines_like_the_reference() {
-        assert_eq!(text_to_html("Dear Caryn,\n\n\tIt is"), "Dear Caryn,<br />\n<br />\n\tIt is");
-        assert_eq!(text_to_html("<b>&"), "&lt;b&gt;&amp;");
-    }
 
     #[test]
     fn raw_user_agents_get_friendly_names() {

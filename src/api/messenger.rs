@@ -5,40 +5,18 @@ use serde_json::{json, Value};
 
 use super::conversations::visible;
 use super::params::Params;
-use super::{path_id, render, Ctx, Reply};
+use super::realtime::stream::publish_ephemeral;
+use super::{path_id, Ctx, Reply};
 use crate::db::conversations::{ListFilter, Visibility};
 use crate::db::lists::{self, ListQuery};
-use crate::db::{self, lookups, messages, users};
+use crate::db::{self, lookups, users};
 use crate::error::ApiError;
-use crate::realtime::stream::publish_ephemeral;
+use crate::wire::render;
 
 /// Agents listed as recently active in the starter.
 const STARTER_AGENTS: i64 = 5;
 /// Active conversations listed in the starter.
 const STARTER_CONVERSATIONS: i64 = 10;
-/// The window of the average first-reply time.
-const REPLY_WINDOW_SECONDS: i64 = 30 * 86_400;
-
-/// How long a computed average reply time is served before it is recomputed.
-const REPLY_TIME_SECONDS: i64 = 300;
-
-/// The average first-reply time, remembered for a few minutes: computing it
-/// reads a month of conversations, and every messenger asks on opening.
-#[derive(Debug, Default)]
-pub struct ReplyTime(std::sync::Mutex<Option<(i64, Option<i64>)>>);
-
-impl ReplyTime {
-    async fn get(&self, db: &db::Db, now: i64) -> Result<Option<i64>, ApiError> {
-        let known = *self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, seconds)) = known.filter(|(at, _)| now - at < REPLY_TIME_SECONDS) {
-            return Ok(seconds);
-        }
-        let since = now - REPLY_WINDOW_SECONDS;
-        let seconds = db.read(move |c| messages::average_first_reply_seconds(c, since)).await?;
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((now, seconds));
-        Ok(seconds)
-    }
-}
 
 /// `GET /conversations/starter` (public): who is around, how fast they answer,
 /// the caller's open conversations, and where to subscribe.

@@ -6,7 +6,6 @@
 
 pub mod attachments;
 pub mod conversations;
-pub mod decode;
 mod field_values;
 pub mod files;
 pub mod forms;
@@ -18,7 +17,7 @@ pub mod messenger;
 pub mod openapi;
 pub mod params;
 pub mod ratings;
-pub mod render;
+pub mod realtime;
 pub mod session;
 pub mod shape;
 pub mod system;
@@ -28,18 +27,18 @@ use std::collections::HashSet;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
-use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::auth::{Caller, Identity};
 use crate::db::conversations::Visibility;
+use crate::db::Conn;
 use crate::db::LocalReader;
 use crate::error::ApiError;
 use crate::limits::{Charge, Who};
-use crate::startup::AppState;
-pub use conversations::valid_email;
-use render::View;
+use crate::state::AppState;
+use crate::wire::decode;
+use crate::wire::render::{self, View};
 
 /// Largest page a client may ask for; larger `limit`s are clamped.
 pub const MAX_LIMIT: i64 = 100;
@@ -86,8 +85,37 @@ pub fn local_reader(req: &HttpRequest) -> Result<LocalReader, ApiError> {
 impl Ctx {
     /// Runs a bounded, index-backed read on this worker, in one snapshot
     /// (see [`LocalReader`]); reads that may scan use `state.db.read`.
-    pub async fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, ApiError>) -> Result<T, ApiError> {
+    pub async fn read<T>(&self, f: impl FnOnce(&Conn) -> Result<T, ApiError>) -> Result<T, ApiError> {
         self.reader.read(f)
+    }
+
+    /// Runs a read that may scan (counts, deep offsets, whole tables) on the
+    /// blocking pool, in one snapshot (see `Db::read`).
+    pub async fn scan<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Conn) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.state.db.read(f).await
+    }
+
+    /// Runs `f` on the writer, in its own savepoint (see `Db::write`).
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Conn) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.state.db.write(f).await
+    }
+
+    /// Like [`Ctx::write`], running `on_commit` right after the commit (see `Db::write_then`).
+    pub async fn write_then<T, F, C>(&self, f: F, on_commit: C) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Conn) -> Result<T, ApiError> + Send + 'static,
+        C: FnOnce(&T) + Send + 'static,
+    {
+        self.state.db.write_then(f, on_commit).await
     }
 
     /// For a `GET` whose answer depends only on the database, the caller and
@@ -494,4 +522,18 @@ pub fn charged(caller: &Caller) -> Option<Who> {
 /// Parses a numeric path id; anything else is a resource that does not exist.
 pub fn path_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or(ApiError::NotFound)
+}
+
+/// The database's errors, as the Kayako envelope says them: the one place
+/// they are mapped (see `db::Error`).
+impl From<crate::db::Error> for ApiError {
+    fn from(e: crate::db::Error) -> Self {
+        use crate::db::Error;
+        match e {
+            Error::NotFound => ApiError::NotFound,
+            Error::Full => crate::error::disk_full(),
+            Error::Busy => ApiError::Busy,
+            Error::Conflict(_) | Error::Other(_) => ApiError::internal(&e),
+        }
+    }
 }

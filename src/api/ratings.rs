@@ -5,10 +5,11 @@ use actix_web::{web, HttpResponse};
 
 use super::conversations::visible;
 use super::params::Params;
-use super::{path_id, render, Ctx, Reply};
+use super::{path_id, Ctx, Reply};
 use crate::db::{self, ratings as store};
 use crate::error::{ApiError, Problems};
 use crate::realtime::emit;
+use crate::wire::render;
 
 fn score_param(params: &Params, required: bool) -> Result<Option<String>, ApiError> {
     let score = if required { Some(params.required_text("score")?) } else { params.text("score")? };
@@ -58,8 +59,6 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
     let rater = ctx.caller.user().map(|u| u.id);
     let now = db::now();
     let data = ctx
-        .state
-        .db
         .write(move |tx| {
             let c = visible(tx, &vis, id)?;
             if rater != Some(c.requester_id) {
@@ -90,8 +89,6 @@ pub async fn update(ctx: Ctx, path: web::Path<(String, String)>, params: Params)
     let rater = ctx.caller.user().map(|u| u.id);
     let now = db::now();
     let data = ctx
-        .state
-        .db
         .write(move |tx| {
             let c = visible(tx, &vis, id)?;
             let r = store::get(tx, rid)?.filter(|r| r.conversation_id == id).ok_or(ApiError::NotFound)?;

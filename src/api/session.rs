@@ -4,10 +4,11 @@
 use actix_web::HttpResponse;
 use serde_json::{json, Value};
 
-use super::{render, Ctx, Reply};
+use super::{Ctx, Reply};
 use crate::auth::Identity;
 use crate::db::auth as store;
 use crate::error::ApiError;
+use crate::wire::render;
 
 /// `GET /session`: the signed-in user, with their email and role.
 pub async fn get(ctx: Ctx) -> Result<HttpResponse, ApiError> {
@@ -21,6 +22,6 @@ pub async fn get(ctx: Ctx) -> Result<HttpResponse, ApiError> {
 /// `DELETE /session`: signs out; the session id stops working at once.
 pub async fn delete(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     let Some(key) = ctx.caller.session.clone() else { return Err(ApiError::AuthenticationRequired) };
-    ctx.state.db.write(move |tx| store::delete_session(tx, &key)).await?;
+    ctx.write(move |tx| Ok(store::delete_session(tx, &key)?)).await?;
     ctx.finish(Reply::ok()).await
 }

@@ -3,11 +3,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::Connection;
 use serde_json::{Map, Value};
 
-use super::render::{self, View};
+use crate::db::Conn;
 use crate::error::ApiError;
+use crate::wire::render::{self, View};
 
 /// How many levels of stubs inside expanded resources are expanded too.
 const MAX_DEPTH: usize = 3;
@@ -59,14 +59,14 @@ fn stub(v: &Map<String, Value>) -> Option<(String, i64)> {
 
 /// Replaces every stub whose type is in `includes` (or every stub, for `*`) by
 /// the full resource, inline; stubs inside expanded resources too, up to a depth.
-pub fn expand(conn: &Connection, view: &View, includes: &HashSet<String>, mut data: Value) -> Result<Value, ApiError> {
+pub fn expand(conn: &Conn, view: &View, includes: &HashSet<String>, mut data: Value) -> Result<Value, ApiError> {
     let mut cache = HashMap::new();
     walk(conn, view, includes, &mut data, 0, &mut cache)?;
     Ok(data)
 }
 
 fn walk(
-    conn: &Connection,
+    conn: &Conn,
     view: &View,
     includes: &HashSet<String>,
     v: &mut Value,
@@ -106,7 +106,7 @@ fn walk(
 }
 
 fn walk_children(
-    conn: &Connection,
+    conn: &Conn,
     view: &View,
     includes: &HashSet<String>,
     v: &mut Value,
@@ -168,7 +168,7 @@ pub async fn camel_errors(
 ) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     let query = req.query_string();
     let camel = query.contains("_case")
-        && super::decode::query(query)
+        && crate::wire::decode::query(query)
             .is_ok_and(|q| q.iter().any(|(k, v)| k == "_case" && v.trim().eq_ignore_ascii_case("camel")));
     let res = next.call(req).await?.map_into_boxed_body();
     if !camel || !(res.status().is_client_error() || res.status().is_server_error()) {

@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 
 use crate::db::users;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// `GET /healthz`: the server accepts requests.
 pub async fn healthz() -> HttpResponse {

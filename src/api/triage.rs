@@ -9,11 +9,12 @@ use serde_json::{Map, Value};
 use super::conversations::source_param;
 use super::field_values::{self, Access};
 use super::params::Params;
-use super::{path_id, render, Ctx, Reply};
+use super::{path_id, Ctx, Reply};
 use crate::db::conversations::{self as store, Changes};
 use crate::db::{self, fields, lookups, users};
 use crate::error::{ApiError, FieldProblem, Problems};
 use crate::realtime::emit;
+use crate::wire::render;
 
 /// `PUT /conversations/:id`.
 pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result<HttpResponse, ApiError> {
@@ -55,8 +56,6 @@ pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
     let view = ctx.view()?;
     let now = db::now();
     let data = ctx
-        .state
-        .db
         .write(move |tx| {
             let c = store::get_visible(tx, &vis, id)?.ok_or(ApiError::NotFound)?;
             if !role.is_staff() && c.is_closed() {

@@ -4,8 +4,6 @@
 //! themselves; they ask the `Caller` what it may see and do.
 
 mod memo;
-mod password;
-mod throttle;
 pub mod verify;
 
 use std::net::IpAddr;
@@ -19,15 +17,14 @@ use base64::Engine;
 
 use crate::db::conversations::Visibility;
 use crate::db::users::{Role, User};
+use crate::db::Conn;
 use crate::db::{self, auth as store, users, LocalReader};
 use crate::error::ApiError;
-use crate::secret;
-use crate::startup::AppState;
+use crate::secret::{self, password};
+use crate::state::AppState;
 use memo::Remembered;
 
 pub use memo::IdentityMemo;
-pub use password::{hash_password, verify_password, Hasher};
-pub use throttle::LoginThrottle;
 
 /// How long a request token stays valid (conventions §6).
 pub const REQUEST_TOKEN_SECONDS: i64 = 120;
@@ -103,7 +100,7 @@ pub enum Standing {
 
 impl Standing {
     /// Whether the credentials still stand at `now`.
-    pub fn holds(&self, conn: &rusqlite::Connection, now: i64, ttl: i64) -> Result<bool, ApiError> {
+    pub fn holds(&self, conn: &Conn, now: i64, ttl: i64) -> Result<bool, ApiError> {
         Ok(match self {
             Standing::Session(digest) => crate::db::auth::live_session(conn, digest, now, ttl)?.is_some(),
             Standing::User(id) => crate::db::users::get(conn, *id)?.is_some_and(|u| u.is_enabled),
@@ -295,7 +292,7 @@ fn credential(req: &ServiceRequest, header: &str, query_key: &str) -> Option<Str
     } else {
         return None;
     };
-    crate::api::decode::query(req.query_string())
+    crate::wire::decode::query(req.query_string())
         .ok()?
         .into_iter()
         .find(|(k, v)| *k == key && !v.trim().is_empty())
@@ -380,7 +377,7 @@ async fn session(req: &ServiceRequest, state: &Door, presented: String, now: i64
     let found = match state.memo.get(generation, &key) {
         Some(Remembered::Session(s, u)) => Some((s, u)),
         _ => {
-            let found = state.reader.read(|c| {
+            let found = state.reader.read(|c| -> db::Result<_> {
                 let Some(s) = store::live_session(c, &id, now, ttl)? else { return Ok(None) };
                 Ok(users::get(c, s.user_id)?.map(|u| (s, u)))
             })?;
@@ -405,7 +402,7 @@ async fn session(req: &ServiceRequest, state: &Door, presented: String, now: i64
         let (touched, user_id) = (id.clone(), user.id);
         touch_later(state, move |tx| {
             store::touch_session(tx, &touched, now, ttl)?;
-            users::touch_activity(tx, user_id, now)
+            Ok(users::touch_activity(tx, user_id, now)?)
         });
     }
     Ok(Resolved { identity: Identity::User(user), new_session: None, session: Some(id) })
@@ -415,7 +412,7 @@ async fn session(req: &ServiceRequest, state: &Door, presented: String, now: i64
 /// the time is not owed to the client, so a read stays a read. The worker's
 /// memo already counts the credential as touched, so its next requests do not
 /// queue the same write again.
-fn touch_later(state: &Door, touch: impl FnOnce(&rusqlite::Connection) -> Result<(), ApiError> + Send + 'static) {
+fn touch_later(state: &Door, touch: impl FnOnce(&Conn) -> Result<(), ApiError> + Send + 'static) {
     let db = state.db.clone();
     actix_web::rt::spawn(async move {
         if let Err(e) = db.write(touch).await {
@@ -443,7 +440,7 @@ async fn check_basic(state: &Door, ip: IpAddr, email: String, password: String, 
         Ok(found) => found,
         Err(e) => {
             state.login_throttle.abandoned(attempt);
-            return Err(e);
+            return Err(e.into());
         }
     };
     let (user_id, hash) = match found {
@@ -495,7 +492,7 @@ async fn device(state: &Door, fingerprint: String, now: i64) -> Result<Resolved,
     let found = match state.memo.get(generation, &key) {
         Some(Remembered::Device(d, u)) => Some((d, u)),
         _ => {
-            let found = state.reader.read(|c| {
+            let found = state.reader.read(|c| -> db::Result<_> {
                 let Some(d) = store::device(c, &fingerprint)? else { return Ok(None) };
                 Ok(users::get(c, d.user_id)?.map(|u| (d, u)))
             })?;
@@ -512,7 +509,7 @@ async fn device(state: &Door, fingerprint: String, now: i64) -> Result<Resolved,
                 let (fp, uid) = (fingerprint.clone(), user.id);
                 touch_later(state, move |tx| {
                     store::touch_device(tx, &fp, now)?;
-                    users::touch_activity(tx, uid, now)
+                    Ok(users::touch_activity(tx, uid, now)?)
                 });
             }
             Some((user, verified))

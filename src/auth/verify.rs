@@ -10,7 +10,7 @@ use sha2::Sha256;
 
 use crate::db::{auth as store, users};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// How old (or how far in the future) a signature's timestamp may be.
 pub const MAX_AGE_SECONDS: i64 = 600;
@@ -83,7 +83,7 @@ pub async fn verify_device(state: &AppState, fingerprint: &str, claim: Claim, no
             if user.role.is_staff() {
                 return Err(ApiError::AuthenticationFailed("Staff identities cannot be verified by the messenger"));
             }
-            store::verify_device(tx, &fingerprint, user.id, now)
+            Ok(store::verify_device(tx, &fingerprint, user.id, now)?)
         })
         .await
 }

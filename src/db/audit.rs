@@ -1,11 +1,10 @@
 //! The audit log: every change the admin API makes, with who made it and the
 //! rows before and after, written in the same transaction as the change.
 
+use crate::db::{Conn, Error};
 use rusqlite::types::ValueRef;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde_json::{Map, Value};
-
-use crate::error::ApiError;
 
 /// Columns never copied into the log.
 const SECRET_COLUMNS: [&str; 1] = ["password_hash"];
@@ -34,7 +33,7 @@ pub struct Entry {
 /// Records a change.
 #[allow(clippy::too_many_arguments)]
 pub fn record(
-    conn: &Connection,
+    conn: &Conn,
     actor_id: Option<i64>,
     action: &str,
     resource_type: &str,
@@ -42,7 +41,7 @@ pub fn record(
     before: Option<&Value>,
     after: Option<&Value>,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     conn.prepare_cached(
         "INSERT INTO audit_log (actor_id, action, resource_type, resource_id, before, after, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -61,7 +60,7 @@ pub fn record(
 
 /// A row of `table` as a JSON object of its columns (secrets left out), for
 /// the log's before and after. `table` is one of the server's own names.
-pub fn row(conn: &Connection, table: &str, id: i64) -> Result<Option<Value>, ApiError> {
+pub fn row(conn: &Conn, table: &str, id: i64) -> Result<Option<Value>, Error> {
     let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
     let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
     let found = stmt
@@ -88,12 +87,7 @@ pub fn row(conn: &Connection, table: &str, id: i64) -> Result<Option<Value>, Api
 
 /// A page of the log, newest first, optionally of one resource type, and how
 /// many entries that filter holds.
-pub fn page(
-    conn: &Connection,
-    resource_type: Option<&str>,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<Entry>, i64), ApiError> {
+pub fn page(conn: &Conn, resource_type: Option<&str>, offset: i64, limit: i64) -> Result<(Vec<Entry>, i64), Error> {
     let total = conn
         .prepare_cached("SELECT COUNT(*) FROM audit_log WHERE ?1 IS NULL OR resource_type = ?1")?
         .query_row([resource_type], |r| r.get(0))?;

@@ -2,9 +2,8 @@
 //! tokens. Session ids, CSRF tokens and request tokens are stored as their
 //! digests (`secret::digest`); callers look them up by digest.
 
-use rusqlite::{params, Connection, OptionalExtension};
-
-use crate::error::ApiError;
+use crate::db::{Conn, Error};
+use rusqlite::{params, OptionalExtension};
 
 /// A live session.
 #[derive(Debug, Clone)]
@@ -21,7 +20,7 @@ pub struct Session {
 }
 
 /// The session whose id has this digest and that was used within `ttl` seconds of `now`.
-pub fn live_session(conn: &Connection, id: &str, now: i64, ttl: i64) -> Result<Option<Session>, ApiError> {
+pub fn live_session(conn: &Conn, id: &str, now: i64, ttl: i64) -> Result<Option<Session>, Error> {
     Ok(conn
         .prepare_cached(
             "SELECT s.id, s.user_id, s.csrf_token, s.last_used_at FROM sessions s
@@ -35,7 +34,7 @@ pub fn live_session(conn: &Connection, id: &str, now: i64, ttl: i64) -> Result<O
 }
 
 /// Stores a new session.
-pub fn create_session(conn: &Connection, session: &Session, now: i64) -> Result<(), ApiError> {
+pub fn create_session(conn: &Conn, session: &Session, now: i64) -> Result<(), Error> {
     conn.prepare_cached(
         "INSERT INTO sessions (id, user_id, csrf_token, created_at, last_used_at) VALUES (?1, ?2, ?3, ?4, ?4)",
     )?
@@ -44,13 +43,13 @@ pub fn create_session(conn: &Connection, session: &Session, now: i64) -> Result<
 }
 
 /// Ends a session (by digest).
-pub fn delete_session(conn: &Connection, id: &str) -> Result<(), ApiError> {
+pub fn delete_session(conn: &Conn, id: &str) -> Result<(), Error> {
     conn.prepare_cached("DELETE FROM sessions WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
 
 /// Extends a session's life and removes sessions that expired.
-pub fn touch_session(conn: &Connection, id: &str, now: i64, ttl: i64) -> Result<(), ApiError> {
+pub fn touch_session(conn: &Conn, id: &str, now: i64, ttl: i64) -> Result<(), Error> {
     conn.prepare_cached("UPDATE sessions SET last_used_at = ?2 WHERE id = ?1")?.execute(params![id, now])?;
     conn.prepare_cached("DELETE FROM sessions WHERE last_used_at <= ?1")?.execute([now - ttl])?;
     Ok(())
@@ -70,7 +69,7 @@ pub struct Device {
 }
 
 /// The device with this fingerprint, if it was ever bound to a customer.
-pub fn device(conn: &Connection, fingerprint: &str) -> Result<Option<Device>, ApiError> {
+pub fn device(conn: &Conn, fingerprint: &str) -> Result<Option<Device>, Error> {
     Ok(conn
         .prepare_cached(
             "SELECT f.fingerprint, f.user_id, f.is_verified, f.last_used_at FROM fingerprints f
@@ -84,7 +83,7 @@ pub fn device(conn: &Connection, fingerprint: &str) -> Result<Option<Device>, Ap
 
 /// Binds a fingerprint to a customer. Binding it to another customer than
 /// before drops its verification.
-pub fn bind_device(conn: &Connection, fingerprint: &str, user_id: i64, now: i64) -> Result<(), ApiError> {
+pub fn bind_device(conn: &Conn, fingerprint: &str, user_id: i64, now: i64) -> Result<(), Error> {
     conn.prepare_cached(
         "INSERT INTO fingerprints (fingerprint, user_id, is_verified, created_at, last_used_at)
          VALUES (?1, ?2, 0, ?3, ?3)
@@ -98,7 +97,7 @@ pub fn bind_device(conn: &Connection, fingerprint: &str, user_id: i64, now: i64)
 }
 
 /// Binds a fingerprint to a customer as verified (identity verification).
-pub fn verify_device(conn: &Connection, fingerprint: &str, user_id: i64, now: i64) -> Result<(), ApiError> {
+pub fn verify_device(conn: &Conn, fingerprint: &str, user_id: i64, now: i64) -> Result<(), Error> {
     conn.prepare_cached(
         "INSERT INTO fingerprints (fingerprint, user_id, is_verified, created_at, last_used_at)
          VALUES (?1, ?2, 1, ?3, ?3)
@@ -110,14 +109,14 @@ pub fn verify_device(conn: &Connection, fingerprint: &str, user_id: i64, now: i6
 }
 
 /// Records that a device was used now.
-pub fn touch_device(conn: &Connection, fingerprint: &str, now: i64) -> Result<(), ApiError> {
+pub fn touch_device(conn: &Conn, fingerprint: &str, now: i64) -> Result<(), Error> {
     conn.prepare_cached("UPDATE fingerprints SET last_used_at = ?2 WHERE fingerprint = ?1")?
         .execute(params![fingerprint, now])?;
     Ok(())
 }
 
 /// Records that a conversation was started or joined from a device.
-pub fn link_device(conn: &Connection, fingerprint: &str, conversation_id: i64, now: i64) -> Result<(), ApiError> {
+pub fn link_device(conn: &Conn, fingerprint: &str, conversation_id: i64, now: i64) -> Result<(), Error> {
     conn.prepare_cached(
         "INSERT OR IGNORE INTO conversation_devices (fingerprint, conversation_id, created_at) VALUES (?1, ?2, ?3)",
     )?
@@ -127,12 +126,12 @@ pub fn link_device(conn: &Connection, fingerprint: &str, conversation_id: i64, n
 
 /// Stores a request token (by digest) for one conversation and removes expired ones.
 pub fn create_request_token(
-    conn: &Connection,
+    conn: &Conn,
     token: &str,
     conversation_id: i64,
     expires_at: i64,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     conn.prepare_cached("DELETE FROM request_tokens WHERE expires_at <= ?1")?.execute([now])?;
     conn.prepare_cached("INSERT INTO request_tokens (token, conversation_id, expires_at) VALUES (?1, ?2, ?3)")?
         .execute(params![token, conversation_id, expires_at])?;
@@ -140,7 +139,7 @@ pub fn create_request_token(
 }
 
 /// The conversation a still-valid request token (given by digest) opens.
-pub fn request_token(conn: &Connection, token: &str, now: i64) -> Result<Option<i64>, ApiError> {
+pub fn request_token(conn: &Conn, token: &str, now: i64) -> Result<Option<i64>, Error> {
     Ok(conn
         .prepare_cached("SELECT conversation_id FROM request_tokens WHERE token = ?1 AND expires_at > ?2")?
         .query_row(params![token, now], |r| r.get(0))

@@ -8,12 +8,10 @@
 
 use std::collections::HashMap;
 
-use rusqlite::Connection;
-
 use super::fields::{self, Field, FieldOption, Form, LocaleField};
 use super::lookups::{self, CaseType, Priority, RoleRow, Status, Team};
 use super::settings::{MessengerTexts, Settings};
-use crate::error::ApiError;
+use crate::db::{Conn, Error};
 
 /// Every row of the reference tables, by id.
 #[derive(Debug, Default)]
@@ -47,7 +45,7 @@ fn by_id<T>(rows: Vec<T>, id: fn(&T) -> i64) -> HashMap<i64, T> {
 }
 
 /// Reads the whole catalog (a few small tables).
-pub fn load(conn: &Connection) -> Result<Catalog, ApiError> {
+pub fn load(conn: &Conn) -> Result<Catalog, Error> {
     let (settings, messenger) = super::settings::load_all(conn)?;
     Ok(Catalog {
         settings,

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 
 use super::IdsIn;
-use crate::error::ApiError;
+use crate::db::{Conn, Error};
 
 /// A row of `conversations`.
 #[derive(Debug, Clone)]
@@ -189,7 +189,7 @@ pub struct ListFilter {
 }
 
 /// The conversation with this id, if `vis` lets the caller see it.
-pub fn get_visible(conn: &Connection, vis: &Visibility, id: i64) -> Result<Option<Conversation>, ApiError> {
+pub fn get_visible(conn: &Conn, vis: &Visibility, id: i64) -> Result<Option<Conversation>, Error> {
     let mut args = vec![SqlValue::Integer(id)];
     let cond = vis.predicate(&mut args, false);
     let sql = format!("SELECT {COLUMNS} FROM conversations c WHERE c.id = ?1 AND {cond}");
@@ -197,7 +197,7 @@ pub fn get_visible(conn: &Connection, vis: &Visibility, id: i64) -> Result<Optio
 }
 
 /// The id of the conversation whose realtime channel is `channel`, if `vis` shows it.
-pub fn by_realtime_channel(conn: &Connection, vis: &Visibility, channel: &str) -> Result<Option<i64>, ApiError> {
+pub fn by_realtime_channel(conn: &Conn, vis: &Visibility, channel: &str) -> Result<Option<i64>, Error> {
     let mut args = vec![SqlValue::Text(channel.to_owned())];
     let cond = vis.predicate(&mut args, false);
     let sql = format!("SELECT c.id FROM conversations c WHERE c.realtime_channel = ?1 AND {cond}");
@@ -206,7 +206,7 @@ pub fn by_realtime_channel(conn: &Connection, vis: &Visibility, channel: &str) -
 
 /// Whether `user_id` takes part in any conversation `vis` shows: as requester,
 /// creator, assignee, replier or participant.
-pub fn involves_visible(conn: &Connection, vis: &Visibility, user_id: i64) -> Result<bool, ApiError> {
+pub fn involves_visible(conn: &Conn, vis: &Visibility, user_id: i64) -> Result<bool, Error> {
     let mut args = vec![SqlValue::Integer(user_id)];
     let cond = vis.predicate(&mut args, true);
     let sql = format!(
@@ -240,7 +240,7 @@ pub struct NewConversation {
 /// Inserts a conversation (without messages) and returns its id. Its id is
 /// chosen in the statement (the next after the largest, as SQLite would), so
 /// that its realtime channel, which names it, is written with the row.
-pub fn insert(conn: &Connection, c: &NewConversation, realtime_key: &str, now: i64) -> Result<i64, ApiError> {
+pub fn insert(conn: &Conn, c: &NewConversation, realtime_key: &str, now: i64) -> Result<i64, Error> {
     conn.prepare_cached(
         "INSERT INTO conversations (id, uuid, subject, channel, requester_id, creator_id, status_id, priority_id,
              form_id, realtime_channel, created_at, updated_at)
@@ -280,7 +280,7 @@ pub struct Changes {
 }
 
 /// Applies `changes` and bumps `updated_at` when anything changed.
-pub fn update(conn: &Connection, id: i64, changes: &Changes, touched: bool, now: i64) -> Result<(), ApiError> {
+pub fn update(conn: &Conn, id: i64, changes: &Changes, touched: bool, now: i64) -> Result<(), Error> {
     conn.prepare_cached(
         "UPDATE conversations SET subject = COALESCE(?2, subject), status_id = COALESCE(?3, status_id),
              priority_id = COALESCE(?4, priority_id), type_id = COALESCE(?5, type_id),
@@ -307,13 +307,13 @@ pub fn update(conn: &Connection, id: i64, changes: &Changes, touched: bool, now:
 
 /// Records a new message on the conversation's summary columns.
 pub fn record_reply(
-    conn: &Connection,
+    conn: &Conn,
     id: i64,
     author_id: i64,
     author_is_staff: bool,
     preview: &str,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     conn.prepare_cached(
         "UPDATE conversations SET last_replier_id = ?2,
              last_agent_replier_id = CASE WHEN ?3 THEN ?2 ELSE last_agent_replier_id END,
@@ -325,7 +325,7 @@ pub fn record_reply(
 }
 
 /// Sets the conversation's `last_message_status` when `message_id` is its newest message.
-pub fn sync_last_message_status(conn: &Connection, id: i64, message_id: i64, status: &str) -> Result<(), ApiError> {
+pub fn sync_last_message_status(conn: &Conn, id: i64, message_id: i64, status: &str) -> Result<(), Error> {
     conn.prepare_cached(
         "UPDATE conversations SET last_message_status = ?3
          WHERE id = ?1 AND ?2 = (SELECT id FROM messages WHERE conversation_id = ?1
@@ -336,7 +336,7 @@ pub fn sync_last_message_status(conn: &Connection, id: i64, message_id: i64, sta
 }
 
 /// Adds a participant (idempotent).
-pub fn add_participant(conn: &Connection, conversation_id: i64, user_id: i64, now: i64) -> Result<(), ApiError> {
+pub fn add_participant(conn: &Conn, conversation_id: i64, user_id: i64, now: i64) -> Result<(), Error> {
     conn.prepare_cached(
         "INSERT OR IGNORE INTO participants (conversation_id, user_id, created_at) VALUES (?1, ?2, ?3)",
     )?
@@ -345,12 +345,7 @@ pub fn add_participant(conn: &Connection, conversation_id: i64, user_id: i64, no
 }
 
 /// A page of participant ids (in order of joining) and the total count.
-pub fn participants(
-    conn: &Connection,
-    conversation_id: i64,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<i64>, i64), ApiError> {
+pub fn participants(conn: &Conn, conversation_id: i64, offset: i64, limit: i64) -> Result<(Vec<i64>, i64), Error> {
     let total = conn
         .prepare_cached("SELECT COUNT(*) FROM participants WHERE conversation_id = ?1")?
         .query_row([conversation_id], |r| r.get(0))?;
@@ -402,7 +397,7 @@ fn marker(r: &Row) -> rusqlite::Result<ReadMarker> {
 }
 
 /// A user's read marker on a conversation.
-pub fn read_marker_of(conn: &Connection, conversation_id: i64, user_id: i64) -> Result<Option<ReadMarker>, ApiError> {
+pub fn read_marker_of(conn: &Conn, conversation_id: i64, user_id: i64) -> Result<Option<ReadMarker>, Error> {
     Ok(conn
         .prepare_cached(&format!("{MARKER} WHERE m.conversation_id = ?1 AND m.user_id = ?2"))?
         .query_row(params![conversation_id, user_id], marker)
@@ -411,7 +406,7 @@ pub fn read_marker_of(conn: &Connection, conversation_id: i64, user_id: i64) -> 
 
 /// The id of `user_id`'s read marker on each of the conversations in `ids`
 /// (see [`IdsIn`]) that has one.
-pub fn marker_ids_of(conn: &Connection, ids: &IdsIn, user_id: i64) -> Result<HashMap<i64, i64>, ApiError> {
+pub fn marker_ids_of(conn: &Conn, ids: &IdsIn, user_id: i64) -> Result<HashMap<i64, i64>, Error> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT conversation_id, id FROM read_markers WHERE user_id = ?2 AND conversation_id {}",
         ids.sql(1)
@@ -422,18 +417,12 @@ pub fn marker_ids_of(conn: &Connection, ids: &IdsIn, user_id: i64) -> Result<Has
 }
 
 /// A read marker by id.
-pub fn read_marker(conn: &Connection, id: i64) -> Result<Option<ReadMarker>, ApiError> {
+pub fn read_marker(conn: &Conn, id: i64) -> Result<Option<ReadMarker>, Error> {
     Ok(conn.prepare_cached(&format!("{MARKER} WHERE m.id = ?1"))?.query_row([id], marker).optional()?)
 }
 
 /// Moves a user's marker forward to `message_id` (never backward).
-pub fn mark_read(
-    conn: &Connection,
-    conversation_id: i64,
-    user_id: i64,
-    message_id: i64,
-    now: i64,
-) -> Result<(), ApiError> {
+pub fn mark_read(conn: &Conn, conversation_id: i64, user_id: i64, message_id: i64, now: i64) -> Result<(), Error> {
     conn.prepare_cached(
         "INSERT INTO read_markers (conversation_id, user_id, last_read_post_id, last_read_at, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?4, ?4)

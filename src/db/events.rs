@@ -2,9 +2,8 @@
 //! the change they describe, so an acknowledged change always has its event;
 //! ids grow in commit order because there is one writer.
 
-use rusqlite::{params, Connection, Row};
-
-use crate::error::ApiError;
+use crate::db::{Conn, Error};
+use rusqlite::{params, Row};
 
 /// A logged event.
 #[derive(Debug, Clone)]
@@ -26,20 +25,14 @@ fn from_row(r: &Row) -> rusqlite::Result<Event> {
 }
 
 /// Appends an event and returns its id.
-pub fn append(
-    conn: &Connection,
-    channel: &str,
-    kind: &str,
-    data: &impl serde::Serialize,
-    now: i64,
-) -> Result<i64, ApiError> {
+pub fn append(conn: &Conn, channel: &str, kind: &str, data: &impl serde::Serialize, now: i64) -> Result<i64, Error> {
     conn.prepare_cached("INSERT INTO events (channel, type, data, created_at) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![channel, kind, serde_json::to_string(data)?, now])?;
     Ok(conn.last_insert_rowid())
 }
 
 /// Events of every channel after `after_id`, oldest first, at most `limit`.
-pub fn after(conn: &Connection, after_id: i64, limit: i64) -> Result<Vec<Event>, ApiError> {
+pub fn after(conn: &Conn, after_id: i64, limit: i64) -> Result<Vec<Event>, Error> {
     let mut stmt = conn
         .prepare_cached("SELECT id, channel, type, data, created_at FROM events WHERE id > ?1 ORDER BY id LIMIT ?2")?;
     let rows = stmt.query_map(params![after_id, limit], from_row)?.collect::<Result<_, _>>()?;
@@ -49,12 +42,12 @@ pub fn after(conn: &Connection, after_id: i64, limit: i64) -> Result<Vec<Event>,
 /// Events of `channels` (and, with `conversations`, of every conversation's
 /// channel: the staff inbox) after `after_id`, oldest first, at most `limit`.
 pub fn on_channels_after(
-    conn: &Connection,
+    conn: &Conn,
     channels: &[String],
     conversations: bool,
     after_id: i64,
     limit: i64,
-) -> Result<Vec<Event>, ApiError> {
+) -> Result<Vec<Event>, Error> {
     let mut args: Vec<rusqlite::types::Value> = vec![after_id.into(), limit.into()];
     let mut cond: Vec<String> = Vec::new();
     if !channels.is_empty() {
@@ -83,11 +76,11 @@ pub fn on_channels_after(
 }
 
 /// The newest event id (0 when the log is empty).
-pub fn last_id(conn: &Connection) -> Result<i64, ApiError> {
+pub fn last_id(conn: &Conn) -> Result<i64, Error> {
     Ok(conn.prepare_cached("SELECT COALESCE(MAX(id), 0) FROM events")?.query_row([], |r| r.get(0))?)
 }
 
 /// Deletes events older than `before` (Unix seconds); returns how many.
-pub fn prune(conn: &Connection, before: i64) -> Result<usize, ApiError> {
+pub fn prune(conn: &Conn, before: i64) -> Result<usize, Error> {
     Ok(conn.prepare_cached("DELETE FROM events WHERE created_at < ?1")?.execute([before])?)
 }

@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row};
 
 use super::IdsIn;
-use crate::error::ApiError;
+use crate::db::{Conn, Error};
 
 /// A row of `conversation_fields` with the ids of what hangs off it.
 #[derive(Debug, Clone)]
@@ -135,13 +135,13 @@ fn field(r: &Row) -> rusqlite::Result<Field> {
     })
 }
 
-fn ids(conn: &Connection, sql: &str, owner: i64) -> Result<Vec<i64>, ApiError> {
+fn ids(conn: &Conn, sql: &str, owner: i64) -> Result<Vec<i64>, Error> {
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([owner], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
-fn complete_field(conn: &Connection, mut f: Field) -> Result<Field, ApiError> {
+fn complete_field(conn: &Conn, mut f: Field) -> Result<Field, Error> {
     f.title_ids = ids(conn, "SELECT id FROM locale_fields WHERE field_id = ?1 AND kind = 'title' ORDER BY id", f.id)?;
     f.description_ids =
         ids(conn, "SELECT id FROM locale_fields WHERE field_id = ?1 AND kind = 'description' ORDER BY id", f.id)?;
@@ -150,7 +150,7 @@ fn complete_field(conn: &Connection, mut f: Field) -> Result<Field, ApiError> {
 }
 
 /// A page of fields (all, or only those customers see) and the total count.
-pub fn list(conn: &Connection, customer_only: bool, offset: i64, limit: i64) -> Result<(Vec<Field>, i64), ApiError> {
+pub fn list(conn: &Conn, customer_only: bool, offset: i64, limit: i64) -> Result<(Vec<Field>, i64), Error> {
     let filter = if customer_only { " WHERE is_visible_to_customers = 1 AND is_enabled = 1" } else { "" };
     let total = conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM conversation_fields{filter}"))?
@@ -162,25 +162,25 @@ pub fn list(conn: &Connection, customer_only: bool, offset: i64, limit: i64) -> 
 }
 
 /// Every field, by id; used to validate `field_values`.
-pub fn all(conn: &Connection) -> Result<Vec<Field>, ApiError> {
+pub fn all(conn: &Conn) -> Result<Vec<Field>, Error> {
     let mut stmt = conn.prepare_cached(&format!("{FIELD} ORDER BY sort_order, id"))?;
     let rows: Vec<Field> = stmt.query_map([], field)?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
 /// One field.
-pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Field>, ApiError> {
+pub fn by_id(conn: &Conn, id: i64) -> Result<Option<Field>, Error> {
     let f = conn.prepare_cached(&format!("{FIELD} WHERE id = ?1"))?.query_row([id], field).optional()?;
     f.map(|f| complete_field(conn, f)).transpose()
 }
 
 /// Every field, with its titles, descriptions and options.
-pub fn all_complete(conn: &Connection) -> Result<Vec<Field>, ApiError> {
+pub fn all_complete(conn: &Conn) -> Result<Vec<Field>, Error> {
     all(conn)?.into_iter().map(|f| complete_field(conn, f)).collect()
 }
 
 /// Every field option, with its values.
-pub fn all_options(conn: &Connection) -> Result<Vec<FieldOption>, ApiError> {
+pub fn all_options(conn: &Conn) -> Result<Vec<FieldOption>, Error> {
     let mut stmt =
         conn.prepare_cached("SELECT id, field_id, parent_id, sort_order, created_at, updated_at FROM field_options")?;
     let options: Vec<FieldOption> = stmt.query_map([], option)?.collect::<Result<_, _>>()?;
@@ -194,14 +194,14 @@ pub fn all_options(conn: &Connection) -> Result<Vec<FieldOption>, ApiError> {
 }
 
 /// Every translation.
-pub fn all_locales(conn: &Connection) -> Result<Vec<LocaleField>, ApiError> {
+pub fn all_locales(conn: &Conn) -> Result<Vec<LocaleField>, Error> {
     let mut stmt = conn.prepare_cached(&format!("{LOCALE} ORDER BY id"))?;
     let rows = stmt.query_map([], locale)?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
 /// One option.
-pub fn option_by_id(conn: &Connection, id: i64) -> Result<Option<FieldOption>, ApiError> {
+pub fn option_by_id(conn: &Conn, id: i64) -> Result<Option<FieldOption>, Error> {
     let o = conn
         .prepare_cached(
             "SELECT id, field_id, parent_id, sort_order, created_at, updated_at FROM field_options WHERE id = ?1",
@@ -226,14 +226,14 @@ fn option(r: &Row) -> rusqlite::Result<FieldOption> {
 }
 
 /// The option ids of a field, with the parent of each.
-pub fn options_of(conn: &Connection, field_id: i64) -> Result<Vec<(i64, Option<i64>)>, ApiError> {
+pub fn options_of(conn: &Conn, field_id: i64) -> Result<Vec<(i64, Option<i64>)>, Error> {
     let mut stmt = conn.prepare_cached("SELECT id, parent_id FROM field_options WHERE field_id = ?1")?;
     let rows = stmt.query_map([field_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
 /// One translation.
-pub fn locale_by_id(conn: &Connection, id: i64) -> Result<Option<LocaleField>, ApiError> {
+pub fn locale_by_id(conn: &Conn, id: i64) -> Result<Option<LocaleField>, Error> {
     Ok(conn.prepare_cached(&format!("{LOCALE} WHERE id = ?1"))?.query_row([id], locale).optional()?)
 }
 
@@ -270,7 +270,7 @@ fn form(r: &Row) -> rusqlite::Result<Form> {
     })
 }
 
-fn complete_form(conn: &Connection, mut f: Form) -> Result<Form, ApiError> {
+fn complete_form(conn: &Conn, mut f: Form) -> Result<Form, Error> {
     f.title_ids = ids(conn, "SELECT id FROM locale_fields WHERE form_id = ?1 AND kind = 'title' ORDER BY id", f.id)?;
     f.description_ids =
         ids(conn, "SELECT id FROM locale_fields WHERE form_id = ?1 AND kind = 'description' ORDER BY id", f.id)?;
@@ -279,14 +279,14 @@ fn complete_form(conn: &Connection, mut f: Form) -> Result<Form, ApiError> {
 }
 
 /// Every form, by `sort_order`.
-pub fn forms(conn: &Connection) -> Result<Vec<Form>, ApiError> {
+pub fn forms(conn: &Conn) -> Result<Vec<Form>, Error> {
     let mut stmt = conn.prepare_cached(&format!("{FORM} ORDER BY sort_order, id"))?;
     let rows: Vec<Form> = stmt.query_map([], form)?.collect::<Result<_, _>>()?;
     rows.into_iter().map(|f| complete_form(conn, f)).collect()
 }
 
 /// One form.
-pub fn form_by_id(conn: &Connection, id: i64) -> Result<Option<Form>, ApiError> {
+pub fn form_by_id(conn: &Conn, id: i64) -> Result<Option<Form>, Error> {
     let f = conn.prepare_cached(&format!("{FORM} WHERE id = ?1"))?.query_row([id], form).optional()?;
     f.map(|f| complete_form(conn, f)).transpose()
 }
@@ -295,11 +295,11 @@ pub fn form_by_id(conn: &Connection, id: i64) -> Result<Option<Form>, ApiError> 
 /// `ids`, in the order of `fields` (the catalog's); `customer_only` leaves out
 /// fields customers may not see.
 pub fn values_of(
-    conn: &Connection,
+    conn: &Conn,
     ids: &IdsIn,
     fields: &HashMap<i64, Field>,
     customer_only: bool,
-) -> Result<HashMap<i64, Vec<(i64, String)>>, ApiError> {
+) -> Result<HashMap<i64, Vec<(i64, String)>>, Error> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT conversation_id, field_id, value FROM field_values WHERE conversation_id {}",
         ids.sql(1)
@@ -321,7 +321,7 @@ pub fn values_of(
 }
 
 /// Sets (or replaces) one field value; an empty value removes it.
-pub fn set_value(conn: &Connection, conversation_id: i64, field_id: i64, value: &str) -> Result<(), ApiError> {
+pub fn set_value(conn: &Conn, conversation_id: i64, field_id: i64, value: &str) -> Result<(), Error> {
     if value.is_empty() {
         conn.prepare_cached("DELETE FROM field_values WHERE conversation_id = ?1 AND field_id = ?2")?
             .execute(params![conversation_id, field_id])?;

@@ -4,10 +4,10 @@ use std::collections::HashSet;
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row};
 
 use super::IdsIn;
-use crate::error::ApiError;
+use crate::db::{Conn, Error};
 use crate::storage::StoredFile;
 
 /// A row of `files` with its thumbnails.
@@ -84,7 +84,7 @@ fn from_row(r: &Row) -> rusqlite::Result<FileRow> {
     })
 }
 
-fn with_thumbnails(conn: &Connection, mut f: FileRow) -> Result<FileRow, ApiError> {
+fn with_thumbnails(conn: &Conn, mut f: FileRow) -> Result<FileRow, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, storage_name, size, width, height, type, created_at FROM thumbnails WHERE file_id = ?1 ORDER BY id",
     )?;
@@ -115,12 +115,12 @@ pub struct Uploader {
 
 /// Inserts a stored file (and its thumbnails), optionally attached to a message.
 pub fn insert(
-    conn: &Connection,
+    conn: &Conn,
     stored: &StoredFile,
     uploader: &Uploader,
     message_id: Option<i64>,
     now: i64,
-) -> Result<i64, ApiError> {
+) -> Result<i64, Error> {
     conn.prepare_cached(
         "INSERT INTO files (uuid, storage_name, name, size, type, width, height, uploader_id, uploader_fingerprint,
              message_id, created_at)
@@ -151,7 +151,7 @@ pub fn insert(
 }
 
 /// One file by id.
-pub fn get(conn: &Connection, id: i64) -> Result<Option<FileRow>, ApiError> {
+pub fn get(conn: &Conn, id: i64) -> Result<Option<FileRow>, Error> {
     let f = conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM files WHERE id = ?1"))?
         .query_row([id], from_row)
@@ -160,7 +160,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<FileRow>, ApiError> {
 }
 
 /// The files attached to a message, in upload order.
-pub fn of_message(conn: &Connection, message_id: i64) -> Result<Vec<FileRow>, ApiError> {
+pub fn of_message(conn: &Conn, message_id: i64) -> Result<Vec<FileRow>, Error> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM files WHERE message_id = ?1 ORDER BY id"))?;
     let rows: Vec<FileRow> = stmt.query_map([message_id], from_row)?.collect::<Result<_, _>>()?;
     rows.into_iter().map(|f| with_thumbnails(conn, f)).collect()
@@ -169,7 +169,7 @@ pub fn of_message(conn: &Connection, message_id: i64) -> Result<Vec<FileRow>, Ap
 /// The files attached to each of the messages in `ids` (see
 /// [`IdsIn`]) that have any, with their thumbnails: two queries,
 /// whatever the number of messages.
-pub fn of_messages(conn: &Connection, ids: &IdsIn) -> Result<HashMap<i64, Vec<FileRow>>, ApiError> {
+pub fn of_messages(conn: &Conn, ids: &IdsIn) -> Result<HashMap<i64, Vec<FileRow>>, Error> {
     let mut stmt =
         conn.prepare_cached(&format!("SELECT {COLUMNS} FROM files WHERE message_id {} ORDER BY id", ids.sql(1)))?;
     let files: Vec<FileRow> = stmt.query_map([ids.value()], from_row)?.collect::<Result<_, _>>()?;
@@ -207,7 +207,7 @@ pub fn of_messages(conn: &Connection, ids: &IdsIn) -> Result<HashMap<i64, Vec<Fi
 
 /// Attaches a not yet attached file that `uploader` uploaded; `false` when
 /// there is no such file (absent, attached already, or someone else's).
-pub fn attach(conn: &Connection, file_id: i64, message_id: i64, uploader: &Uploader) -> Result<bool, ApiError> {
+pub fn attach(conn: &Conn, file_id: i64, message_id: i64, uploader: &Uploader) -> Result<bool, Error> {
     let n = conn
         .prepare_cached(
             "UPDATE files SET message_id = ?2
@@ -221,7 +221,7 @@ pub fn attach(conn: &Connection, file_id: i64, message_id: i64, uploader: &Uploa
 
 /// Deletes unattached uploads created before `cutoff`; returns the storage
 /// names (files and thumbnails) that no longer have a row.
-pub fn delete_unattached_before(conn: &Connection, cutoff: i64) -> Result<Vec<String>, ApiError> {
+pub fn delete_unattached_before(conn: &Conn, cutoff: i64) -> Result<Vec<String>, Error> {
     let mut names: Vec<String> = conn
         .prepare_cached(
             "SELECT t.storage_name FROM thumbnails t JOIN files f ON f.id = t.file_id
@@ -239,7 +239,7 @@ pub fn delete_unattached_before(conn: &Connection, cutoff: i64) -> Result<Vec<St
 }
 
 /// Every storage name a row refers to.
-pub fn referenced_names(conn: &Connection) -> Result<HashSet<String>, ApiError> {
+pub fn referenced_names(conn: &Conn) -> Result<HashSet<String>, Error> {
     let mut names = HashSet::new();
     for sql in ["SELECT storage_name FROM files", "SELECT storage_name FROM thumbnails"] {
         let mut stmt = conn.prepare(sql)?;
@@ -251,7 +251,7 @@ pub fn referenced_names(conn: &Connection) -> Result<HashSet<String>, ApiError> 
 }
 
 /// Bytes of every stored file and thumbnail.
-pub fn total_bytes(conn: &Connection) -> Result<i64, ApiError> {
+pub fn total_bytes(conn: &Conn) -> Result<i64, Error> {
     Ok(conn.query_row(
         "SELECT (SELECT COALESCE(SUM(size), 0) FROM files) + (SELECT COALESCE(SUM(size), 0) FROM thumbnails)",
         [],

@@ -8,11 +8,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
+use rusqlite::params_from_iter;
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params_from_iter, Connection};
 
 use super::conversations::{from_row, Conversation, ListFilter, Visibility, COLUMNS};
-use crate::error::ApiError;
+use crate::db::{Conn, Error};
 
 /// One list query: the visibility predicate and filters, with their arguments.
 #[derive(Debug, Clone)]
@@ -94,7 +94,7 @@ impl ListQuery {
 }
 
 /// How many conversations the query holds (scans them: off the worker).
-pub fn count(conn: &Connection, q: &ListQuery) -> Result<i64, ApiError> {
+pub fn count(conn: &Conn, q: &ListQuery) -> Result<i64, Error> {
     let sql = format!("SELECT COUNT(*) FROM conversations c WHERE {}", q.cond);
     Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(q.args.iter()), |r| r.get(0))?)
 }
@@ -115,12 +115,12 @@ pub struct Anchor {
 /// at or before `offset`), the index is entered at the anchor instead of
 /// stepping over every row before it.
 pub fn page(
-    conn: &Connection,
+    conn: &Conn,
     q: &ListQuery,
     from: Option<Anchor>,
     offset: i64,
     limit: i64,
-) -> Result<Vec<Conversation>, ApiError> {
+) -> Result<Vec<Conversation>, Error> {
     let mut args = q.args.clone();
     let mut cond = q.cond.clone();
     let mut skip = offset;

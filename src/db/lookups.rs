@@ -1,8 +1,7 @@
 //! Small reference tables: case statuses, priorities and types, teams, roles.
 
-use rusqlite::{Connection, OptionalExtension, Row};
-
-use crate::error::ApiError;
+use crate::db::{Conn, Error};
+use rusqlite::{OptionalExtension, Row};
 
 /// A row of `case_statuses`.
 #[derive(Debug, Clone)]
@@ -122,19 +121,19 @@ const PRIORITY: &str = "SELECT id, label, level, created_at, updated_at FROM cas
 const TYPE: &str = "SELECT id, label, type, created_at, updated_at FROM case_types";
 
 /// Every status, in `sort_order`.
-pub fn statuses(conn: &Connection) -> Result<Vec<Status>, ApiError> {
+pub fn statuses(conn: &Conn) -> Result<Vec<Status>, Error> {
     let mut stmt = conn.prepare_cached(&format!("{STATUS} ORDER BY sort_order, id"))?;
     let rows = stmt.query_map([], status)?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
 /// One status.
-pub fn status_by_id(conn: &Connection, id: i64) -> Result<Option<Status>, ApiError> {
+pub fn status_by_id(conn: &Conn, id: i64) -> Result<Option<Status>, Error> {
     Ok(conn.prepare_cached(&format!("{STATUS} WHERE id = ?1"))?.query_row([id], status).optional()?)
 }
 
 /// The first status (by `sort_order`) of a type, e.g. where new conversations start.
-pub fn first_status_of_type(conn: &Connection, kind: &str) -> Result<Option<Status>, ApiError> {
+pub fn first_status_of_type(conn: &Conn, kind: &str) -> Result<Option<Status>, Error> {
     Ok(conn
         .prepare_cached(&format!("{STATUS} WHERE type = ?1 ORDER BY sort_order, id LIMIT 1"))?
         .query_row([kind], status)
@@ -142,33 +141,33 @@ pub fn first_status_of_type(conn: &Connection, kind: &str) -> Result<Option<Stat
 }
 
 /// The ids of the statuses of a type.
-pub fn status_ids_of_type(conn: &Connection, kind: &str) -> Result<Vec<i64>, ApiError> {
+pub fn status_ids_of_type(conn: &Conn, kind: &str) -> Result<Vec<i64>, Error> {
     let mut stmt = conn.prepare_cached("SELECT id FROM case_statuses WHERE type = ?1 ORDER BY id")?;
     let rows = stmt.query_map([kind], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
 /// Every priority, by level.
-pub fn priorities(conn: &Connection) -> Result<Vec<Priority>, ApiError> {
+pub fn priorities(conn: &Conn) -> Result<Vec<Priority>, Error> {
     let mut stmt = conn.prepare_cached(&format!("{PRIORITY} ORDER BY level, id"))?;
     let rows = stmt.query_map([], priority)?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
 /// One priority.
-pub fn priority_by_id(conn: &Connection, id: i64) -> Result<Option<Priority>, ApiError> {
+pub fn priority_by_id(conn: &Conn, id: i64) -> Result<Option<Priority>, Error> {
     Ok(conn.prepare_cached(&format!("{PRIORITY} WHERE id = ?1"))?.query_row([id], priority).optional()?)
 }
 
 /// Every type.
-pub fn types(conn: &Connection) -> Result<Vec<CaseType>, ApiError> {
+pub fn types(conn: &Conn) -> Result<Vec<CaseType>, Error> {
     let mut stmt = conn.prepare_cached(&format!("{TYPE} ORDER BY id"))?;
     let rows = stmt.query_map([], case_type)?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
 /// One type.
-pub fn type_by_id(conn: &Connection, id: i64) -> Result<Option<CaseType>, ApiError> {
+pub fn type_by_id(conn: &Conn, id: i64) -> Result<Option<CaseType>, Error> {
     Ok(conn.prepare_cached(&format!("{TYPE} WHERE id = ?1"))?.query_row([id], case_type).optional()?)
 }
 
@@ -176,26 +175,26 @@ const TEAM: &str = "SELECT id, legacy_id, title, created_at, updated_at,
         (SELECT COUNT(*) FROM team_members m WHERE m.team_id = teams.id) FROM teams";
 
 /// Every team, by title.
-pub fn teams(conn: &Connection) -> Result<Vec<Team>, ApiError> {
+pub fn teams(conn: &Conn) -> Result<Vec<Team>, Error> {
     let mut stmt = conn.prepare_cached(&format!("{TEAM} ORDER BY title, id"))?;
     let rows = stmt.query_map([], team)?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
 /// One team.
-pub fn team_by_id(conn: &Connection, id: i64) -> Result<Option<Team>, ApiError> {
+pub fn team_by_id(conn: &Conn, id: i64) -> Result<Option<Team>, Error> {
     Ok(conn.prepare_cached(&format!("{TEAM} WHERE id = ?1"))?.query_row([id], team).optional()?)
 }
 
 /// Every role.
-pub fn roles(conn: &Connection) -> Result<Vec<RoleRow>, ApiError> {
+pub fn roles(conn: &Conn) -> Result<Vec<RoleRow>, Error> {
     let mut stmt = conn.prepare_cached("SELECT id, title, type, created_at, updated_at FROM roles ORDER BY id")?;
     let rows = stmt.query_map([], role)?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
 /// One role.
-pub fn role_by_id(conn: &Connection, id: i64) -> Result<Option<RoleRow>, ApiError> {
+pub fn role_by_id(conn: &Conn, id: i64) -> Result<Option<RoleRow>, Error> {
     Ok(conn
         .prepare_cached("SELECT id, title, type, created_at, updated_at FROM roles WHERE id = ?1")?
         .query_row([id], role)

@@ -1,8 +1,7 @@
 //! Messages of conversations and the files attached to them.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
-
-use crate::error::ApiError;
+use crate::db::{Conn, Error};
+use rusqlite::{params, OptionalExtension, Row};
 
 /// A row of `messages`.
 #[derive(Debug, Clone)]
@@ -70,7 +69,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Message> {
 }
 
 /// A page of a conversation's messages, newest first, and the total count.
-pub fn list(conn: &Connection, conversation_id: i64, offset: i64, limit: i64) -> Result<(Vec<Message>, i64), ApiError> {
+pub fn list(conn: &Conn, conversation_id: i64, offset: i64, limit: i64) -> Result<(Vec<Message>, i64), Error> {
     let total = conn
         .prepare_cached("SELECT post_count FROM conversations WHERE id = ?1")?
         .query_row([conversation_id], |r| r.get(0))
@@ -85,7 +84,7 @@ pub fn list(conn: &Connection, conversation_id: i64, offset: i64, limit: i64) ->
 }
 
 /// One message of a conversation.
-pub fn get(conn: &Connection, conversation_id: i64, id: i64) -> Result<Option<Message>, ApiError> {
+pub fn get(conn: &Conn, conversation_id: i64, id: i64) -> Result<Option<Message>, Error> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM messages WHERE id = ?1 AND conversation_id = ?2"))?
         .query_row(params![id, conversation_id], from_row)
@@ -94,11 +93,11 @@ pub fn get(conn: &Connection, conversation_id: i64, id: i64) -> Result<Option<Me
 
 /// The message an earlier request with the same `client_id` created, if any.
 pub fn by_client_id(
-    conn: &Connection,
+    conn: &Conn,
     conversation_id: i64,
     client_id: &str,
     creator_id: i64,
-) -> Result<Option<Message>, ApiError> {
+) -> Result<Option<Message>, Error> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1 AND client_id = ?2 AND creator_id = ?3
@@ -132,7 +131,7 @@ pub struct NewMessage {
 }
 
 /// Inserts a message (status SENT) and returns it as stored.
-pub fn insert(conn: &Connection, m: NewMessage, now: i64) -> Result<Message, ApiError> {
+pub fn insert(conn: &Conn, m: NewMessage, now: i64) -> Result<Message, Error> {
     let uuid = super::ordered_uuid();
     conn.prepare_cached(
         "INSERT INTO messages (uuid, conversation_id, client_id, subject, channel, content_text, content_html,
@@ -174,7 +173,7 @@ pub fn insert(conn: &Connection, m: NewMessage, now: i64) -> Result<Message, Api
 }
 
 /// Sets a message's status and returns whether it changed.
-pub fn set_status(conn: &Connection, id: i64, status: &str, now: i64) -> Result<bool, ApiError> {
+pub fn set_status(conn: &Conn, id: i64, status: &str, now: i64) -> Result<bool, Error> {
     let n = conn
         .prepare_cached(
             "UPDATE messages SET message_status = ?2, message_status_updated_at = ?3, updated_at = ?3
@@ -187,7 +186,7 @@ pub fn set_status(conn: &Connection, id: i64, status: &str, now: i64) -> Result<
 /// The average time, in whole seconds, from a conversation's creation to the
 /// first message by staff, over conversations created since `since` that got
 /// one; `None` when there are none.
-pub fn average_first_reply_seconds(conn: &Connection, since: i64) -> Result<Option<i64>, ApiError> {
+pub fn average_first_reply_seconds(conn: &Conn, since: i64) -> Result<Option<i64>, Error> {
     let avg: Option<f64> = conn
         .prepare_cached(
             "SELECT AVG(first_reply - created_at) FROM (
@@ -205,11 +204,7 @@ pub fn average_first_reply_seconds(conn: &Connection, since: i64) -> Result<Opti
 
 /// The conversation an earlier creation request with this `client_id` made,
 /// if `creator_id` wrote its first message.
-pub fn conversation_by_first_client_id(
-    conn: &Connection,
-    client_id: &str,
-    creator_id: i64,
-) -> Result<Option<i64>, ApiError> {
+pub fn conversation_by_first_client_id(conn: &Conn, client_id: &str, creator_id: i64) -> Result<Option<i64>, Error> {
     Ok(conn
         .prepare_cached(
             "SELECT m.conversation_id FROM messages m

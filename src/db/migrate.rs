@@ -138,7 +138,8 @@ pub enum DemoOutcome {
 /// Loads the demo data into an empty database, in one transaction.
 pub fn load_demo(conn: &mut Connection) -> Result<DemoOutcome, DbOpenError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let loaded = super::settings::is_marked(&tx, "demo_loaded").map_err(|e| DbOpenError::Demo(e.to_string()))?;
+    let loaded = super::settings::is_marked(&super::Conn::new(&tx), "demo_loaded")
+        .map_err(|e| DbOpenError::Demo(e.to_string()))?;
     if loaded {
         return Ok(DemoOutcome::AlreadyLoaded);
     }

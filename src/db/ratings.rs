@@ -1,8 +1,7 @@
 //! Satisfaction ratings of conversations.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
-
-use crate::error::ApiError;
+use crate::db::{Conn, Error};
+use rusqlite::{params, OptionalExtension, Row};
 
 /// A row of `ratings`.
 #[derive(Debug, Clone)]
@@ -38,7 +37,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Rating> {
 }
 
 /// A page of a conversation's ratings, newest first, and the total count.
-pub fn list(conn: &Connection, conversation_id: i64, offset: i64, limit: i64) -> Result<(Vec<Rating>, i64), ApiError> {
+pub fn list(conn: &Conn, conversation_id: i64, offset: i64, limit: i64) -> Result<(Vec<Rating>, i64), Error> {
     let total = conn
         .prepare_cached("SELECT COUNT(*) FROM ratings WHERE conversation_id = ?1")?
         .query_row([conversation_id], |r| r.get(0))?;
@@ -50,7 +49,7 @@ pub fn list(conn: &Connection, conversation_id: i64, offset: i64, limit: i64) ->
 }
 
 /// One rating by id.
-pub fn get(conn: &Connection, id: i64) -> Result<Option<Rating>, ApiError> {
+pub fn get(conn: &Conn, id: i64) -> Result<Option<Rating>, Error> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM ratings WHERE id = ?1"))?
         .query_row([id], from_row)
@@ -59,13 +58,13 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Rating>, ApiError> {
 
 /// Inserts a rating and returns its id.
 pub fn insert(
-    conn: &Connection,
+    conn: &Conn,
     conversation_id: i64,
     score: &str,
     comment: Option<&str>,
     creator_id: i64,
     now: i64,
-) -> Result<i64, ApiError> {
+) -> Result<i64, Error> {
     conn.prepare_cached(
         "INSERT INTO ratings (conversation_id, score, comment, creator_id, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
@@ -75,13 +74,7 @@ pub fn insert(
 }
 
 /// Changes score and/or comment.
-pub fn update(
-    conn: &Connection,
-    id: i64,
-    score: Option<&str>,
-    comment: Option<&str>,
-    now: i64,
-) -> Result<(), ApiError> {
+pub fn update(conn: &Conn, id: i64, score: Option<&str>, comment: Option<&str>, now: i64) -> Result<(), Error> {
     conn.prepare_cached(
         "UPDATE ratings SET score = COALESCE(?2, score), comment = COALESCE(?3, comment), updated_at = ?4 WHERE id = ?1",
     )?

@@ -1,8 +1,7 @@
 //! Instance settings (the `settings` key/value table).
 
-use rusqlite::{Connection, OptionalExtension};
-
-use crate::error::ApiError;
+use crate::db::{Conn, Error};
+use rusqlite::OptionalExtension;
 
 /// What the instance lets customers see and do.
 #[derive(Debug, Clone, Copy, Default)]
@@ -49,7 +48,7 @@ pub enum Kind {
 }
 
 /// Every setting of [`NAMES`] with its value (`false` or `""` when unset).
-pub fn all(conn: &Connection) -> Result<Vec<(&'static str, Kind, String)>, ApiError> {
+pub fn all(conn: &Conn) -> Result<Vec<(&'static str, Kind, String)>, Error> {
     let mut stmt = conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")?;
     NAMES
         .iter()
@@ -62,7 +61,7 @@ pub fn all(conn: &Connection) -> Result<Vec<(&'static str, Kind, String)>, ApiEr
 }
 
 /// Sets one setting (an empty text removes it).
-pub fn set(conn: &Connection, name: &str, value: &str) -> Result<(), ApiError> {
+pub fn set(conn: &Conn, name: &str, value: &str) -> Result<(), Error> {
     if value.is_empty() {
         conn.prepare_cached("DELETE FROM settings WHERE key = ?1")?.execute([name])?;
     } else {
@@ -72,12 +71,12 @@ pub fn set(conn: &Connection, name: &str, value: &str) -> Result<(), ApiError> {
 }
 
 /// Reads the settings; a missing key counts as `false`.
-pub fn load(conn: &Connection) -> Result<Settings, ApiError> {
+pub fn load(conn: &Conn) -> Result<Settings, Error> {
     Ok(load_all(conn)?.0)
 }
 
 /// Reads the settings and the Messenger's words.
-pub fn load_all(conn: &Connection) -> Result<(Settings, MessengerTexts), ApiError> {
+pub fn load_all(conn: &Conn) -> Result<(Settings, MessengerTexts), Error> {
     let mut stmt = conn.prepare_cached("SELECT key, value FROM settings")?;
     let mut s = Settings::default();
     let mut m = MessengerTexts::default();
@@ -99,24 +98,24 @@ pub fn load_all(conn: &Connection) -> Result<(Settings, MessengerTexts), ApiErro
 }
 
 /// Whether a marker setting (such as `demo_files_loaded`) is present.
-pub fn is_marked(conn: &Connection, key: &str) -> Result<bool, ApiError> {
+pub fn is_marked(conn: &Conn, key: &str) -> Result<bool, Error> {
     Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM settings WHERE key = ?1)", [key], |r| r.get(0))?)
 }
 
 /// Sets a marker setting to `true`.
-pub fn mark(conn: &Connection, key: &str) -> Result<(), ApiError> {
+pub fn mark(conn: &Conn, key: &str) -> Result<(), Error> {
     conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, 'true')", [key])?;
     Ok(())
 }
 
 /// The messenger token an older version kept in this table, if any (it now
 /// lives in its own key file, see `secret::messenger_key`).
-pub fn legacy_messenger_token(conn: &Connection) -> Result<Option<String>, ApiError> {
+pub fn legacy_messenger_token(conn: &Conn) -> Result<Option<String>, Error> {
     Ok(conn.query_row("SELECT value FROM settings WHERE key = 'messenger_token'", [], |r| r.get(0)).optional()?)
 }
 
 /// Removes the messenger token from the database once its key file holds it.
-pub fn forget_messenger_token(conn: &Connection) -> Result<(), ApiError> {
+pub fn forget_messenger_token(conn: &Conn) -> Result<(), Error> {
     conn.execute("DELETE FROM settings WHERE key = 'messenger_token'", [])?;
     Ok(())
 }

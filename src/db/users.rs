@@ -1,8 +1,7 @@
 //! Users, their roles, organizations and team memberships.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
-
-use crate::error::ApiError;
+use crate::db::{Conn, Error};
+use rusqlite::{params, OptionalExtension, Row};
 
 /// The five kinds of user (conventions §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +114,7 @@ fn from_row(r: &Row) -> rusqlite::Result<User> {
     })
 }
 
-fn with_teams(conn: &Connection, user: Option<User>) -> Result<Option<User>, ApiError> {
+fn with_teams(conn: &Conn, user: Option<User>) -> Result<Option<User>, Error> {
     let Some(mut user) = user else { return Ok(None) };
     let mut stmt = conn.prepare_cached("SELECT team_id FROM team_members WHERE user_id = ?1 ORDER BY team_id")?;
     user.team_ids = stmt.query_map([user.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
@@ -123,7 +122,7 @@ fn with_teams(conn: &Connection, user: Option<User>) -> Result<Option<User>, Api
 }
 
 /// The user with this id.
-pub fn get(conn: &Connection, id: i64) -> Result<Option<User>, ApiError> {
+pub fn get(conn: &Conn, id: i64) -> Result<Option<User>, Error> {
     let sql = format!("SELECT {COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = ?1");
     let user = conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?;
     with_teams(conn, user)
@@ -141,7 +140,7 @@ pub struct UserFilter {
 }
 
 /// A page of users by name, and how many the filter holds.
-pub fn list(conn: &Connection, filter: &UserFilter, offset: i64, limit: i64) -> Result<(Vec<User>, i64), ApiError> {
+pub fn list(conn: &Conn, filter: &UserFilter, offset: i64, limit: i64) -> Result<(Vec<User>, i64), Error> {
     let roles_json = serde_json::to_string(&filter.roles)?;
     // LIKE's wildcards in the query are literal.
     let pattern = filter
@@ -170,14 +169,14 @@ pub fn list(conn: &Connection, filter: &UserFilter, offset: i64, limit: i64) -> 
 }
 
 /// The user with this email (case-insensitive).
-pub fn by_email(conn: &Connection, email: &str) -> Result<Option<User>, ApiError> {
+pub fn by_email(conn: &Conn, email: &str) -> Result<Option<User>, Error> {
     let sql = format!("SELECT {COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id WHERE u.email = ?1");
     let user = conn.prepare_cached(&sql)?.query_row([email], from_row).optional()?;
     with_teams(conn, user)
 }
 
 /// The enabled user with this email and their password hash, for Basic authentication.
-pub fn credentials(conn: &Connection, email: &str) -> Result<Option<(i64, Option<String>)>, ApiError> {
+pub fn credentials(conn: &Conn, email: &str) -> Result<Option<(i64, Option<String>)>, Error> {
     Ok(conn
         .prepare_cached("SELECT id, password_hash FROM users WHERE email = ?1 AND is_enabled = 1")?
         .query_row([email], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -185,7 +184,7 @@ pub fn credentials(conn: &Connection, email: &str) -> Result<Option<(i64, Option
 }
 
 /// Creates a customer (no password) and returns their id.
-pub fn create_customer(conn: &Connection, full_name: &str, email: &str, now: i64) -> Result<i64, ApiError> {
+pub fn create_customer(conn: &Conn, full_name: &str, email: &str, now: i64) -> Result<i64, Error> {
     let hex = |n: usize| crate::secret::random_hex(n);
     conn.prepare_cached(
         "INSERT INTO users (uuid, full_name, email, role_id, avatar_uuid, presence_channel, created_at, updated_at)
@@ -204,14 +203,14 @@ pub fn create_customer(conn: &Connection, full_name: &str, email: &str, now: i64
 
 /// Creates a user with a password hash and returns their id.
 pub fn create(
-    conn: &Connection,
+    conn: &Conn,
     full_name: &str,
     email: &str,
     role_type: &str,
     organization_id: Option<i64>,
     password_hash: &str,
     now: i64,
-) -> Result<i64, ApiError> {
+) -> Result<i64, Error> {
     let id = create_customer(conn, full_name, email, now)?;
     conn.prepare_cached(
         "UPDATE users SET role_id = (SELECT id FROM roles WHERE type = ?2), organization_id = ?3, password_hash = ?4
@@ -222,7 +221,7 @@ pub fn create(
 }
 
 /// The organization with this name, created if missing.
-pub fn organization_named(conn: &Connection, name: &str, now: i64) -> Result<i64, ApiError> {
+pub fn organization_named(conn: &Conn, name: &str, now: i64) -> Result<i64, Error> {
     let found: Option<i64> = conn
         .prepare_cached("SELECT id FROM organizations WHERE name = ?1")?
         .query_row([name], |r| r.get(0))
@@ -236,14 +235,14 @@ pub fn organization_named(conn: &Connection, name: &str, now: i64) -> Result<i64
 }
 
 /// Records that the user just used the API (`last_activity_at`, `last_active_at`).
-pub fn touch_activity(conn: &Connection, id: i64, now: i64) -> Result<(), ApiError> {
+pub fn touch_activity(conn: &Conn, id: i64, now: i64) -> Result<(), Error> {
     conn.prepare_cached("UPDATE users SET last_activity_at = ?2, last_active_at = ?2 WHERE id = ?1")?
         .execute(params![id, now])?;
     Ok(())
 }
 
 /// The display name behind an avatar key.
-pub fn name_by_avatar(conn: &Connection, avatar_uuid: &str) -> Result<Option<String>, ApiError> {
+pub fn name_by_avatar(conn: &Conn, avatar_uuid: &str) -> Result<Option<String>, Error> {
     Ok(conn
         .prepare_cached("SELECT full_name FROM users WHERE avatar_uuid = ?1")?
         .query_row([avatar_uuid], |r| r.get(0))
@@ -251,7 +250,7 @@ pub fn name_by_avatar(conn: &Connection, avatar_uuid: &str) -> Result<Option<Str
 }
 
 /// The user whose presence channel is `channel`.
-pub fn by_presence_channel(conn: &Connection, channel: &str) -> Result<Option<i64>, ApiError> {
+pub fn by_presence_channel(conn: &Conn, channel: &str) -> Result<Option<i64>, Error> {
     Ok(conn
         .prepare_cached("SELECT id FROM users WHERE presence_channel = ?1")?
         .query_row([channel], |r| r.get(0))
@@ -259,14 +258,14 @@ pub fn by_presence_channel(conn: &Connection, channel: &str) -> Result<Option<i6
 }
 
 /// Records that the user is connected now (`last_seen_at`, `last_active_at`).
-pub fn touch_seen(conn: &Connection, id: i64, now: i64) -> Result<(), ApiError> {
+pub fn touch_seen(conn: &Conn, id: i64, now: i64) -> Result<(), Error> {
     conn.prepare_cached("UPDATE users SET last_seen_at = ?2, last_active_at = ?2 WHERE id = ?1")?
         .execute(params![id, now])?;
     Ok(())
 }
 
 /// Staff who can answer (owners, admins, agents), most recently active first.
-pub fn recently_active_agents(conn: &Connection, limit: i64) -> Result<Vec<i64>, ApiError> {
+pub fn recently_active_agents(conn: &Conn, limit: i64) -> Result<Vec<i64>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT u.id FROM users u JOIN roles r ON r.id = u.role_id
          WHERE r.type IN ('OWNER', 'ADMIN', 'AGENT') AND u.is_enabled = 1 AND u.last_active_at IS NOT NULL

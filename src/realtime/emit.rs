@@ -3,21 +3,20 @@
 //! conversation may not see: a changed conversation names its changed fields,
 //! and clients fetch the conversation to see the values their role may see.
 
-use rusqlite::Connection;
 use serde_json::{json, Value};
 
-use crate::api::render::MessageOut;
-use crate::db::events;
-use crate::error::ApiError;
+use crate::db::Conn;
+use crate::db::{self, events};
+use crate::wire::render::MessageOut;
 
 /// A message was added (`message` is the rendered message resource).
 pub fn message_created(
-    tx: &Connection,
+    tx: &Conn,
     channel: &str,
     conversation_id: i64,
     message: &MessageOut,
     now: i64,
-) -> Result<(), ApiError> {
+) -> db::Result<()> {
     #[derive(serde::Serialize)]
     struct Created<'a> {
         conversation_id: i64,
@@ -27,7 +26,7 @@ pub fn message_created(
 }
 
 /// A conversation was started (staff inboxes learn of it through `inbox`).
-pub fn conversation_created(tx: &Connection, channel: &str, conversation_id: i64, now: i64) -> Result<(), ApiError> {
+pub fn conversation_created(tx: &Conn, channel: &str, conversation_id: i64, now: i64) -> db::Result<()> {
     let data = json!({ "conversation_id": conversation_id });
     events::append(tx, channel, "conversation.created", &data, now).map(drop)
 }
@@ -42,19 +41,19 @@ pub struct Reader<'a> {
 
 /// A message's status moved forward (`DELIVERED` or `SEEN`).
 pub fn message_status(
-    tx: &Connection,
+    tx: &Conn,
     channel: &str,
     conversation_id: i64,
     message_id: i64,
     status: &str,
     reader: Reader,
     now: i64,
-) -> Result<(), ApiError> {
+) -> db::Result<()> {
     let data = json!({
         "conversation_id": conversation_id,
         "message_id": message_id,
         "message_status": status,
-        "message_status_updated_at": crate::api::render::ts(Some(now)),
+        "message_status_updated_at": crate::wire::render::ts(Some(now)),
         "reader": { "id": reader.id, "resource_type": "user_minimal", "role": reader.role },
     });
     events::append(tx, channel, "message.status_changed", &data, now).map(drop)
@@ -62,42 +61,35 @@ pub fn message_status(
 
 /// A conversation changed; `changed` names the fields.
 pub fn conversation_updated(
-    tx: &Connection,
+    tx: &Conn,
     channel: &str,
     conversation_id: i64,
     changed: &[&str],
     now: i64,
-) -> Result<(), ApiError> {
+) -> db::Result<()> {
     if changed.is_empty() {
         return Ok(());
     }
     let data = json!({
         "conversation_id": conversation_id,
         "changed": changed,
-        "updated_at": crate::api::render::ts(Some(now)),
+        "updated_at": crate::wire::render::ts(Some(now)),
     });
     events::append(tx, channel, "conversation.updated", &data, now).map(drop)
 }
 
 /// A rating was added (`rating.created`) or changed (`rating.updated`).
-pub fn rating(
-    tx: &Connection,
-    channel: &str,
-    kind: &str,
-    conversation_id: i64,
-    rating: Value,
-    now: i64,
-) -> Result<(), ApiError> {
+pub fn rating(tx: &Conn, channel: &str, kind: &str, conversation_id: i64, rating: Value, now: i64) -> db::Result<()> {
     let data = json!({ "conversation_id": conversation_id, "rating": rating });
     events::append(tx, channel, kind, &data, now).map(drop)
 }
 
 /// A staff member came online or went offline.
-pub fn presence(tx: &Connection, channel: &str, user_id: i64, online: bool, now: i64) -> Result<(), ApiError> {
+pub fn presence(tx: &Conn, channel: &str, user_id: i64, online: bool, now: i64) -> db::Result<()> {
     let data = json!({
         "user_id": user_id,
         "status": if online { "online" } else { "offline" },
-        "last_seen_at": crate::api::render::ts(Some(now)),
+        "last_seen_at": crate::wire::render::ts(Some(now)),
     });
     events::append(tx, channel, if online { "presence.online" } else { "presence.offline" }, &data, now).map(drop)
 }

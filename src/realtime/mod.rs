@@ -9,8 +9,7 @@
 //! reconnects with its last event id, replaying from the log.
 
 pub mod emit;
-pub mod phoenix;
-pub mod stream;
+pub mod presence;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,8 +19,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, Notify};
 
-use crate::api::render::ts;
 use crate::db::{events, Db};
+use crate::wire::render::ts;
 
 /// Events a subscriber may have queued before it counts as too slow.
 const QUEUE: usize = 256;
@@ -42,7 +41,7 @@ pub struct Outgoing {
 impl Outgoing {
     /// The logged event as clients get it. Its payload is spliced in as it
     /// is stored: the log holds only what `events::append` serialised.
-    fn from_logged(e: &events::Event) -> Outgoing {
+    pub fn from_logged(e: &events::Event) -> Outgoing {
         let text = |s: &str| Value::from(s).to_string();
         let json = format!(
             r#"{{"id":{},"event":{},"channel":{},"data":{},"created_at":{}}}"#,
@@ -81,7 +80,7 @@ pub struct Hub {
     routes: Mutex<Routes>,
     connections: Mutex<HashMap<i64, usize>>,
     /// Who is present on each topic of the Phoenix sockets.
-    pub phoenix: phoenix::Presences,
+    pub phoenix: presence::Presences,
 }
 
 #[derive(Default)]
@@ -115,7 +114,7 @@ impl Default for Hub {
             next_id: AtomicU64::new(0),
             routes: Mutex::default(),
             connections: Mutex::default(),
-            phoenix: phoenix::Presences::default(),
+            phoenix: presence::Presences::default(),
         }
     }
 }

@@ -427,12 +427,16 @@ fn the_messenger_words_and_token_change_without_a_restart() {
     assert_eq!(cleared.status, 200);
     assert_eq!(app.get("/api/v1/conversations/starter").send().body["data"]["greeting"], Value::Null);
 
-    let old = parley::admin::messenger_token(app.dir.path(), false).expect("token");
+    let old = parley::commands::user::messenger_token(app.dir.path(), false).expect("token");
     let rotated = app.post("/api/v1/messenger/token").session(&alex).send();
     assert_eq!(rotated.status, 200, "{}", rotated.text);
     let new = rotated.body["data"]["token"].as_str().expect("token").to_owned();
     assert_ne!(new, old);
-    assert_eq!(parley::admin::messenger_token(app.dir.path(), false).expect("token"), new, "the key file holds it");
+    assert_eq!(
+        parley::commands::user::messenger_token(app.dir.path(), false).expect("token"),
+        new,
+        "the key file holds it"
+    );
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs().to_string();
     let signed = |key: &str| {
         let signature = parley::auth::verify::sign(key, "Caryn Pryor", CARYN, &now);

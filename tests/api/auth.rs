@@ -248,15 +248,17 @@ fn a_user_added_on_the_command_line_can_sign_in() {
         password: None,
         init: false,
     };
-    let id = parley::admin::add_user(&args, "correct horse").expect("user added");
+    let id = parley::commands::user::add_user(&args, "correct horse").expect("user added");
     let r = app.get(&format!("/api/v1/users/{id}")).basic("olive@example.org", "correct horse").send();
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["data"]["full_name"], "Olive Owner");
     assert_eq!(r.body["data"]["role"]["id"], 5, "OWNER");
-    assert!(parley::admin::add_user(&args, "correct horse").is_err(), "emails are unique");
-    assert!(
-        parley::admin::add_user(&parley::config::AddUser { role: "KING".into(), ..args.clone() }, "password1").is_err()
-    );
+    assert!(parley::commands::user::add_user(&args, "correct horse").is_err(), "emails are unique");
+    assert!(parley::commands::user::add_user(
+        &parley::config::AddUser { role: "KING".into(), ..args.clone() },
+        "password1"
+    )
+    .is_err());
     let short = parley::config::AddUser { email: "s@example.org".into(), ..args };
-    assert!(parley::admin::add_user(&short, "short").is_err());
+    assert!(parley::commands::user::add_user(&short, "short").is_err());
 }

@@ -309,7 +309,7 @@ fn fixture() -> (Fixture, Vec<Endpoint>) {
     let started = app.device_conversation(&other_device, "Pat Doe", "pat@example.org", "Elsewhere");
     let other_token = started.header("x-request-token").expect("token").to_owned();
     let verified_device = new_fingerprint();
-    let key = parley::admin::messenger_token(app.dir.path(), false).expect("messenger token");
+    let key = parley::commands::user::messenger_token(app.dir.path(), false).expect("messenger token");
     let now = chrono::Utc::now().timestamp().to_string();
     let verified = app
         .get("/api/v1/conversations")

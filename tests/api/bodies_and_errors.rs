@@ -157,13 +157,15 @@ fn data_survives_a_restart_and_demo_loading_is_idempotent() {
     config.demo = true;
     let (db, outcome) = parley::db::Db::open(&config.db_path(), true).expect("reopen");
     assert_eq!(outcome, Some(parley::db::migrate::DemoOutcome::AlreadyLoaded));
-    let subjects: Vec<String> = db
-        .read_blocking(|c| {
-            let mut s = c.prepare("SELECT subject FROM conversations WHERE subject = 'Persist'")?;
-            let rows = s.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
-            Ok(rows)
-        })
-        .expect("query");
+    drop(db);
+    let subjects: Vec<String> = app
+        .db()
+        .prepare("SELECT subject FROM conversations WHERE subject = 'Persist'")
+        .expect("query")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("subjects");
     assert_eq!(subjects, ["Persist"]);
 }
 

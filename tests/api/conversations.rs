@@ -363,7 +363,7 @@ fn customers_see_status_priority_and_type_only_where_the_instance_allows() {
     conn.execute(
         "INSERT INTO users (uuid, full_name, email, role_id, password_hash, avatar_uuid, presence_channel, created_at, updated_at)
          SELECT 'u-1', 'Agent', ?1, 2, password_hash, 'a-1', 'p-1', 0, 0 FROM (SELECT ?2 AS password_hash)",
-        rusqlite::params![simon_email, parley::auth::hash_password(PASSWORD).expect("hash")],
+        rusqlite::params![simon_email, parley::secret::password::hash_password(PASSWORD).expect("hash")],
     )
     .expect("agent");
     let created = app

@@ -7,7 +7,8 @@ use std::pin::Pin;
 use std::sync::mpsc;
 
 use futures_util::FutureExt;
-use parley::db::Db;
+use parley::config::Durability;
+use parley::db::{settings, Conn, Db};
 use parley::error::ApiError;
 use rusqlite::Connection;
 
@@ -19,8 +20,8 @@ fn open() -> (tempfile::TempDir, Db) {
     (dir, db)
 }
 
-fn insert(c: &Connection, key: &str) -> Result<(), ApiError> {
-    c.execute("INSERT INTO settings (key, value) VALUES (?1, 'x')", [key])?;
+fn insert(c: &Conn, key: &str) -> Result<(), ApiError> {
+    settings::set(c, key, "x")?;
     Ok(())
 }
 
@@ -141,13 +142,10 @@ fn a_panicking_write_fails_alone_and_the_writer_goes_on() {
 #[test]
 fn commits_are_flushed_to_disk_unless_normal_durability_is_chosen() {
     let (_dir, db) = open();
-    let level: i64 = db.write_blocking(|c| Ok(c.query_row("PRAGMA synchronous", [], |r| r.get(0))?)).expect("pragma");
-    assert_eq!(level, 2, "FULL");
+    assert_eq!(db.durability().expect("pragma"), Durability::Full);
     let dir = tempfile::tempdir().expect("temp dir");
-    let (db, _) =
-        Db::open_with(&dir.path().join("parley.db"), false, parley::db::Durability::Normal).expect("database");
-    let level: i64 = db.write_blocking(|c| Ok(c.query_row("PRAGMA synchronous", [], |r| r.get(0))?)).expect("pragma");
-    assert_eq!(level, 1, "NORMAL");
+    let (db, _) = Db::open_with(&dir.path().join("parley.db"), false, Durability::Normal).expect("database");
+    assert_eq!(db.durability().expect("pragma"), Durability::Normal);
 }
 
 #[test]
@@ -167,11 +165,7 @@ fn the_wal_starts_over_while_writes_never_pause() {
                 for i in 0..256 {
                     let key = format!("blob-{t}-{i}");
                     let blob = blob.clone();
-                    db.write_blocking(move |c| {
-                        c.execute("INSERT INTO settings (key, value) VALUES (?1, ?2)", [&key, &blob])?;
-                        Ok(())
-                    })
-                    .expect("write");
+                    db.write_blocking(move |c| settings::set(c, &key, &blob)).expect("write");
                 }
             });
         }

@@ -301,7 +301,7 @@ fn a_copy_of_the_database_holds_no_live_secret() {
         .json(&json!({"name": "Pat", "email": "pat@example.org", "subject": "s", "contents": "c"}))
         .send();
     let token = created.header("x-request-token").expect("request token").to_owned();
-    let messenger = parley::admin::messenger_token(app.dir.path(), false).expect("messenger token");
+    let messenger = parley::commands::user::messenger_token(app.dir.path(), false).expect("messenger token");
     for secret in [&session, &csrf, &token, &messenger] {
         assert!(!database_files_contain(&app, secret), "{secret} is stored in the database");
     }
@@ -353,7 +353,10 @@ fn a_version_1_database_is_migrated_to_digests_and_its_sessions_keep_working() {
         .send();
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(old.get("/api/v1/conversations/1?token=plain-token").send().status, 200);
-    assert_eq!(parley::admin::messenger_token(old.dir.path(), false).expect("token"), "legacy-messenger-token");
+    assert_eq!(
+        parley::commands::user::messenger_token(old.dir.path(), false).expect("token"),
+        "legacy-messenger-token"
+    );
     for secret in ["plain-session-id", "plain-csrf", "plain-token", "legacy-messenger-token"] {
         assert!(!database_files_contain(&old, secret), "{secret} is still stored");
     }

@@ -7,7 +7,7 @@ use std::sync::{mpsc, Arc};
 
 use base64::Engine;
 use parley::config::ServeConfig;
-use parley::startup::Application;
+use parley::server::Application;
 use serde_json::Value;
 
 /// The demo users' password.

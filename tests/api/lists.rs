@@ -7,6 +7,7 @@
 use serde_json::json;
 
 use crate::helpers::*;
+use parley::db::manage;
 
 /// The views the agent inbox offers, plus combinations no single index serves.
 const VIEWS: &[&str] = &[
@@ -141,20 +142,15 @@ fn the_catalog_follows_every_committed_change_of_its_tables() {
     let before = db.catalog().expect("catalog");
     assert_eq!(before.teams.len(), 2);
     assert!(std::sync::Arc::ptr_eq(&before, &db.catalog().expect("catalog")), "unchanged tables: the same snapshot");
-    let added: i64 = db
-        .write_blocking(|c| {
-            c.execute("INSERT INTO teams (title, created_at, updated_at) VALUES ('Night shift', 0, 0)", [])?;
-            Ok(c.last_insert_rowid())
-        })
-        .expect("insert");
+    let added: i64 = db.write_blocking(|c| manage::create_team(c, "Night shift", 0)).expect("insert");
     let after = db.catalog().expect("catalog");
     assert_eq!(after.teams[&added].title, "Night shift");
-    db.write_blocking(|c| Ok(c.execute("UPDATE case_statuses SET label = 'Waiting' WHERE id = 3", [])?))
-        .expect("update");
+    let waiting = manage::LookupChange { label: Some("Waiting".into()), kind: None, order: None };
+    db.write_blocking(move |c| manage::update_lookup(c, manage::Lookup::Status, 3, &waiting, 0)).expect("update");
     assert_eq!(db.catalog().expect("catalog").statuses[&3].label, "Waiting");
     // A write that failed changed nothing, and the catalog shows nothing of it.
     let failed = db.write_blocking(move |c| {
-        c.execute("DELETE FROM teams WHERE id = ?1", [added])?;
+        manage::delete_team(c, added)?;
         Err::<(), _>(parley::error::ApiError::Internal("on purpose".into()))
     });
     assert!(failed.is_err());

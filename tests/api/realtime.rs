@@ -541,7 +541,7 @@ fn the_starter_lists_agents_reply_time_open_conversations_and_the_realtime_url()
 #[test]
 fn a_verified_device_sees_all_of_the_customers_conversations() {
     let app = spawn_demo();
-    let token = parley::admin::messenger_token(app.dir.path(), false).expect("token");
+    let token = parley::commands::user::messenger_token(app.dir.path(), false).expect("token");
     assert_eq!(token.len(), 64);
     let phone = new_fingerprint();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64;

@@ -5,7 +5,8 @@
 
 use std::collections::HashSet;
 
-use parley::api::{decode, params, render, shape};
+use parley::api::{params, shape};
+use parley::wire::{decode, render};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -218,7 +219,7 @@ fn demo() -> (tempfile::TempDir, parley::db::Db, render::View, Value) {
     };
     let v = view.clone();
     let conversation = db
-        .read_blocking(move |c| {
+        .read_blocking(move |c| -> Result<Value, parley::error::ApiError> {
             let row = parley::db::conversations::get_visible(c, &parley::db::conversations::Visibility::All, 1)?
                 .ok_or(parley::error::ApiError::NotFound)?;
             Ok(serde_json::to_value(render::conversation(c, &v, row)?)?)

@@ -5,7 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use parley::api::{decode, params, shape};
+use parley::api::{params, shape};
+use parley::wire::decode;
 use serde_json::{Map, Value};
 
 fn bounded(map: &Map<String, Value>) {

@@ -16,7 +16,7 @@
 //! topic whose queue overflowed resumes from the log where it stopped.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -24,13 +24,14 @@ use futures_util::StreamExt;
 use serde_json::{json, Map, Value};
 use tokio::sync::mpsc;
 
-use super::{is_conversation_channel, Outgoing};
 use crate::api::Ctx;
 use crate::auth::Caller;
 use crate::db::conversations::Visibility;
 use crate::db::{self, conversations, events, users};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::realtime::presence::diff;
+use crate::realtime::{is_conversation_channel, Outgoing};
+use crate::state::AppState;
 
 /// Most topics one socket may join.
 const MAX_TOPICS: usize = 100;
@@ -41,71 +42,6 @@ const REPLAY_BATCH: i64 = 500;
 /// The hub event only Phoenix sockets read (Parley's own streams skip every
 /// `phx.` event).
 const PRESENCE_DIFF: &str = "phx.presence_diff";
-
-/// Who is present on each topic, across every socket: `phx_ref` → meta.
-#[derive(Default)]
-pub struct Presences {
-    topics: Mutex<HashMap<String, HashMap<String, Value>>>,
-    refs: std::sync::atomic::AtomicU64,
-}
-
-impl Presences {
-    /// A `phx_ref` no other join of this process has.
-    fn next_ref(&self) -> String {
-        let n = self.refs.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        format!("p{n}")
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, HashMap<String, Value>>> {
-        self.topics.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn put(&self, topic: &str, phx_ref: &str, meta: Value) {
-        self.lock().entry(topic.to_owned()).or_default().insert(phx_ref.to_owned(), meta);
-    }
-
-    /// Replaces the meta under `old` by `meta` under `new`, in one step.
-    fn replace(&self, topic: &str, old: &str, new: &str, meta: Value) {
-        let mut topics = self.lock();
-        let metas = topics.entry(topic.to_owned()).or_default();
-        metas.remove(old);
-        metas.insert(new.to_owned(), meta);
-    }
-
-    fn remove(&self, topic: &str, phx_ref: &str) -> Option<Value> {
-        let mut topics = self.lock();
-        let metas = topics.get_mut(topic)?;
-        let removed = metas.remove(phx_ref);
-        if metas.is_empty() {
-            topics.remove(topic);
-        }
-        removed
-    }
-
-    /// `presence_state`: every meta on `topic`, grouped by user id.
-    fn state(&self, topic: &str) -> Value {
-        let topics = self.lock();
-        let metas: Vec<Value> = topics.get(topic).map(|m| m.values().cloned().collect()).unwrap_or_default();
-        grouped(metas)
-    }
-}
-
-/// `{"<user id>": {"metas": [...]}}`.
-fn grouped(metas: Vec<Value>) -> Value {
-    let mut out = Map::new();
-    for meta in metas {
-        let key = meta["user"]["id"].to_string();
-        let entry = out.entry(key).or_insert_with(|| json!({ "metas": [] }));
-        if let Some(list) = entry["metas"].as_array_mut() {
-            list.push(meta);
-        }
-    }
-    Value::Object(out)
-}
-
-fn diff(joins: Vec<Value>, leaves: Vec<Value>) -> Value {
-    json!({ "joins": grouped(joins), "leaves": grouped(leaves) })
-}
 
 /// `GET /realtime/websocket`: the Phoenix socket.
 pub async fn socket(ctx: Ctx, req: HttpRequest, body: web::Payload) -> Result<HttpResponse, ApiError> {
@@ -396,8 +332,7 @@ impl Socket {
             return self.reply(&frame, "error", json!({ "reason": "not joined" })).await;
         };
         let (phx_ref, kind) = (joined.phx_ref.clone(), joined.kind.clone());
-        let Some(mut meta) = self.state.hub.phoenix.lock().get(&frame.topic).and_then(|m| m.get(&phx_ref).cloned())
-        else {
+        let Some(mut meta) = self.state.hub.phoenix.meta(&frame.topic, &phx_ref) else {
             return self.reply(&frame, "error", json!({ "reason": "no presence" })).await;
         };
         let old = meta.clone();
@@ -531,7 +466,7 @@ impl Socket {
 /// and the flags they show (no `phx_ref` yet).
 fn meta(base: &str, user: &users::User, foreground: bool, last_active_ms: i64) -> Value {
     json!({
-        "user": { "id": user.id, "full_name": user.full_name, "avatar": crate::api::render::avatar_url(base, &user.avatar_uuid) },
+        "user": { "id": user.id, "full_name": user.full_name, "avatar": crate::wire::render::avatar_url(base, &user.avatar_uuid) },
         "is_typing": false,
         "is_updating": false,
         "is_viewing": false,

@@ -9,7 +9,6 @@
 //! per-part and part-count limits are always set, and an oversized body is
 //! drained (up to a cap) before the `413`, so the client reads the answer.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,11 +18,12 @@ use futures_util::StreamExt;
 use serde_json::{Map, Value};
 use tokio::sync::{mpsc, oneshot};
 
-use super::decode;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::limits::{Held, TextBudget};
+use crate::state::AppState;
 use crate::storage::{Storage, Upload};
+use crate::wire::decode;
 
 /// Largest JSON or urlencoded body, and largest multipart body without files.
 pub const MAX_TEXT_BODY: u64 = 2 * 1024 * 1024;
@@ -51,65 +51,6 @@ pub struct Form {
     pub params: Params,
     /// File parts in arrival order.
     pub uploads: Vec<Upload>,
-}
-
-/// The memory all buffered request text shares: files stream to disk, but
-/// JSON, urlencoded bodies and multipart text parts are held in memory, and
-/// many clients sending large bodies at once must not exhaust it. Past the
-/// limit (`--max-buffered-text-bytes`), a request is refused with `503`
-/// (retry in a second).
-#[derive(Debug)]
-pub struct TextBudget {
-    used: AtomicUsize,
-    limit: usize,
-}
-
-impl TextBudget {
-    /// A budget of `limit` bytes.
-    pub fn new(limit: usize) -> TextBudget {
-        TextBudget { used: AtomicUsize::new(0), limit }
-    }
-}
-
-impl Default for TextBudget {
-    fn default() -> Self {
-        TextBudget::new(256 * 1024 * 1024)
-    }
-}
-
-/// A share of the [`TextBudget`], given back when dropped.
-struct Held {
-    budget: Arc<TextBudget>,
-    bytes: usize,
-}
-
-impl Held {
-    fn new(budget: Arc<TextBudget>) -> Held {
-        Held { budget, bytes: 0 }
-    }
-
-    /// Takes `n` more bytes of the budget, or answers `503` when it is spent.
-    fn grow(&mut self, n: usize) -> Result<(), ApiError> {
-        let mut used = self.budget.used.load(Ordering::Relaxed);
-        loop {
-            if used + n > self.budget.limit {
-                return Err(ApiError::Busy);
-            }
-            match self.budget.used.compare_exchange_weak(used, used + n, Ordering::AcqRel, Ordering::Relaxed) {
-                Ok(_) => {
-                    self.bytes += n;
-                    return Ok(());
-                }
-                Err(now) => used = now,
-            }
-        }
-    }
-}
-
-impl Drop for Held {
-    fn drop(&mut self) {
-        self.budget.used.fetch_sub(self.bytes, Ordering::AcqRel);
-    }
 }
 
 /// What a body may carry and how much of it.
@@ -327,7 +268,7 @@ async fn read_parts(
                 if text.len() + chunk.len() > MAX_TEXT_PART {
                     return Err(too_large(&format!("The part {name:?}"), MAX_TEXT_PART as u64));
                 }
-                if held.bytes + chunk.len() > MAX_TEXT_BODY as usize {
+                if held.bytes() + chunk.len() > MAX_TEXT_BODY as usize {
                     return Err(too_large("The text of the request", MAX_TEXT_BODY));
                 }
                 held.grow(chunk.len())?;

@@ -31,6 +31,12 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 pub const MAX_URI_BYTES: usize = 16 * 1024;
 /// Most headers one request may carry; actix-http allows 96.
 pub const MAX_HEADERS: usize = 64;
+
+/// A target over [`MAX_URI_BYTES`].
+const TOO_LONG: ApiError = ApiError::UriTooLong { max_bytes: MAX_URI_BYTES };
+/// A head over [`MAX_HEADERS`] or [`MAX_HEAD_BYTES`].
+const TOO_LARGE: ApiError = ApiError::HeadersTooLarge { max_headers: MAX_HEADERS, max_bytes: MAX_HEAD_BYTES };
+
 /// How much a refused client may still send, and for how long, before the
 /// connection closes (so it reads the answer instead of a reset).
 const LINGER_BYTES: usize = 4 * 1024 * 1024;
@@ -150,26 +156,26 @@ fn check_head(buf: &[u8]) -> Result<Option<(usize, Framing)>, ApiError> {
     let end = head.windows(4).position(|w| w == b"\r\n\r\n");
     let first_line = head.iter().position(|b| *b == b'\n').unwrap_or(head.len());
     if first_line > MAX_URI_BYTES + 64 {
-        return Err(ApiError::UriTooLong);
+        return Err(TOO_LONG);
     }
     let Some(end) = end else {
-        return if head.len() > MAX_HEAD_BYTES { Err(ApiError::HeadersTooLarge) } else { Ok(None) };
+        return if head.len() > MAX_HEAD_BYTES { Err(TOO_LARGE) } else { Ok(None) };
     };
     let len = end + 4;
     if len > MAX_HEAD_BYTES {
-        return Err(ApiError::HeadersTooLarge);
+        return Err(TOO_LARGE);
     }
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut req = httparse::Request::new(&mut headers);
     match req.parse(&head[..len]) {
         Ok(httparse::Status::Complete(_)) => {}
         Ok(httparse::Status::Partial) => return Err(ApiError::InvalidRequest("the request head is incomplete".into())),
-        Err(httparse::Error::TooManyHeaders) => return Err(ApiError::HeadersTooLarge),
+        Err(httparse::Error::TooManyHeaders) => return Err(TOO_LARGE),
         Err(e) => return Err(ApiError::InvalidRequest(format!("malformed request head: {e}"))),
     }
     let path = req.path.unwrap_or("");
     if path.len() > MAX_URI_BYTES {
-        return Err(ApiError::UriTooLong);
+        return Err(TOO_LONG);
     }
     if actix_web::http::Uri::try_from(path).is_err() {
         return Err(ApiError::InvalidRequest("the request target is not a valid URI".into()));
@@ -405,11 +411,11 @@ mod tests {
     #[test]
     fn what_the_dispatcher_would_refuse_bare_is_refused_here() {
         let many: String = (0..MAX_HEADERS + 1).map(|i| format!("X-{i}: v\r\n")).collect();
-        assert!(matches!(head(&format!("GET / HTTP/1.1\r\n{many}\r\n")), Err(ApiError::HeadersTooLarge)));
+        assert!(matches!(head(&format!("GET / HTTP/1.1\r\n{many}\r\n")), Err(ApiError::HeadersTooLarge { .. })));
         let long = format!("GET /?q={} HTTP/1.1\r\n\r\n", "a".repeat(MAX_URI_BYTES + 1));
-        assert!(matches!(head(&long), Err(ApiError::UriTooLong)));
+        assert!(matches!(head(&long), Err(ApiError::UriTooLong { .. })));
         let huge = format!("GET / HTTP/1.1\r\nX: {}", "a".repeat(MAX_HEAD_BYTES + 1));
-        assert!(matches!(head(&huge), Err(ApiError::HeadersTooLarge)));
+        assert!(matches!(head(&huge), Err(ApiError::HeadersTooLarge { .. })));
         assert!(matches!(head("GARBAGE\r\n\r\n"), Err(ApiError::InvalidRequest(_))));
         assert!(matches!(
             head("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),

@@ -15,18 +15,19 @@
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags};
-use serde_json::{json, Value};
+use serde_json::json;
 
+use super::archive::{err, open_archive, MANIFEST};
+use crate::config::Durability;
 use crate::db::migrate;
+use crate::db::offline::{self, Offline};
 use crate::secret::MESSENGER_KEY_FILE;
 
 /// The archive format this binary writes and reads.
 const FORMAT: i64 = 1;
-pub(crate) const MANIFEST: &str = "manifest.json";
 const DATABASE: &str = "parley.db";
 const ATTACHMENTS: &str = "attachments";
 
@@ -43,25 +44,6 @@ pub struct Summary {
     pub file_bytes: u64,
 }
 
-pub(crate) fn err(context: impl std::fmt::Display, e: impl std::fmt::Display) -> String {
-    format!("{context}: {e}")
-}
-
-/// Opens the archive `file` and reads its manifest; `kind` (a backup, an
-/// export) names what it should be in errors.
-pub(crate) fn open_archive(file: &Path, kind: &str) -> Result<(zip::ZipArchive<File>, Value), String> {
-    let archive = File::open(file).map_err(|e| err(file.display(), e))?;
-    let mut zip =
-        zip::ZipArchive::new(archive).map_err(|e| err(format!("{} is not a Parley {kind}", file.display()), e))?;
-    let mut text = String::new();
-    zip.by_name(MANIFEST)
-        .map_err(|_| format!("{} is not a Parley {kind} (no {MANIFEST})", file.display()))?
-        .read_to_string(&mut text)
-        .map_err(|e| err(MANIFEST, e))?;
-    let manifest = serde_json::from_str(&text).map_err(|e| err(MANIFEST, e))?;
-    Ok((zip, manifest))
-}
-
 /// Writes a backup of the instance in `data_dir` to `file`.
 pub fn create(data_dir: &Path, file: &Path) -> Result<Summary, String> {
     let source_path = data_dir.join(DATABASE);
@@ -73,44 +55,29 @@ pub fn create(data_dir: &Path, file: &Path) -> Result<Summary, String> {
         .tempdir_in(file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
         .map_err(|e| err("creating a work directory beside the backup", e))?;
     let snapshot = work.path().join(DATABASE);
-    {
-        let source = Connection::open_with_flags(&source_path, OpenFlags::SQLITE_OPEN_READ_WRITE)
-            .map_err(|e| err(source_path.display(), e))?;
-        source.busy_timeout(std::time::Duration::from_secs(30)).map_err(|e| err("busy timeout", e))?;
-        let mut copy = Connection::open(&snapshot).map_err(|e| err(snapshot.display(), e))?;
-        let backup = rusqlite::backup::Backup::new(&source, &mut copy).map_err(|e| err("starting the copy", e))?;
-        // One step: the whole copy is one read transaction, one consistent moment.
-        loop {
-            match backup.step(-1).map_err(|e| err("copying the database", e))? {
-                rusqlite::backup::StepResult::Done => break,
-                rusqlite::backup::StepResult::More => continue,
-                _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+    offline::copy_online(&source_path, &snapshot).map_err(|e| err("copying the database", e))?;
+    let copy = Offline::open(&snapshot, Durability::Full).map_err(|e| err(snapshot.display(), e))?;
+    copy.rollback_journal().map_err(|e| err("the copy's journal", e))?;
+    let attachments = data_dir.join(ATTACHMENTS);
+    let (names, (conversations, messages)) = copy.transaction(|conn| {
+        let mut names = BTreeSet::new();
+        for (name, attached) in offline::stored_names(conn).map_err(|e| err("listing attachments", e))? {
+            if attachments.join(&name).is_file() {
+                names.insert(name);
+            } else if attached {
+                return Err(format!(
+                    "attachment {name} is named by a message but missing from {}",
+                    attachments.display()
+                ));
+            } else {
+                // An unattached upload swept since the snapshot: it goes from the copy too.
+                offline::forget_file(conn, &name).map_err(|e| err("the copy", e))?;
             }
         }
-    }
-    let copy = Connection::open(&snapshot).map_err(|e| err(snapshot.display(), e))?;
-    copy.execute_batch("PRAGMA journal_mode = DELETE;").map_err(|e| err("the copy's journal", e))?;
-    let attachments = data_dir.join(ATTACHMENTS);
-    let mut names = BTreeSet::new();
-    for (name, attached) in stored_names(&copy)? {
-        if attachments.join(&name).is_file() {
-            names.insert(name);
-        } else if attached {
-            return Err(format!("attachment {name} is named by a message but missing from {}", attachments.display()));
-        } else {
-            // An unattached upload swept since the snapshot: it goes from the copy too.
-            copy.execute("DELETE FROM files WHERE storage_name = ?1", [&name]).map_err(|e| err("the copy", e))?;
-            copy.execute("DELETE FROM thumbnails WHERE storage_name = ?1", [&name]).map_err(|e| err("the copy", e))?;
-        }
-    }
-    let count = |sql: &str| copy.query_row(sql, [], |r| r.get::<_, i64>(0)).map_err(|e| err("counting", e));
-    let mut summary = Summary {
-        conversations: count("SELECT COUNT(*) FROM conversations")?,
-        messages: count("SELECT COUNT(*) FROM messages")?,
-        files: names.len(),
-        file_bytes: 0,
-    };
-    let schema = count("PRAGMA user_version")?;
+        Ok((names, offline::totals(conn).map_err(|e| err("counting", e))?))
+    })?;
+    let mut summary = Summary { conversations, messages, files: names.len(), file_bytes: 0 };
+    let schema = copy.schema_version().map_err(|e| err("the schema version", e))?;
     drop(copy);
 
     let part = PathBuf::from(format!("{}.part", file.display()));
@@ -155,15 +122,6 @@ pub fn create(data_dir: &Path, file: &Path) -> Result<Summary, String> {
     Ok(summary)
 }
 
-/// Every storage name the database names, with whether its file is attached to a message.
-pub(crate) fn stored_names(conn: &Connection) -> Result<Vec<(String, bool)>, String> {
-    let sql = "SELECT storage_name, message_id IS NOT NULL FROM files
-               UNION ALL SELECT t.storage_name, f.message_id IS NOT NULL FROM thumbnails t JOIN files f ON f.id = t.file_id";
-    let mut stmt = conn.prepare(sql).map_err(|e| err("listing attachments", e))?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| err("listing attachments", e))?;
-    rows.collect::<Result<_, _>>().map_err(|e| err("listing attachments", e))
-}
-
 /// Restores the backup `file` into `data_dir`, which must hold no database.
 pub fn restore(file: &Path, data_dir: &Path) -> Result<Summary, String> {
     if data_dir.join(DATABASE).exists() || data_dir.join(ATTACHMENTS).read_dir().is_ok_and(|mut d| d.next().is_some()) {
@@ -206,26 +164,26 @@ pub fn restore(file: &Path, data_dir: &Path) -> Result<Summary, String> {
     }
     let db_path = work.path().join(DATABASE);
     let (conversations, messages) = {
-        let db = Connection::open(&db_path).map_err(|e| err("the restored database", e))?;
-        let check: String =
-            db.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| err("integrity_check", e))?;
+        let db = Offline::open(&db_path, Durability::Full).map_err(|e| err("the restored database", e))?;
+        let check = db.integrity_check().map_err(|e| err("integrity_check", e))?;
         if check != "ok" {
             return Err(format!("the backup's database is damaged: {check}"));
         }
-        let version: i64 = db.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| err("version", e))?;
+        let version = db.schema_version().map_err(|e| err("version", e))?;
         if version > migrate::VERSION {
             return Err(format!(
                 "the backup has schema version {version}, newer than this binary's {}",
                 migrate::VERSION
             ));
         }
-        for (name, _) in stored_names(&db)? {
-            if !work.path().join(ATTACHMENTS).join(&name).is_file() {
-                return Err(format!("the backup lacks attachment {name}"));
+        db.snapshot(|conn| {
+            for (name, _) in offline::stored_names(conn).map_err(|e| err("listing attachments", e))? {
+                if !work.path().join(ATTACHMENTS).join(&name).is_file() {
+                    return Err(format!("the backup lacks attachment {name}"));
+                }
             }
-        }
-        let count = |sql: &str| db.query_row(sql, [], |r| r.get::<_, i64>(0)).map_err(|e| err("counting", e));
-        (count("SELECT COUNT(*) FROM conversations")?, count("SELECT COUNT(*) FROM messages")?)
+            offline::totals(conn).map_err(|e| err("counting", e))
+        })?
     };
     // Into place: attachments first, the database last (a database is what makes a directory an instance).
     let attachments = data_dir.join(ATTACHMENTS);

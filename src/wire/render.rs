@@ -3,7 +3,6 @@
 //! What a customer may not see (status, priority, type, hidden fields) is
 //! decided here, from the [`View`], so no handler can forget it.
 
-use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -18,6 +17,7 @@ use crate::db::messages::Message;
 use crate::db::ratings::Rating;
 use crate::db::settings::Settings;
 use crate::db::users::User;
+use crate::db::Conn;
 use crate::db::{conversations, fields, ratings, users};
 use crate::error::ApiError;
 
@@ -195,7 +195,7 @@ struct FieldValueOut {
 }
 
 /// A conversation as `view` may see it.
-pub fn conversation(conn: &Connection, view: &View, c: Conversation) -> Result<ConversationOut, ApiError> {
+pub fn conversation(conn: &Conn, view: &View, c: Conversation) -> Result<ConversationOut, ApiError> {
     let mut out = conversations(conn, view, vec![c])?;
     out.pop().ok_or_else(|| ApiError::Internal("a rendered conversation went missing".into()))
 }
@@ -203,11 +203,7 @@ pub fn conversation(conn: &Connection, view: &View, c: Conversation) -> Result<C
 /// Conversations as `view` may see them; what they refer to (teams, the
 /// caller's read markers, field values) is read in one query each, whatever
 /// the number of rows.
-pub fn conversations(
-    conn: &Connection,
-    view: &View,
-    rows: Vec<Conversation>,
-) -> Result<Vec<ConversationOut>, ApiError> {
+pub fn conversations(conn: &Conn, view: &View, rows: Vec<Conversation>) -> Result<Vec<ConversationOut>, ApiError> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -662,7 +658,7 @@ pub fn rating(view: &View, r: &Rating) -> Value {
 /// The full resource behind a stub of type `kind`, for `include`. The stub was
 /// already in a response the caller may see, so no further check is needed,
 /// except that customer-hidden fields stay hidden.
-pub fn load(conn: &Connection, view: &View, kind: &str, id: i64) -> Result<Option<Value>, ApiError> {
+pub fn load(conn: &Conn, view: &View, kind: &str, id: i64) -> Result<Option<Value>, ApiError> {
     let catalog = &view.catalog;
     Ok(match kind {
         "user_minimal" | "user" => users::get(conn, id)?.map(|u| user_minimal(view, &u)),

@@ -9,20 +9,20 @@
 //! before it answers (see `db::Db::catalog_generation`).
 
 use actix_web::{web, HttpResponse};
-use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use super::lookups::CaseLookup;
 use super::params::{Form, Params};
-use super::{path_id, render, valid_email, Ctx, Reply};
+use super::{path_id, Ctx, Reply};
 use crate::auth::Identity;
 use crate::db::manage::{self, FieldChange, FormChange, Lookup, LookupChange, OptionSpec, Translation, UserChange};
 use crate::db::users::Role;
+use crate::db::Conn;
 use crate::db::{self, audit, fields, lookups, settings, users};
 use crate::error::{ApiError, FieldProblem, Problems};
-
-/// Shortest password the API accepts.
-const MIN_PASSWORD: usize = crate::admin::MIN_PASSWORD;
+use crate::secret::password::{self, MIN_PASSWORD};
+use crate::wire::render;
+use crate::wire::valid_email;
 
 /// The caller, when an admin or owner: their id and role.
 fn admin(ctx: &Ctx) -> Result<(i64, Role), ApiError> {
@@ -48,13 +48,13 @@ fn staff(ctx: &Ctx) -> Result<(), ApiError> {
 /// `change` returns the row's id) and records the row before and after in
 /// the audit log.
 fn audited(
-    tx: &Connection,
+    tx: &Conn,
     actor: i64,
     action: &str,
     table: &str,
     resource_type: &str,
     id: Option<i64>,
-    change: impl FnOnce(&Connection) -> Result<i64, ApiError>,
+    change: impl FnOnce(&Conn) -> Result<i64, ApiError>,
 ) -> Result<i64, ApiError> {
     let before = id.map(|id| audit::row(tx, table, id)).transpose()?.flatten();
     if id.is_some() && before.is_none() {
@@ -84,7 +84,7 @@ fn text(params: &Params, name: &str, required: bool, max: usize, problems: &mut 
 }
 
 /// A role named by `role` (its type) or `role_id`.
-fn role_param(tx: &Connection, params: &Params) -> Result<Option<(i64, Role)>, ApiError> {
+fn role_param(tx: &Conn, params: &Params) -> Result<Option<(i64, Role)>, ApiError> {
     if let Some(kind) = params.text("role")? {
         let kind = kind.to_ascii_uppercase();
         return match manage::role_id_of_type(tx, &kind)? {
@@ -117,7 +117,7 @@ async fn hashed(params: &Params, required: bool) -> Result<Option<String>, ApiEr
     if password.chars().count() < MIN_PASSWORD {
         return Err(ApiError::invalid("password", format!("Must have at least {MIN_PASSWORD} characters")));
     }
-    let hash = web::block(move || crate::auth::hash_password(&password))
+    let hash = web::block(move || password::hash_password(&password))
         .await
         .map_err(|e| ApiError::Internal(format!("hashing: {e}")))?
         .map_err(|e| ApiError::Internal(format!("hashing: {e}")))?;
@@ -135,7 +135,7 @@ async fn user_reply(ctx: Ctx, id: i64, created: bool) -> Result<HttpResponse, Ap
 
 /// Checks the teams and organization a user is put in; customers join no team.
 fn check_membership(
-    tx: &Connection,
+    tx: &Conn,
     role: Role,
     teams: Option<&Vec<i64>>,
     organization: Option<Option<i64>>,
@@ -177,8 +177,6 @@ pub async fn create_user(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError>
     problems.finish()?;
     let (name, email) = (name.unwrap_or_default(), email.unwrap_or_default());
     let id = ctx
-        .state
-        .db
         .write(move |tx| {
             let (role_id, role) = role_param(tx, &params)?.ok_or_else(|| ApiError::required("role"))?;
             owners_only(actor_role, None, Some(role))?;
@@ -224,47 +222,45 @@ pub async fn update_user(ctx: Ctx, path: web::Path<String>, form: Form) -> Resul
     let organization = problems.absorb(params.optional_id("organization_id"))?.flatten();
     let enabled = problems.absorb(params.flag("is_enabled"))?.flatten();
     problems.finish()?;
-    ctx.state
-        .db
-        .write(move |tx| {
-            let target = users::get(tx, id)?.ok_or(ApiError::NotFound)?;
-            let role = role_param(tx, &params)?;
-            owners_only(actor_role, Some(target.role), role.map(|r| r.1))?;
-            let demoted = role.is_some_and(|(_, r)| r != Role::Owner) || enabled == Some(false);
-            if target.role == Role::Owner && demoted && manage::other_enabled_owners(tx, id)? == 0 {
-                return Err(ApiError::denied("The last owner can be neither disabled nor given another role"));
+    ctx.write(move |tx| {
+        let target = users::get(tx, id)?.ok_or(ApiError::NotFound)?;
+        let role = role_param(tx, &params)?;
+        owners_only(actor_role, Some(target.role), role.map(|r| r.1))?;
+        let demoted = role.is_some_and(|(_, r)| r != Role::Owner) || enabled == Some(false);
+        if target.role == Role::Owner && demoted && manage::other_enabled_owners(tx, id)? == 0 {
+            return Err(ApiError::denied("The last owner can be neither disabled nor given another role"));
+        }
+        if id == actor && enabled == Some(false) {
+            return Err(ApiError::denied("You cannot disable yourself"));
+        }
+        if let Some(email) = &email {
+            if users::by_email(tx, email)?.is_some_and(|u| u.id != id) {
+                return Err(ApiError::invalid("email", "Another user has this email"));
             }
-            if id == actor && enabled == Some(false) {
-                return Err(ApiError::denied("You cannot disable yourself"));
-            }
-            if let Some(email) = &email {
-                if users::by_email(tx, email)?.is_some_and(|u| u.id != id) {
-                    return Err(ApiError::invalid("email", "Another user has this email"));
-                }
-            }
-            let new_role = role.map_or(target.role, |r| r.1);
-            // A customer made of staff leaves their teams.
-            let teams = if new_role == Role::Customer && teams.is_none() { Some(Vec::new()) } else { teams };
-            check_membership(tx, new_role, teams.as_ref(), organization)?;
-            let action = match enabled {
-                Some(false) if target.is_enabled => "user.disable",
-                Some(true) if !target.is_enabled => "user.enable",
-                _ => "user.update",
-            };
-            let change = UserChange {
-                full_name,
-                email,
-                role_id: role.map(|r| r.0),
-                organization_id: organization,
-                is_enabled: enabled,
-                team_ids: teams,
-            };
-            audited(tx, actor, action, "users", "user", Some(id), |tx| {
-                manage::update_user(tx, id, &change, db::now())?;
-                Ok(id)
-            })
+        }
+        let new_role = role.map_or(target.role, |r| r.1);
+        // A customer made of staff leaves their teams.
+        let teams = if new_role == Role::Customer && teams.is_none() { Some(Vec::new()) } else { teams };
+        check_membership(tx, new_role, teams.as_ref(), organization)?;
+        let action = match enabled {
+            Some(false) if target.is_enabled => "user.disable",
+            Some(true) if !target.is_enabled => "user.enable",
+            _ => "user.update",
+        };
+        let change = UserChange {
+            full_name,
+            email,
+            role_id: role.map(|r| r.0),
+            organization_id: organization,
+            is_enabled: enabled,
+            team_ids: teams,
+        };
+        audited(tx, actor, action, "users", "user", Some(id), |tx| {
+            manage::update_user(tx, id, &change, db::now())?;
+            Ok(id)
         })
-        .await?;
+    })
+    .await?;
     user_reply(ctx, id, false).await
 }
 
@@ -273,17 +269,15 @@ pub async fn set_password(ctx: Ctx, path: web::Path<String>, form: Form) -> Resu
     let id = path_id(&path)?;
     let (actor, actor_role) = admin(&ctx)?;
     let hash = hashed(&form.params, true).await?.ok_or_else(|| ApiError::required("password"))?;
-    ctx.state
-        .db
-        .write(move |tx| {
-            let target = users::get(tx, id)?.ok_or(ApiError::NotFound)?;
-            owners_only(actor_role, Some(target.role), None)?;
-            audited(tx, actor, "user.password", "users", "user", Some(id), |tx| {
-                manage::set_password(tx, id, &hash, db::now())?;
-                Ok(id)
-            })
+    ctx.write(move |tx| {
+        let target = users::get(tx, id)?.ok_or(ApiError::NotFound)?;
+        owners_only(actor_role, Some(target.role), None)?;
+        audited(tx, actor, "user.password", "users", "user", Some(id), |tx| {
+            manage::set_password(tx, id, &hash, db::now())?;
+            Ok(id)
         })
-        .await?;
+    })
+    .await?;
     user_reply(ctx, id, false).await
 }
 
@@ -296,7 +290,7 @@ async fn team_reply(ctx: Ctx, id: i64, created: bool) -> Result<HttpResponse, Ap
 }
 
 /// Ids of staff to put in a team (`agent_ids`), each checked.
-fn agents(tx: &Connection, ids: &[i64]) -> Result<(), ApiError> {
+fn agents(tx: &Conn, ids: &[i64]) -> Result<(), ApiError> {
     if let Some(id) = manage::not_staff(tx, ids)?.first() {
         return Err(ApiError::invalid("agent_ids", format!("User {id} is not on the support team")));
     }
@@ -312,8 +306,6 @@ pub async fn create_team(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError>
     problems.finish()?;
     let title = title.unwrap_or_default();
     let id = ctx
-        .state
-        .db
         .write(move |tx| {
             agents(tx, &members)?;
             audited(tx, actor, "team.create", "teams", "team", None, |tx| {
@@ -331,15 +323,13 @@ pub async fn update_team(ctx: Ctx, path: web::Path<String>, form: Form) -> Resul
     let id = path_id(&path)?;
     let (actor, _) = admin(&ctx)?;
     let title = form.params.required_text("title")?;
-    ctx.state
-        .db
-        .write(move |tx| {
-            audited(tx, actor, "team.update", "teams", "team", Some(id), |tx| {
-                manage::rename_team(tx, id, &title, db::now())?;
-                Ok(id)
-            })
+    ctx.write(move |tx| {
+        audited(tx, actor, "team.update", "teams", "team", Some(id), |tx| {
+            manage::rename_team(tx, id, &title, db::now())?;
+            Ok(id)
         })
-        .await?;
+    })
+    .await?;
     team_reply(ctx, id, false).await
 }
 
@@ -347,15 +337,13 @@ pub async fn update_team(ctx: Ctx, path: web::Path<String>, form: Form) -> Resul
 pub async fn delete_team(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
     let (actor, _) = admin(&ctx)?;
-    ctx.state
-        .db
-        .write(move |tx| {
-            audited(tx, actor, "team.delete", "teams", "team", Some(id), |tx| {
-                manage::delete_team(tx, id)?;
-                Ok(id)
-            })
+    ctx.write(move |tx| {
+        audited(tx, actor, "team.delete", "teams", "team", Some(id), |tx| {
+            manage::delete_team(tx, id)?;
+            Ok(id)
         })
-        .await?;
+    })
+    .await?;
     ctx.finish(Reply::ok()).await
 }
 
@@ -398,21 +386,19 @@ async fn change_members(ctx: Ctx, id: i64, ids: Vec<i64>, add: bool) -> Result<H
     if ids.is_empty() {
         return Err(ApiError::required("agent_ids"));
     }
-    ctx.state
-        .db
-        .write(move |tx| {
-            lookups::team_by_id(tx, id)?.ok_or(ApiError::NotFound)?;
-            if add {
-                agents(tx, &ids)?;
-            }
-            let before = manage::member_ids(tx, id, false)?;
-            manage::team_members(tx, id, &ids, add)?;
-            let after = manage::member_ids(tx, id, false)?;
-            let action = if add { "team.members.add" } else { "team.members.remove" };
-            let (before, after) = (json!({ "member_ids": before }), json!({ "member_ids": after }));
-            audit::record(tx, Some(actor), action, "team", Some(id), Some(&before), Some(&after), db::now())
-        })
-        .await?;
+    ctx.write(move |tx| {
+        lookups::team_by_id(tx, id)?.ok_or(ApiError::NotFound)?;
+        if add {
+            agents(tx, &ids)?;
+        }
+        let before = manage::member_ids(tx, id, false)?;
+        manage::team_members(tx, id, &ids, add)?;
+        let after = manage::member_ids(tx, id, false)?;
+        let action = if add { "team.members.add" } else { "team.members.remove" };
+        let (before, after) = (json!({ "member_ids": before }), json!({ "member_ids": after }));
+        Ok(audit::record(tx, Some(actor), action, "team", Some(id), Some(&before), Some(&after), db::now())?)
+    })
+    .await?;
     members_reply(ctx, id, false).await
 }
 
@@ -481,14 +467,12 @@ pub async fn create_organization(ctx: Ctx, form: Form) -> Result<HttpResponse, A
     problems.finish()?;
     let name = name.unwrap_or_default();
     let id = ctx
-        .state
-        .db
         .write(move |tx| {
             if manage::organization_name_taken(tx, &name, None)? {
                 return Err(ApiError::invalid("name", "Another organization has this name"));
             }
             audited(tx, actor, "organization.create", "organizations", "organization", None, |tx| {
-                manage::create_organization(tx, &name, db::now())
+                Ok(manage::create_organization(tx, &name, db::now())?)
             })
         })
         .await?;
@@ -503,18 +487,16 @@ pub async fn update_organization(ctx: Ctx, path: web::Path<String>, form: Form) 
     if name.chars().count() > 255 {
         return Err(ApiError::invalid("name", "Must be at most 255 characters"));
     }
-    ctx.state
-        .db
-        .write(move |tx| {
-            if manage::organization_name_taken(tx, &name, Some(id))? {
-                return Err(ApiError::invalid("name", "Another organization has this name"));
-            }
-            audited(tx, actor, "organization.update", "organizations", "organization", Some(id), |tx| {
-                manage::rename_organization(tx, id, &name, db::now())?;
-                Ok(id)
-            })
+    ctx.write(move |tx| {
+        if manage::organization_name_taken(tx, &name, Some(id))? {
+            return Err(ApiError::invalid("name", "Another organization has this name"));
+        }
+        audited(tx, actor, "organization.update", "organizations", "organization", Some(id), |tx| {
+            manage::rename_organization(tx, id, &name, db::now())?;
+            Ok(id)
         })
-        .await?;
+    })
+    .await?;
     organization_reply(ctx, id, false).await
 }
 
@@ -522,15 +504,13 @@ pub async fn update_organization(ctx: Ctx, path: web::Path<String>, form: Form) 
 pub async fn delete_organization(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
     let (actor, _) = admin(&ctx)?;
-    ctx.state
-        .db
-        .write(move |tx| {
-            audited(tx, actor, "organization.delete", "organizations", "organization", Some(id), |tx| {
-                manage::delete_organization(tx, id, db::now())?;
-                Ok(id)
-            })
+    ctx.write(move |tx| {
+        audited(tx, actor, "organization.delete", "organizations", "organization", Some(id), |tx| {
+            manage::delete_organization(tx, id, db::now())?;
+            Ok(id)
         })
-        .await?;
+    })
+    .await?;
     ctx.finish(Reply::ok()).await
 }
 
@@ -585,12 +565,10 @@ pub async fn create_lookup(ctx: Ctx, which: web::Data<CaseLookup>, form: Form) -
     let lookup = lookup_of(which);
     let change = lookup_change(lookup, &form.params, true)?;
     let id = ctx
-        .state
-        .db
         .write(move |tx| {
             let (resource_type, name) = lookup_names(lookup);
             audited(tx, actor, &format!("{name}.create"), lookup.table(), resource_type, None, |tx| {
-                manage::create_lookup(tx, lookup, &change, db::now())
+                Ok(manage::create_lookup(tx, lookup, &change, db::now())?)
             })
         })
         .await?;
@@ -609,22 +587,20 @@ pub async fn update_lookup(
     let (actor, _) = admin(&ctx)?;
     let lookup = lookup_of(which);
     let change = lookup_change(lookup, &form.params, false)?;
-    ctx.state
-        .db
-        .write(move |tx| {
-            if let (Lookup::Status, Some(kind)) = (lookup, &change.kind) {
-                let status = lookups::status_by_id(tx, id)?.ok_or(ApiError::NotFound)?;
-                if &status.kind != kind && manage::statuses_of_type_besides(tx, &status.kind, id)? == 0 {
-                    return Err(ApiError::invalid("type", format!("This is the only {} status", status.kind)));
-                }
+    ctx.write(move |tx| {
+        if let (Lookup::Status, Some(kind)) = (lookup, &change.kind) {
+            let status = lookups::status_by_id(tx, id)?.ok_or(ApiError::NotFound)?;
+            if &status.kind != kind && manage::statuses_of_type_besides(tx, &status.kind, id)? == 0 {
+                return Err(ApiError::invalid("type", format!("This is the only {} status", status.kind)));
             }
-            let (resource_type, name) = lookup_names(lookup);
-            audited(tx, actor, &format!("{name}.update"), lookup.table(), resource_type, Some(id), |tx| {
-                manage::update_lookup(tx, lookup, id, &change, db::now())?;
-                Ok(id)
-            })
+        }
+        let (resource_type, name) = lookup_names(lookup);
+        audited(tx, actor, &format!("{name}.update"), lookup.table(), resource_type, Some(id), |tx| {
+            manage::update_lookup(tx, lookup, id, &change, db::now())?;
+            Ok(id)
         })
-        .await?;
+    })
+    .await?;
     lookup_reply(ctx, which, id, false).await
 }
 
@@ -638,28 +614,26 @@ pub async fn delete_lookup(
     let id = path_id(&path)?;
     let (actor, _) = admin(&ctx)?;
     let lookup = lookup_of(which);
-    ctx.state
-        .db
-        .write(move |tx| {
-            let (resource_type, name) = lookup_names(lookup);
-            audited(tx, actor, &format!("{name}.delete"), lookup.table(), resource_type, Some(id), |tx| {
-                let uses = manage::lookup_uses(tx, lookup, id)?;
-                if uses > 0 {
-                    return Err(ApiError::denied(format!(
-                        "{uses} conversation(s) use this {name}: move them to another one first"
-                    )));
+    ctx.write(move |tx| {
+        let (resource_type, name) = lookup_names(lookup);
+        audited(tx, actor, &format!("{name}.delete"), lookup.table(), resource_type, Some(id), |tx| {
+            let uses = manage::lookup_uses(tx, lookup, id)?;
+            if uses > 0 {
+                return Err(ApiError::denied(format!(
+                    "{uses} conversation(s) use this {name}: move them to another one first"
+                )));
+            }
+            if lookup == Lookup::Status {
+                let status = lookups::status_by_id(tx, id)?.ok_or(ApiError::NotFound)?;
+                if status.kind != "CUSTOM" && manage::statuses_of_type_besides(tx, &status.kind, id)? == 0 {
+                    return Err(ApiError::denied(format!("This is the only {} status", status.kind)));
                 }
-                if lookup == Lookup::Status {
-                    let status = lookups::status_by_id(tx, id)?.ok_or(ApiError::NotFound)?;
-                    if status.kind != "CUSTOM" && manage::statuses_of_type_besides(tx, &status.kind, id)? == 0 {
-                        return Err(ApiError::denied(format!("This is the only {} status", status.kind)));
-                    }
-                }
-                manage::delete_lookup(tx, lookup, id)?;
-                Ok(id)
-            })
+            }
+            manage::delete_lookup(tx, lookup, id)?;
+            Ok(id)
         })
-        .await?;
+    })
+    .await?;
     ctx.finish(Reply::ok()).await
 }
 
@@ -863,14 +837,12 @@ pub async fn create_field(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError
     let (actor, _) = admin(&ctx)?;
     let change = field_change(&form.params, true)?;
     let id = ctx
-        .state
-        .db
         .write(move |tx| {
             if manage::field_key_taken(tx, change.key.as_deref().unwrap_or_default())? {
                 return Err(ApiError::invalid("key", "Another field has this key"));
             }
             audited(tx, actor, "field.create", "conversation_fields", "case_field", None, |tx| {
-                manage::create_field(tx, &change, db::now())
+                Ok(manage::create_field(tx, &change, db::now())?)
             })
         })
         .await?;
@@ -883,41 +855,39 @@ pub async fn update_field(ctx: Ctx, path: web::Path<String>, form: Form) -> Resu
     let id = path_id(&path)?;
     let (actor, _) = admin(&ctx)?;
     let mut change = field_change(&form.params, false)?;
-    ctx.state
-        .db
-        .write(move |tx| {
-            let field = fields::by_id(tx, id)?.ok_or(ApiError::NotFound)?;
-            if let Some(options) = &change.options {
-                if !WITH_OPTIONS.contains(&field.kind.as_str()) && !options.is_empty() {
-                    return Err(ApiError::invalid("options", format!("{} fields take no options", field.kind)));
-                }
-                if field.kind != "CASCADINGSELECT" && options.iter().any(|o| !o.children.is_empty()) {
-                    return Err(ApiError::invalid("options", "Only CASCADINGSELECT options nest"));
-                }
-                let mut named = Vec::new();
-                collect_ids(options, &mut named);
-                let own: Vec<i64> = fields::options_of(tx, id)?.into_iter().map(|(o, _)| o).collect();
-                if let Some(stranger) = named.iter().find(|o| !own.contains(o)) {
-                    return Err(ApiError::invalid("options", format!("Option {stranger} is not this field's")));
-                }
-                let dropped: Vec<i64> = own.into_iter().filter(|o| !named.contains(o)).collect();
-                if manage::options_in_use(tx, id, &dropped)? {
-                    return Err(ApiError::invalid(
-                        "options",
-                        "Conversations hold options this leaves out: keep them (by id), or disable the field",
-                    ));
-                }
+    ctx.write(move |tx| {
+        let field = fields::by_id(tx, id)?.ok_or(ApiError::NotFound)?;
+        if let Some(options) = &change.options {
+            if !WITH_OPTIONS.contains(&field.kind.as_str()) && !options.is_empty() {
+                return Err(ApiError::invalid("options", format!("{} fields take no options", field.kind)));
             }
-            if field.kind == "REGEX" && matches!(change.regular_expression, Some(None)) {
-                return Err(ApiError::required("regular_expression"));
+            if field.kind != "CASCADINGSELECT" && options.iter().any(|o| !o.children.is_empty()) {
+                return Err(ApiError::invalid("options", "Only CASCADINGSELECT options nest"));
             }
-            change.kind = Some(field.kind);
-            audited(tx, actor, "field.update", "conversation_fields", "case_field", Some(id), |tx| {
-                manage::update_field(tx, id, &change, db::now())?;
-                Ok(id)
-            })
+            let mut named = Vec::new();
+            collect_ids(options, &mut named);
+            let own: Vec<i64> = fields::options_of(tx, id)?.into_iter().map(|(o, _)| o).collect();
+            if let Some(stranger) = named.iter().find(|o| !own.contains(o)) {
+                return Err(ApiError::invalid("options", format!("Option {stranger} is not this field's")));
+            }
+            let dropped: Vec<i64> = own.into_iter().filter(|o| !named.contains(o)).collect();
+            if manage::options_in_use(tx, id, &dropped)? {
+                return Err(ApiError::invalid(
+                    "options",
+                    "Conversations hold options this leaves out: keep them (by id), or disable the field",
+                ));
+            }
+        }
+        if field.kind == "REGEX" && matches!(change.regular_expression, Some(None)) {
+            return Err(ApiError::required("regular_expression"));
+        }
+        change.kind = Some(field.kind);
+        audited(tx, actor, "field.update", "conversation_fields", "case_field", Some(id), |tx| {
+            manage::update_field(tx, id, &change, db::now())?;
+            Ok(id)
         })
-        .await?;
+    })
+    .await?;
     field_reply(ctx, id, false).await
 }
 
@@ -933,20 +903,18 @@ fn collect_ids(options: &[OptionSpec], out: &mut Vec<i64>) {
 pub async fn delete_field(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
     let (actor, _) = admin(&ctx)?;
-    ctx.state
-        .db
-        .write(move |tx| {
-            audited(tx, actor, "field.delete", "conversation_fields", "case_field", Some(id), |tx| {
-                if manage::field_in_use(tx, id)? {
-                    return Err(ApiError::denied(
-                        "Conversations hold values for this field: disable it (is_enabled=false) instead",
-                    ));
-                }
-                manage::delete_field(tx, id)?;
-                Ok(id)
-            })
+    ctx.write(move |tx| {
+        audited(tx, actor, "field.delete", "conversation_fields", "case_field", Some(id), |tx| {
+            if manage::field_in_use(tx, id)? {
+                return Err(ApiError::denied(
+                    "Conversations hold values for this field: disable it (is_enabled=false) instead",
+                ));
+            }
+            manage::delete_field(tx, id)?;
+            Ok(id)
         })
-        .await?;
+    })
+    .await?;
     ctx.finish(Reply::ok()).await
 }
 
@@ -987,7 +955,7 @@ pub async fn get_form(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse,
     form_reply(ctx, id, false).await
 }
 
-fn check_form_fields(tx: &Connection, change: &FormChange) -> Result<(), ApiError> {
+fn check_form_fields(tx: &Conn, change: &FormChange) -> Result<(), ApiError> {
     if let Some(ids) = &change.field_ids {
         if let Some(missing) = manage::missing(tx, "conversation_fields", ids)?.first() {
             return Err(ApiError::invalid("field_ids", format!("There is no field {missing}")));
@@ -1002,12 +970,10 @@ pub async fn create_form(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError>
     let (actor, _) = admin(&ctx)?;
     let change = form_change(&form.params, true)?;
     let id = ctx
-        .state
-        .db
         .write(move |tx| {
             check_form_fields(tx, &change)?;
             audited(tx, actor, "form.create", "forms", "case_form", None, |tx| {
-                manage::create_form(tx, &change, db::now())
+                Ok(manage::create_form(tx, &change, db::now())?)
             })
         })
         .await?;
@@ -1019,16 +985,14 @@ pub async fn update_form(ctx: Ctx, path: web::Path<String>, form: Form) -> Resul
     let id = path_id(&path)?;
     let (actor, _) = admin(&ctx)?;
     let change = form_change(&form.params, false)?;
-    ctx.state
-        .db
-        .write(move |tx| {
-            check_form_fields(tx, &change)?;
-            audited(tx, actor, "form.update", "forms", "case_form", Some(id), |tx| {
-                manage::update_form(tx, id, &change, db::now())?;
-                Ok(id)
-            })
+    ctx.write(move |tx| {
+        check_form_fields(tx, &change)?;
+        audited(tx, actor, "form.update", "forms", "case_form", Some(id), |tx| {
+            manage::update_form(tx, id, &change, db::now())?;
+            Ok(id)
         })
-        .await?;
+    })
+    .await?;
     form_reply(ctx, id, false).await
 }
 
@@ -1036,15 +1000,13 @@ pub async fn update_form(ctx: Ctx, path: web::Path<String>, form: Form) -> Resul
 pub async fn delete_form(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
     let (actor, _) = admin(&ctx)?;
-    ctx.state
-        .db
-        .write(move |tx| {
-            audited(tx, actor, "form.delete", "forms", "case_form", Some(id), |tx| {
-                manage::delete_form(tx, id)?;
-                Ok(id)
-            })
+    ctx.write(move |tx| {
+        audited(tx, actor, "form.delete", "forms", "case_form", Some(id), |tx| {
+            manage::delete_form(tx, id)?;
+            Ok(id)
         })
-        .await?;
+    })
+    .await?;
     ctx.finish(Reply::ok()).await
 }
 
@@ -1108,8 +1070,6 @@ pub async fn update_settings(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiEr
         return Err(ApiError::required("values"));
     }
     let items = ctx
-        .state
-        .db
         .write(move |tx| {
             let as_map = |all: &[(&str, settings::Kind, String)]| {
                 Value::Object(all.iter().map(|(n, _, v)| ((*n).to_owned(), json!(v))).collect())
@@ -1143,8 +1103,6 @@ pub async fn rotate_messenger_token(ctx: Ctx) -> Result<HttpResponse, ApiError> 
     // The writer serializes rotations; the key file is written inside the job,
     // so the audit entry commits only once the new key is durable.
     let token = ctx
-        .state
-        .db
         .write(move |tx| {
             let token = crate::secret::rotate_messenger_key(&dir)
                 .map_err(|e| ApiError::Internal(format!("writing the messenger key: {e}")))?;

@@ -6,36 +6,20 @@
 //! last replier, preview, status, read markers, participants and devices.
 //! The same seed always gives the same data.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use rusqlite::{params, Connection};
 
-use crate::api::messages::text_to_html;
-use crate::db::Db;
+use crate::config::{Durability, GenArgs};
+use crate::db::bulk;
+use crate::db::offline::Offline;
+use crate::db::{self, Conn, Db};
 use crate::storage::Storage;
+use crate::wire::text_to_html;
 
 /// Messages in the one conversation `gen` makes long on purpose.
 pub const LONGEST: u64 = 1000;
-
-/// What to generate.
-#[derive(Debug, Clone, clap::Args)]
-pub struct GenArgs {
-    /// Directory to create the instance in; it must hold no database yet.
-    #[arg(long, env = "PARLEY_DATA_DIR", default_value = "./data")]
-    pub data_dir: PathBuf,
-    /// Conversations to add to the demo's.
-    #[arg(long, default_value_t = 100_000)]
-    pub conversations: u64,
-    /// Messages to add; one conversation gets 1,000 of them, every other at least one.
-    #[arg(long, default_value_t = 1_000_000)]
-    pub messages: u64,
-    /// Seed of the generator: the same seed gives the same data.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-}
 
 /// What `gen` made.
 #[derive(Debug)]
@@ -78,61 +62,13 @@ pub fn generate(args: &GenArgs) -> Result<Generated, String> {
         let (db, _) = Db::open(&db_path, true).map_err(|e| e.to_string())?;
         crate::demo::attach_files(&db, &storage).map_err(|e| e.to_string())?;
     }
-    let mut conn = Connection::open(&db_path).map_err(|e| e.to_string())?;
+    let db = Offline::open(&db_path, Durability::Full).map_err(|e| e.to_string())?;
+    db.cache_kib(256 * 1024).map_err(|e| e.to_string())?;
     // One transaction, synced once at the end: nothing is acknowledged before it.
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;")
-        .map_err(|e| e.to_string())?;
-    let tx = conn.transaction().map_err(|e| e.to_string())?;
-    let mut made = fill(&tx, args).map_err(|e| format!("generating: {e}"))?;
-    tx.commit().map_err(|e| e.to_string())?;
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(|e| e.to_string())?;
+    let mut made = db.transaction(|conn| fill(conn, args)).map_err(|e| format!("generating: {e}"))?;
+    db.checkpoint().map_err(|e| e.to_string())?;
     made.seconds = started.elapsed().as_secs_f64();
     Ok(made)
-}
-
-/// What the demo provides that generated rows refer to.
-struct World {
-    agents: Vec<i64>,
-    teams: Vec<i64>,
-    priorities: Vec<i64>,
-    types: Vec<i64>,
-    /// Status ids by type.
-    new: i64,
-    open: i64,
-    pending: i64,
-    completed: i64,
-    closed: i64,
-    customer_role: i64,
-    helpcenter_form: Option<i64>,
-}
-
-fn ids(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<i64>> {
-    conn.prepare(sql)?.query_map([], |r| r.get(0))?.collect()
-}
-
-fn world(conn: &Connection) -> rusqlite::Result<World> {
-    let status = |t: &str| {
-        conn.query_row("SELECT id FROM case_statuses WHERE type = ?1 ORDER BY sort_order, id LIMIT 1", [t], |r| {
-            r.get(0)
-        })
-    };
-    Ok(World {
-        agents: ids(
-            conn,
-            "SELECT u.id FROM users u JOIN roles r ON r.id = u.role_id
-             WHERE r.type IN ('AGENT', 'ADMIN', 'OWNER') AND u.is_enabled = 1 ORDER BY u.id",
-        )?,
-        teams: ids(conn, "SELECT id FROM teams ORDER BY id")?,
-        priorities: ids(conn, "SELECT id FROM case_priorities ORDER BY level, id")?,
-        types: ids(conn, "SELECT id FROM case_types ORDER BY id")?,
-        new: status("NEW")?,
-        open: status("OPEN")?,
-        pending: status("PENDING")?,
-        completed: status("COMPLETED")?,
-        closed: status("CLOSED")?,
-        customer_role: conn.query_row("SELECT id FROM roles WHERE type = 'CUSTOMER'", [], |r| r.get(0))?,
-        helpcenter_form: ids(conn, "SELECT id FROM forms ORDER BY sort_order, id LIMIT 1")?.first().copied(),
-    })
 }
 
 const FIRST: &[&str] = &[
@@ -228,40 +164,36 @@ fn hex(rng: &mut StdRng, bytes: usize) -> String {
 }
 
 /// Adds the customers, conversations and messages, inside the caller's transaction.
-fn fill(conn: &Connection, args: &GenArgs) -> rusqlite::Result<Generated> {
+fn fill(conn: &Conn, args: &GenArgs) -> db::Result<Generated> {
     let mut rng = StdRng::seed_from_u64(args.seed);
-    let w = world(conn)?;
-    let now = crate::db::now();
+    let w = bulk::world(conn)?;
+    let now = db::now();
     let year = 365 * 86_400;
 
     // A customer for every four conversations, an organization for every twenty customers.
     let customers = (args.conversations / 4).max(1);
-    let mut organization =
-        conn.prepare("INSERT INTO organizations (name, created_at, updated_at) VALUES (?1, ?2, ?2)")?;
     let mut orgs = Vec::new();
     for i in 0..customers.div_ceil(20) {
-        organization.execute(params![format!("{} #{}", pick(&mut rng, CAFES), i + 1), now - year - 86_400])?;
-        orgs.push(conn.last_insert_rowid());
+        let name = format!("{} #{}", pick(&mut rng, CAFES), i + 1);
+        orgs.push(bulk::organization(conn, &name, now - year - 86_400)?);
     }
-    let mut user = conn.prepare(
-        "INSERT INTO users (uuid, full_name, email, role_id, organization_id, avatar_uuid, presence_channel,
-             created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-    )?;
     let mut people = Vec::with_capacity(customers as usize);
     for i in 0..customers {
         let (first, last) = (pick(&mut rng, FIRST), pick(&mut rng, LAST));
-        user.execute(params![
-            uuid(&mut rng),
-            format!("{first} {last}"),
-            format!("{}.{}.{i}@example.com", first.to_lowercase(), last.to_lowercase()),
-            w.customer_role,
-            orgs[(i / 20) as usize],
-            uuid(&mut rng),
-            format!("user_presence-{}@{}", hex(&mut rng, 32), hex(&mut rng, 20)),
-            now - year - 86_400,
-        ])?;
-        people.push(Customer { id: conn.last_insert_rowid(), first, device: None });
+        let id = bulk::customer(
+            conn,
+            &bulk::Customer {
+                uuid: &uuid(&mut rng),
+                name: &format!("{first} {last}"),
+                email: &format!("{}.{}.{i}@example.com", first.to_lowercase(), last.to_lowercase()),
+                role_id: w.customer_role,
+                organization_id: orgs[(i / 20) as usize],
+                avatar_uuid: &uuid(&mut rng),
+                presence_channel: &format!("user_presence-{}@{}", hex(&mut rng, 32), hex(&mut rng, 20)),
+                at: now - year - 86_400,
+            },
+        )?;
+        people.push(Customer { id, first, device: None });
     }
 
     // How many messages each conversation gets: the first LONGEST, every other
@@ -272,34 +204,6 @@ fn fill(conn: &Connection, args: &GenArgs) -> rusqlite::Result<Generated> {
     for _ in 0..(args.messages - (args.conversations - 1 + LONGEST)) {
         counts[rng.gen_range(1..n)] += 1;
     }
-
-    let mut conversation = conn.prepare(
-        "INSERT INTO conversations (uuid, subject, channel, requester_id, creator_id, assigned_team_id,
-             assigned_agent_id, status_id, priority_id, type_id, form_id, realtime_channel, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, '', ?11, ?11)",
-    )?;
-    let mut summary = conn.prepare(
-        "UPDATE conversations SET realtime_channel = ?2, status_id = ?3, last_replier_id = ?4,
-             last_agent_replier_id = ?5, last_message_status = ?6, last_message_preview = ?7,
-             last_replied_at = ?8, updated_at = ?8
-         WHERE id = ?1",
-    )?;
-    let mut message = conn.prepare(
-        "INSERT INTO messages (uuid, conversation_id, subject, channel, content_text, content_html, creator_id,
-             source, message_status, message_status_updated_at, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10)",
-    )?;
-    let mut participant =
-        conn.prepare("INSERT OR IGNORE INTO participants (conversation_id, user_id, created_at) VALUES (?1, ?2, ?3)")?;
-    let mut marker = conn.prepare(
-        "INSERT INTO read_markers (conversation_id, user_id, last_read_post_id, last_read_at, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?4, ?4)",
-    )?;
-    let mut fingerprint = conn.prepare(
-        "INSERT INTO fingerprints (fingerprint, user_id, is_verified, created_at, last_used_at) VALUES (?1, ?2, 0, ?3, ?3)",
-    )?;
-    let mut device = conn
-        .prepare("INSERT INTO conversation_devices (fingerprint, conversation_id, created_at) VALUES (?1, ?2, ?3)")?;
 
     let mut longest = 0;
     let mut messages = 0u64;
@@ -320,35 +224,37 @@ fn fill(conn: &Connection, args: &GenArgs) -> rusqlite::Result<Generated> {
         let priority = w.priorities.get(rng.gen_range(0..w.priorities.len() + 1)).copied();
         let kind = w.types.get(rng.gen_range(0..w.types.len() + 1)).copied();
         let form = if channel == "HELPCENTER" { w.helpcenter_form } else { None };
-        conversation.execute(params![
-            uuid(&mut rng),
-            subject,
-            channel,
-            customer,
-            team,
-            agent,
-            w.new,
-            priority,
-            kind,
-            form,
-            created
-        ])?;
-        let id = conn.last_insert_rowid();
+        let id = bulk::conversation(
+            conn,
+            &bulk::Conversation {
+                uuid: &uuid(&mut rng),
+                subject: &subject,
+                channel,
+                requester_id: customer,
+                team_id: team,
+                agent_id: agent,
+                status_id: w.new,
+                priority_id: priority,
+                type_id: kind,
+                form_id: form,
+                at: created,
+            },
+        )?;
         if i == 0 {
             longest = id;
         }
-        participant.execute(params![id, customer, created])?;
+        bulk::participant(conn, id, customer, created)?;
         if channel == "MESSENGER" {
             let print = match &people[who].device {
                 Some(print) => print.clone(),
                 None => {
                     let print = uuid(&mut rng);
-                    fingerprint.execute(params![print, customer, created])?;
+                    bulk::fingerprint(conn, &print, customer, created)?;
                     people[who].device = Some(print.clone());
                     print
                 }
             };
-            device.execute(params![print, id, created])?;
+            bulk::device(conn, &print, id, created)?;
         }
 
         // The thread: the customer asks, then customer and agent take turns
@@ -375,25 +281,27 @@ fn fill(conn: &Connection, args: &GenArgs) -> rusqlite::Result<Generated> {
             }
             let status = if k + 2 < count { "SEEN" } else { ["SENT", "DELIVERED", "SEEN"][rng.gen_range(0..3)] };
             let source = if by_customer { customer_source } else { "AGENT" };
-            message.execute(params![
-                uuid(&mut rng),
-                id,
-                subject,
-                channel,
-                text,
-                text_to_html(&text),
-                author,
-                source,
-                status,
-                at
-            ])?;
-            last_id = conn.last_insert_rowid();
+            last_id = bulk::message(
+                conn,
+                &bulk::Message {
+                    uuid: &uuid(&mut rng),
+                    conversation_id: id,
+                    subject: &subject,
+                    channel,
+                    text: &text,
+                    html: &text_to_html(&text),
+                    creator_id: author,
+                    source,
+                    status,
+                    at,
+                },
+            )?;
             last_author = author;
             if by_customer {
                 customer_read = last_id;
             } else {
                 last_agent = Some(author);
-                participant.execute(params![id, author, at])?;
+                bulk::participant(conn, id, author, at)?;
             }
             if status == "SEEN" {
                 customer_read = last_id;
@@ -415,19 +323,22 @@ fn fill(conn: &Connection, args: &GenArgs) -> rusqlite::Result<Generated> {
             }
             (false, _) => w.pending,
         };
-        summary.execute(params![
-            id,
-            format!("presence-{}@v1_cases_{id}", hex(&mut rng, 32)),
-            status,
-            last_author,
-            last_agent,
-            last_status,
-            preview,
-            at
-        ])?;
-        marker.execute(params![id, customer, customer_read, at])?;
+        bulk::summary(
+            conn,
+            &bulk::Summary {
+                id,
+                realtime_channel: &format!("presence-{}@v1_cases_{id}", hex(&mut rng, 32)),
+                status_id: status,
+                last_replier_id: last_author,
+                last_agent_replier_id: last_agent,
+                last_message_status: last_status,
+                last_message_preview: &preview,
+                last_replied_at: at,
+            },
+        )?;
+        bulk::marker(conn, id, customer, customer_read, at)?;
         if let Some(agent) = last_agent {
-            marker.execute(params![id, agent, last_id, at])?;
+            bulk::marker(conn, id, agent, last_id, at)?;
         }
     }
     Ok(Generated { customers, conversations: args.conversations, messages, longest, seconds: 0.0 })

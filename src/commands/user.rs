@@ -1,15 +1,12 @@
 //! Command-line administration that needs no running server, such as
 //! creating the first owner of a fresh instance.
 
-use crate::api::valid_email;
-use crate::auth::hash_password;
 use crate::config::AddUser;
 use crate::db::{self, users, Db};
 use crate::error::ApiError;
+use crate::secret::password::{hash_password, MIN_PASSWORD};
+use crate::wire::valid_email;
 use std::path::Path;
-
-/// Shortest password `parley user add` accepts.
-pub const MIN_PASSWORD: usize = 8;
 
 /// Creates the user described by `args` with `password`; returns the new id.
 pub fn add_user(args: &AddUser, password: &str) -> Result<i64, String> {
@@ -37,7 +34,7 @@ pub fn add_user(args: &AddUser, password: &str) -> Result<i64, String> {
             return Err(ApiError::invalid("email", format!("a user with email {email} already exists")));
         }
         let org = organization.map(|o| users::organization_named(tx, &o, now)).transpose()?;
-        users::create(tx, &name, &email, &role, org, &hash, now)
+        Ok(users::create(tx, &name, &email, &role, org, &hash, now)?)
     })
     .map_err(|e| match e {
         ApiError::Fields(problems) => problems.into_iter().map(|p| p.message).collect::<Vec<_>>().join("; "),
@@ -48,7 +45,7 @@ pub fn add_user(args: &AddUser, password: &str) -> Result<i64, String> {
 /// The instance's messenger token, generated on first use.
 pub fn messenger_token(data_dir: &Path, init: bool) -> Result<String, String> {
     let (db, _) = open(data_dir, init)?;
-    crate::startup::messenger_token(&db, data_dir).map_err(|e| e.to_string())
+    crate::state::messenger_token(&db, data_dir).map_err(|e| e.to_string())
 }
 
 /// The instance in `data_dir`; a new one only with `init`, so that a wrong

@@ -11,6 +11,9 @@ use argon2::{Algorithm, Argon2, Block, Params, Version};
 use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 
+/// Shortest password anyone may set (the API and `parley user add`).
+pub const MIN_PASSWORD: usize = 8;
+
 /// A valid hash of a random password, verified against when the email is
 /// unknown so that both failures cost the same time.
 pub const DUMMY_HASH: &str =

@@ -4,6 +4,8 @@
 //! token is hashed and compared in constant time. Below everything else: no
 //! HTTP, no SQL.
 
+pub mod password;
+
 use std::io::{self, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;

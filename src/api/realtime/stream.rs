@@ -16,12 +16,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
-use super::{emit, Outgoing, Subscription, INBOX};
 use crate::api::Ctx;
 use crate::auth::Standing;
+use crate::db::Conn;
 use crate::db::{self, conversations, events, users};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::realtime::{emit, Outgoing, Subscription, INBOX};
+use crate::state::AppState;
 
 /// Events replayed from the log per read.
 const REPLAY_BATCH: i64 = 500;
@@ -63,7 +64,7 @@ async fn authorize(ctx: &Ctx, channels: &[String]) -> Result<(), ApiError> {
 /// staff watch anyone, a proven user (`me`) themself, and customers the
 /// agents taking part in what they can read.
 pub(super) fn may_see_presence(
-    conn: &rusqlite::Connection,
+    conn: &Conn,
     vis: &conversations::Visibility,
     staff: bool,
     me: Option<i64>,
@@ -363,7 +364,7 @@ impl Drop for Presence {
 
 async fn record(state: &web::Data<AppState>, user_id: i64, announce: bool, online: bool, channel: String) {
     let now = db::now();
-    let written = state
+    let written: db::Result<()> = state
         .db
         .write(move |tx| {
             users::touch_seen(tx, user_id, now)?;

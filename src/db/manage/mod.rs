@@ -3,9 +3,8 @@
 //! translations, and forms. Validation that needs the database is the
 //! caller's, inside the same write.
 
-use rusqlite::{params, Connection, OptionalExtension};
-
-use crate::error::ApiError;
+use crate::db::{Conn, Error};
+use rusqlite::{params, OptionalExtension};
 
 /// What may change about a user; `None` leaves it as it is.
 #[derive(Debug, Default, Clone)]
@@ -25,7 +24,7 @@ pub struct UserChange {
 }
 
 /// Applies `change` to user `id`. Disabling a user signs them out everywhere.
-pub fn update_user(conn: &Connection, id: i64, change: &UserChange, now: i64) -> Result<(), ApiError> {
+pub fn update_user(conn: &Conn, id: i64, change: &UserChange, now: i64) -> Result<(), Error> {
     conn.prepare_cached(
         "UPDATE users SET full_name = COALESCE(?2, full_name), email = COALESCE(?3, email),
                 role_id = COALESCE(?4, role_id),
@@ -57,20 +56,20 @@ pub fn update_user(conn: &Connection, id: i64, change: &UserChange, now: i64) ->
 }
 
 /// Sets a user's password hash and signs them out everywhere.
-pub fn set_password(conn: &Connection, id: i64, hash: &str, now: i64) -> Result<(), ApiError> {
+pub fn set_password(conn: &Conn, id: i64, hash: &str, now: i64) -> Result<(), Error> {
     conn.prepare_cached("UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1")?
         .execute(params![id, hash, now])?;
     sign_out_everywhere(conn, id)
 }
 
 /// Ends every session of a user.
-pub fn sign_out_everywhere(conn: &Connection, id: i64) -> Result<(), ApiError> {
+pub fn sign_out_everywhere(conn: &Conn, id: i64) -> Result<(), Error> {
     conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1")?.execute([id])?;
     Ok(())
 }
 
 /// How many enabled owners there are besides `except`.
-pub fn other_enabled_owners(conn: &Connection, except: i64) -> Result<i64, ApiError> {
+pub fn other_enabled_owners(conn: &Conn, except: i64) -> Result<i64, Error> {
     Ok(conn
         .prepare_cached(
             "SELECT COUNT(*) FROM users u JOIN roles r ON r.id = u.role_id
@@ -80,12 +79,12 @@ pub fn other_enabled_owners(conn: &Connection, except: i64) -> Result<i64, ApiEr
 }
 
 /// The role with this type (`OWNER`, `AGENT`, ...).
-pub fn role_id_of_type(conn: &Connection, kind: &str) -> Result<Option<i64>, ApiError> {
+pub fn role_id_of_type(conn: &Conn, kind: &str) -> Result<Option<i64>, Error> {
     Ok(conn.prepare_cached("SELECT id FROM roles WHERE type = ?1")?.query_row([kind], |r| r.get(0)).optional()?)
 }
 
 /// Which of `ids` are not ids of rows of `table` (one of the server's own names).
-pub fn missing(conn: &Connection, table: &str, ids: &[i64]) -> Result<Vec<i64>, ApiError> {
+pub fn missing(conn: &Conn, table: &str, ids: &[i64]) -> Result<Vec<i64>, Error> {
     let mut stmt = conn.prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"))?;
     let mut out = Vec::new();
     for id in ids {
@@ -97,7 +96,7 @@ pub fn missing(conn: &Connection, table: &str, ids: &[i64]) -> Result<Vec<i64>, 
 }
 
 /// Which of `ids` are not staff (owners, admins, agents, collaborators).
-pub fn not_staff(conn: &Connection, ids: &[i64]) -> Result<Vec<i64>, ApiError> {
+pub fn not_staff(conn: &Conn, ids: &[i64]) -> Result<Vec<i64>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = ?1 AND r.type != 'CUSTOMER')",
     )?;
@@ -111,21 +110,21 @@ pub fn not_staff(conn: &Connection, ids: &[i64]) -> Result<Vec<i64>, ApiError> {
 }
 
 /// Creates a team and returns its id.
-pub fn create_team(conn: &Connection, title: &str, now: i64) -> Result<i64, ApiError> {
+pub fn create_team(conn: &Conn, title: &str, now: i64) -> Result<i64, Error> {
     conn.prepare_cached("INSERT INTO teams (title, created_at, updated_at) VALUES (?1, ?2, ?2)")?
         .execute(params![title, now])?;
     Ok(conn.last_insert_rowid())
 }
 
 /// Renames a team.
-pub fn rename_team(conn: &Connection, id: i64, title: &str, now: i64) -> Result<(), ApiError> {
+pub fn rename_team(conn: &Conn, id: i64, title: &str, now: i64) -> Result<(), Error> {
     conn.prepare_cached("UPDATE teams SET title = ?2, updated_at = ?3 WHERE id = ?1")?
         .execute(params![id, title, now])?;
     Ok(())
 }
 
 /// Deletes a team: its memberships go, and conversations assigned to it are unassigned.
-pub fn delete_team(conn: &Connection, id: i64) -> Result<(), ApiError> {
+pub fn delete_team(conn: &Conn, id: i64) -> Result<(), Error> {
     conn.prepare_cached("UPDATE conversations SET assigned_team_id = NULL WHERE assigned_team_id = ?1")?
         .execute([id])?;
     conn.prepare_cached("DELETE FROM teams WHERE id = ?1")?.execute([id])?;
@@ -133,7 +132,7 @@ pub fn delete_team(conn: &Connection, id: i64) -> Result<(), ApiError> {
 }
 
 /// Adds (`add`) or removes members of a team.
-pub fn team_members(conn: &Connection, team: i64, users: &[i64], add: bool) -> Result<(), ApiError> {
+pub fn team_members(conn: &Conn, team: i64, users: &[i64], add: bool) -> Result<(), Error> {
     let sql = if add {
         "INSERT OR IGNORE INTO team_members (team_id, user_id) VALUES (?1, ?2)"
     } else {
@@ -147,7 +146,7 @@ pub fn team_members(conn: &Connection, team: i64, users: &[i64], add: bool) -> R
 }
 
 /// The member ids of a team, or of an organization (`organization`).
-pub fn member_ids(conn: &Connection, id: i64, organization: bool) -> Result<Vec<i64>, ApiError> {
+pub fn member_ids(conn: &Conn, id: i64, organization: bool) -> Result<Vec<i64>, Error> {
     let sql = if organization {
         "SELECT id FROM users WHERE organization_id = ?1 ORDER BY id"
     } else {
@@ -187,7 +186,7 @@ fn organization(r: &rusqlite::Row) -> rusqlite::Result<Organization> {
 }
 
 /// A page of organizations by name, and how many there are.
-pub fn organizations(conn: &Connection, offset: i64, limit: i64) -> Result<(Vec<Organization>, i64), ApiError> {
+pub fn organizations(conn: &Conn, offset: i64, limit: i64) -> Result<(Vec<Organization>, i64), Error> {
     let total = conn.prepare_cached("SELECT COUNT(*) FROM organizations")?.query_row([], |r| r.get(0))?;
     let rows = conn
         .prepare_cached(&format!("{ORGANIZATION} ORDER BY name COLLATE NOCASE, id LIMIT ?1 OFFSET ?2"))?
@@ -197,33 +196,33 @@ pub fn organizations(conn: &Connection, offset: i64, limit: i64) -> Result<(Vec<
 }
 
 /// One organization.
-pub fn organization_by_id(conn: &Connection, id: i64) -> Result<Option<Organization>, ApiError> {
+pub fn organization_by_id(conn: &Conn, id: i64) -> Result<Option<Organization>, Error> {
     Ok(conn.prepare_cached(&format!("{ORGANIZATION} WHERE id = ?1"))?.query_row([id], organization).optional()?)
 }
 
 /// Whether another organization than `except` has this name (case-insensitive).
-pub fn organization_name_taken(conn: &Connection, name: &str, except: Option<i64>) -> Result<bool, ApiError> {
+pub fn organization_name_taken(conn: &Conn, name: &str, except: Option<i64>) -> Result<bool, Error> {
     Ok(conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM organizations WHERE name = ?1 COLLATE NOCASE AND id IS NOT ?2)")?
         .query_row(params![name, except], |r| r.get(0))?)
 }
 
 /// Creates an organization and returns its id.
-pub fn create_organization(conn: &Connection, name: &str, now: i64) -> Result<i64, ApiError> {
+pub fn create_organization(conn: &Conn, name: &str, now: i64) -> Result<i64, Error> {
     conn.prepare_cached("INSERT INTO organizations (name, created_at, updated_at) VALUES (?1, ?2, ?2)")?
         .execute(params![name, now])?;
     Ok(conn.last_insert_rowid())
 }
 
 /// Renames an organization.
-pub fn rename_organization(conn: &Connection, id: i64, name: &str, now: i64) -> Result<(), ApiError> {
+pub fn rename_organization(conn: &Conn, id: i64, name: &str, now: i64) -> Result<(), Error> {
     conn.prepare_cached("UPDATE organizations SET name = ?2, updated_at = ?3 WHERE id = ?1")?
         .execute(params![id, name, now])?;
     Ok(())
 }
 
 /// Deletes an organization; its users stay, in no organization.
-pub fn delete_organization(conn: &Connection, id: i64, now: i64) -> Result<(), ApiError> {
+pub fn delete_organization(conn: &Conn, id: i64, now: i64) -> Result<(), Error> {
     conn.prepare_cached("UPDATE users SET organization_id = NULL, updated_at = ?2 WHERE organization_id = ?1")?
         .execute([id, now])?;
     conn.prepare_cached("DELETE FROM organizations WHERE id = ?1")?.execute([id])?;
@@ -274,7 +273,7 @@ pub struct LookupChange {
 
 /// `given`, or the place after the last row of `table` by `column` (the
 /// server's own names).
-fn order_or_last(conn: &Connection, given: Option<i64>, table: &str, column: &str) -> Result<i64, ApiError> {
+fn order_or_last(conn: &Conn, given: Option<i64>, table: &str, column: &str) -> Result<i64, Error> {
     match given {
         Some(order) => Ok(order),
         None => Ok(conn.query_row(&format!("SELECT COALESCE(MAX({column}), 0) + 1 FROM {table}"), [], |r| r.get(0))?),
@@ -282,7 +281,7 @@ fn order_or_last(conn: &Connection, given: Option<i64>, table: &str, column: &st
 }
 
 /// Creates a lookup row and returns its id; without an order it goes last.
-pub fn create_lookup(conn: &Connection, which: Lookup, change: &LookupChange, now: i64) -> Result<i64, ApiError> {
+pub fn create_lookup(conn: &Conn, which: Lookup, change: &LookupChange, now: i64) -> Result<i64, Error> {
     let label = change.label.clone().unwrap_or_default();
     match which {
         Lookup::Status => {
@@ -310,13 +309,7 @@ pub fn create_lookup(conn: &Connection, which: Lookup, change: &LookupChange, no
 }
 
 /// Changes a lookup row.
-pub fn update_lookup(
-    conn: &Connection,
-    which: Lookup,
-    id: i64,
-    change: &LookupChange,
-    now: i64,
-) -> Result<(), ApiError> {
+pub fn update_lookup(conn: &Conn, which: Lookup, id: i64, change: &LookupChange, now: i64) -> Result<(), Error> {
     match which {
         Lookup::Status => conn
             .prepare_cached(
@@ -338,20 +331,20 @@ pub fn update_lookup(
 }
 
 /// How many conversations refer to a lookup row.
-pub fn lookup_uses(conn: &Connection, which: Lookup, id: i64) -> Result<i64, ApiError> {
+pub fn lookup_uses(conn: &Conn, which: Lookup, id: i64) -> Result<i64, Error> {
     Ok(conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM conversations WHERE {} = ?1", which.column()))?
         .query_row([id], |r| r.get(0))?)
 }
 
 /// Deletes a lookup row no conversation refers to.
-pub fn delete_lookup(conn: &Connection, which: Lookup, id: i64) -> Result<(), ApiError> {
+pub fn delete_lookup(conn: &Conn, which: Lookup, id: i64) -> Result<(), Error> {
     conn.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", which.table()))?.execute([id])?;
     Ok(())
 }
 
 /// How many rows of a status type remain besides `except`.
-pub fn statuses_of_type_besides(conn: &Connection, kind: &str, except: i64) -> Result<i64, ApiError> {
+pub fn statuses_of_type_besides(conn: &Conn, kind: &str, except: i64) -> Result<i64, Error> {
     Ok(conn
         .prepare_cached("SELECT COUNT(*) FROM case_statuses WHERE type = ?1 AND id != ?2")?
         .query_row(params![kind, except], |r| r.get(0))?)
@@ -405,7 +398,7 @@ pub struct FieldChange {
 }
 
 /// Creates a field and returns its id.
-pub fn create_field(conn: &Connection, change: &FieldChange, now: i64) -> Result<i64, ApiError> {
+pub fn create_field(conn: &Conn, change: &FieldChange, now: i64) -> Result<i64, Error> {
     let order = order_or_last(conn, change.sort_order, "conversation_fields", "sort_order")?;
     conn.prepare_cached(
         "INSERT INTO conversation_fields (fielduuid, type, key, is_required, is_editable, is_visible_to_customers,
@@ -430,7 +423,7 @@ pub fn create_field(conn: &Connection, change: &FieldChange, now: i64) -> Result
 }
 
 /// Changes a field.
-pub fn update_field(conn: &Connection, id: i64, change: &FieldChange, now: i64) -> Result<(), ApiError> {
+pub fn update_field(conn: &Conn, id: i64, change: &FieldChange, now: i64) -> Result<(), Error> {
     conn.prepare_cached(
         "UPDATE conversation_fields SET is_required = COALESCE(?2, is_required), is_editable = COALESCE(?3, is_editable),
                 is_visible_to_customers = COALESCE(?4, is_visible_to_customers), is_enabled = COALESCE(?5, is_enabled),
@@ -452,7 +445,7 @@ pub fn update_field(conn: &Connection, id: i64, change: &FieldChange, now: i64) 
     apply_field_parts(conn, id, change, now)
 }
 
-fn apply_field_parts(conn: &Connection, id: i64, change: &FieldChange, now: i64) -> Result<(), ApiError> {
+fn apply_field_parts(conn: &Conn, id: i64, change: &FieldChange, now: i64) -> Result<(), Error> {
     replace_translations(conn, "field_id", id, &change.titles, &change.descriptions, now)?;
     if let Some(options) = &change.options {
         let mut kept = Vec::new();
@@ -469,13 +462,13 @@ fn apply_field_parts(conn: &Connection, id: i64, change: &FieldChange, now: i64)
 /// Replaces the titles and descriptions (those given) of the field or form
 /// `id`; `owner` is `field_id` or `form_id`.
 fn replace_translations(
-    conn: &Connection,
+    conn: &Conn,
     owner: &str,
     id: i64,
     titles: &Option<Vec<Translation>>,
     descriptions: &Option<Vec<Translation>>,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     for (kind, texts) in [("title", titles), ("description", descriptions)] {
         if let Some(texts) = texts {
             conn.prepare_cached(&format!("DELETE FROM locale_fields WHERE {owner} = ?1 AND kind = ?2"))?
@@ -488,7 +481,7 @@ fn replace_translations(
     Ok(())
 }
 
-fn translate(conn: &Connection, owner: &str, id: i64, kind: &str, t: &Translation, now: i64) -> Result<(), ApiError> {
+fn translate(conn: &Conn, owner: &str, id: i64, kind: &str, t: &Translation, now: i64) -> Result<(), Error> {
     conn.prepare_cached(&format!(
         "INSERT INTO locale_fields ({owner}, kind, locale, translation, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
@@ -498,13 +491,13 @@ fn translate(conn: &Connection, owner: &str, id: i64, kind: &str, t: &Translatio
 }
 
 fn place_options(
-    conn: &Connection,
+    conn: &Conn,
     field: i64,
     parent: Option<i64>,
     options: &[OptionSpec],
     now: i64,
     kept: &mut Vec<i64>,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     for (position, o) in options.iter().enumerate() {
         let order = position as i64 + 1;
         let id = match o.id {
@@ -535,21 +528,21 @@ fn place_options(
 }
 
 /// Whether any conversation holds a value for the field.
-pub fn field_in_use(conn: &Connection, id: i64) -> Result<bool, ApiError> {
+pub fn field_in_use(conn: &Conn, id: i64) -> Result<bool, Error> {
     Ok(conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM field_values WHERE field_id = ?1)")?
         .query_row([id], |r| r.get(0))?)
 }
 
 /// Whether another field has this key.
-pub fn field_key_taken(conn: &Connection, key: &str) -> Result<bool, ApiError> {
+pub fn field_key_taken(conn: &Conn, key: &str) -> Result<bool, Error> {
     Ok(conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM conversation_fields WHERE key = ?1)")?
         .query_row([key], |r| r.get(0))?)
 }
 
 /// Whether any conversation's value of the field names one of these options.
-pub fn options_in_use(conn: &Connection, field: i64, options: &[i64]) -> Result<bool, ApiError> {
+pub fn options_in_use(conn: &Conn, field: i64, options: &[i64]) -> Result<bool, Error> {
     let mut stmt = conn.prepare_cached("SELECT value FROM field_values WHERE field_id = ?1")?;
     let values: Vec<String> = stmt.query_map([field], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(values
@@ -561,7 +554,7 @@ pub fn options_in_use(conn: &Connection, field: i64, options: &[i64]) -> Result<
 
 /// Deletes a field no conversation holds a value for (its options,
 /// translations and places on forms go with it).
-pub fn delete_field(conn: &Connection, id: i64) -> Result<(), ApiError> {
+pub fn delete_field(conn: &Conn, id: i64) -> Result<(), Error> {
     conn.prepare_cached("DELETE FROM conversation_fields WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
@@ -586,7 +579,7 @@ pub struct FormChange {
 }
 
 /// Creates a form and returns its id.
-pub fn create_form(conn: &Connection, change: &FormChange, now: i64) -> Result<i64, ApiError> {
+pub fn create_form(conn: &Conn, change: &FormChange, now: i64) -> Result<i64, Error> {
     let order = order_or_last(conn, change.sort_order, "forms", "sort_order")?;
     conn.prepare_cached(
         "INSERT INTO forms (title, description, sort_order, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
@@ -598,7 +591,7 @@ pub fn create_form(conn: &Connection, change: &FormChange, now: i64) -> Result<i
 }
 
 /// Changes a form.
-pub fn update_form(conn: &Connection, id: i64, change: &FormChange, now: i64) -> Result<(), ApiError> {
+pub fn update_form(conn: &Conn, id: i64, change: &FormChange, now: i64) -> Result<(), Error> {
     conn.prepare_cached(
         "UPDATE forms SET title = COALESCE(?2, title), description = CASE WHEN ?3 THEN ?4 ELSE description END,
                 sort_order = COALESCE(?5, sort_order), updated_at = ?6
@@ -615,7 +608,7 @@ pub fn update_form(conn: &Connection, id: i64, change: &FormChange, now: i64) ->
     apply_form_parts(conn, id, change, now)
 }
 
-fn apply_form_parts(conn: &Connection, id: i64, change: &FormChange, now: i64) -> Result<(), ApiError> {
+fn apply_form_parts(conn: &Conn, id: i64, change: &FormChange, now: i64) -> Result<(), Error> {
     replace_translations(conn, "form_id", id, &change.titles, &change.descriptions, now)?;
     if let Some(fields) = &change.field_ids {
         conn.prepare_cached("DELETE FROM form_fields WHERE form_id = ?1")?.execute([id])?;
@@ -639,12 +632,12 @@ fn apply_form_parts(conn: &Connection, id: i64, change: &FormChange, now: i64) -
 }
 
 /// How many conversations were started through a form.
-pub fn form_uses(conn: &Connection, id: i64) -> Result<i64, ApiError> {
+pub fn form_uses(conn: &Conn, id: i64) -> Result<i64, Error> {
     Ok(conn.prepare_cached("SELECT COUNT(*) FROM conversations WHERE form_id = ?1")?.query_row([id], |r| r.get(0))?)
 }
 
 /// Deletes a form; conversations started through it keep their values.
-pub fn delete_form(conn: &Connection, id: i64) -> Result<(), ApiError> {
+pub fn delete_form(conn: &Conn, id: i64) -> Result<(), Error> {
     conn.prepare_cached("UPDATE conversations SET form_id = NULL WHERE form_id = ?1")?.execute([id])?;
     conn.prepare_cached("DELETE FROM forms WHERE id = ?1")?.execute([id])?;
     Ok(())

@@ -103,7 +103,7 @@ fn list_page(
     };
     let rows = lists::page(conn, q, plan.from, offset, limit)?;
     let first = rows.first().cloned();
-    let items = render::conversations(conn, view, rows)?;
+    let items = super::rows::conversations(conn, view, rows)?;
     Ok((items, total, first))
 }
 
@@ -125,7 +125,7 @@ pub async fn get(mut ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, 
     let data = ctx
         .read(move |conn| {
             let c = store::get_visible(conn, &vis, id)?.ok_or(ApiError::NotFound)?;
-            render::conversation(conn, &view, c)
+            super::rows::conversation(conn, &view, c)
         })
         .await?;
     ctx.finish(Reply::one("conversation", data)).await
@@ -256,7 +256,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
                     if let Some(existing) = messages::conversation_by_first_client_id(tx, client_id, author.id)? {
                         if let Some(c) = store::get_visible(tx, &caller.visibility(false), existing)? {
                             let view = render::View { user_id: Some(author.id), ..view };
-                            return Ok((render::conversation(tx, &view, c)?, None, true));
+                            return Ok((super::rows::conversation(tx, &view, c)?, None, true));
                         }
                     }
                 }
@@ -290,7 +290,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
                 let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
                 emit::conversation_created(tx, &c.realtime_channel, id, now)?;
                 let view = render::View { user_id: Some(author.id), ..view };
-                Ok((render::conversation(tx, &view, c)?, token, false))
+                Ok((super::rows::conversation(tx, &view, c)?, token, false))
             },
             keep_when(uploads, |(_, _, replayed)| *replayed),
         )

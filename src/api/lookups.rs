@@ -153,9 +153,9 @@ impl CaseLookup {
         })
     }
 
-    /// One row, rendered; `None` when there is no such row.
-    pub fn one(self, conn: &Conn, view: &render::View, id: i64) -> Result<Option<Value>, ApiError> {
-        render::load(conn, view, self.resource(), id)
+    /// One row from the catalog, rendered; `None` when there is no such row.
+    pub fn one(self, view: &render::View, id: i64) -> Option<Value> {
+        render::from_catalog(view, self.resource(), id).flatten()
     }
 }
 
@@ -178,7 +178,7 @@ pub async fn case_get(
     let id = path_id(&path)?;
     which.check(&ctx)?;
     let view = ctx.view()?;
-    let data = ctx.read(move |conn| which.one(conn, &view, id)?.ok_or(ApiError::NotFound)).await?;
+    let data = which.one(&view, id).ok_or(ApiError::NotFound)?;
     ctx.finish(Reply::one(which.resource(), data)).await
 }
 

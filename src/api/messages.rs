@@ -14,7 +14,7 @@ use crate::db::files::{self, Uploader};
 use crate::db::messages::{self as store, NewMessage};
 use crate::db::users::User;
 use crate::db::Conn;
-use crate::db::{self, auth as credentials, conversations, lookups, users};
+use crate::db::{self, auth as credentials, conversations, lookups, markers, users};
 use crate::error::{ApiError, FieldProblem, Problems};
 use crate::realtime::emit;
 use crate::storage::StoredFile;
@@ -154,7 +154,7 @@ pub fn insert(
     }
     conversations::record_reply(tx, target.id, author.id, author.role.is_staff(), &preview, now)?;
     conversations::add_participant(tx, target.id, author.id, now)?;
-    conversations::mark_read(tx, target.id, author.id, id, now)?;
+    markers::advance(tx, target.id, author.id, id, now)?;
     if let Some(fp) = fingerprint {
         credentials::link_device(tx, fp, target.id, now)?;
     }
@@ -306,7 +306,7 @@ pub async fn update(ctx: Ctx, path: web::Path<(String, String)>, params: Params)
                 emit::message_status(tx, &c.realtime_channel, id, mid, &status, reader, now)?;
             }
             if status == "SEEN" {
-                conversations::mark_read(tx, id, reader, mid, now)?;
+                markers::advance(tx, id, reader, mid, now)?;
             }
             Ok(changed)
         })

@@ -55,7 +55,7 @@ pub async fn starter(ctx: Ctx) -> Result<HttpResponse, ApiError> {
                 let filter = ListFilter { statuses, ..ListFilter::default() };
                 let rows = lists::page(conn, &ListQuery::new(&vis, &filter), None, 0, STARTER_CONVERSATIONS)?;
                 let order: Vec<(i64, i64)> = rows.iter().map(|c| (c.updated_at, c.id)).collect();
-                for ((updated_at, id), c) in order.into_iter().zip(render::conversations(conn, &view, rows)?) {
+                for ((updated_at, id), c) in order.into_iter().zip(super::rows::conversations(conn, &view, rows)?) {
                     active.push((updated_at, id, c));
                 }
             }

@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod params;
 pub mod ratings;
 pub mod realtime;
+pub mod rows;
 pub mod session;
 pub mod shape;
 pub mod system;
@@ -247,7 +248,7 @@ impl Ctx {
                     d
                 } else {
                     let view = self.view()?;
-                    self.read(move |conn| shape::expand(conn, &view, &includes, d)).await?
+                    self.read(move |conn| rows::expand(conn, &view, includes, d)).await?
                 };
                 data = Some(d);
             }

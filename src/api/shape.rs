@@ -1,16 +1,9 @@
-//! Output shaping shared by every response: `include` expansion of stubs,
-//! `fields` filtering and `_case=camel` (conventions §5).
+//! Output shaping shared by every response: the `include` names (expanded by
+//! `rows::expand`), `fields` filtering and `_case=camel` (conventions §5).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use serde_json::{Map, Value};
-
-use crate::db::Conn;
-use crate::error::ApiError;
-use crate::wire::render::{self, View};
-
-/// How many levels of stubs inside expanded resources are expanded too.
-const MAX_DEPTH: usize = 3;
+use serde_json::Value;
 
 /// The snake_case names in an `include` list (`*` stays `*`); unknown names are harmless.
 pub fn names(include: Option<&str>) -> HashSet<String> {
@@ -48,79 +41,6 @@ pub fn camel(name: &str) -> String {
         }
     }
     out
-}
-
-/// A stub is `{"id", "resource_type"}` (teams add `legacy_id`) and nothing else.
-fn stub(v: &Map<String, Value>) -> Option<(String, i64)> {
-    let kind = v.get("resource_type")?.as_str()?;
-    let id = v.get("id")?.as_i64()?;
-    v.keys().all(|k| matches!(k.as_str(), "id" | "resource_type" | "legacy_id")).then(|| (kind.to_owned(), id))
-}
-
-/// Replaces every stub whose type is in `includes` (or every stub, for `*`) by
-/// the full resource, inline; stubs inside expanded resources too, up to a depth.
-pub fn expand(conn: &Conn, view: &View, includes: &HashSet<String>, mut data: Value) -> Result<Value, ApiError> {
-    let mut cache = HashMap::new();
-    walk(conn, view, includes, &mut data, 0, &mut cache)?;
-    Ok(data)
-}
-
-fn walk(
-    conn: &Conn,
-    view: &View,
-    includes: &HashSet<String>,
-    v: &mut Value,
-    depth: usize,
-    cache: &mut HashMap<(String, i64), Option<Value>>,
-) -> Result<(), ApiError> {
-    match v {
-        Value::Array(items) => {
-            for item in items {
-                walk(conn, view, includes, item, depth, cache)?;
-            }
-        }
-        Value::Object(map) => {
-            if let Some((kind, id)) = stub(map) {
-                if depth < MAX_DEPTH && (includes.contains("*") || includes.contains(&kind)) {
-                    let key = (kind, id);
-                    let full = match cache.get(&key) {
-                        Some(hit) => hit.clone(),
-                        None => {
-                            let loaded = render::load(conn, view, &key.0, id)?;
-                            cache.insert(key, loaded.clone());
-                            loaded
-                        }
-                    };
-                    if let Some(mut full) = full {
-                        walk_children(conn, view, includes, &mut full, depth + 1, cache)?;
-                        *v = full;
-                    }
-                }
-                return Ok(());
-            }
-            walk_children(conn, view, includes, v, depth, cache)?;
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-fn walk_children(
-    conn: &Conn,
-    view: &View,
-    includes: &HashSet<String>,
-    v: &mut Value,
-    depth: usize,
-    cache: &mut HashMap<(String, i64), Option<Value>>,
-) -> Result<(), ApiError> {
-    if let Value::Object(map) = v {
-        for (key, child) in map.iter_mut() {
-            if key != "metadata" {
-                walk(conn, view, includes, child, depth, cache)?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Keeps only the `keep` keys (plus `id`, `resource_type`, `resource_url`) of
@@ -212,13 +132,5 @@ mod tests {
         assert_eq!(v["totalCount"], 1);
         assert_eq!(v["data"]["resourceType"], "caseMessage");
         assert_eq!(v["data"]["metadata"]["user_agent"], "Chrome");
-    }
-
-    #[test]
-    fn only_bare_references_are_stubs() {
-        let s = serde_json::json!({"id": 1, "resource_type": "team", "legacy_id": null});
-        assert!(stub(s.as_object().expect("object")).is_some());
-        let full = serde_json::json!({"id": 1, "resource_type": "team", "title": "Support"});
-        assert!(stub(full.as_object().expect("object")).is_none());
     }
 }

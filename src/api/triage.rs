@@ -14,7 +14,6 @@ use crate::db::conversations::{self as store, Changes};
 use crate::db::{self, fields, lookups, users};
 use crate::error::{ApiError, FieldProblem, Problems};
 use crate::realtime::emit;
-use crate::wire::render;
 
 /// `PUT /conversations/:id`.
 pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result<HttpResponse, ApiError> {
@@ -124,7 +123,7 @@ pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
             }
             emit::conversation_updated(tx, &c.realtime_channel, id, &changed, now)?;
             let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
-            render::conversation(tx, &view, c)
+            super::rows::conversation(tx, &view, c)
         })
         .await?;
     ctx.state.hub.wake();

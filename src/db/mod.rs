@@ -28,6 +28,7 @@ pub mod files;
 pub mod lists;
 pub mod lookups;
 pub mod manage;
+pub mod markers;
 pub mod memo;
 pub mod messages;
 pub mod migrate;

@@ -53,7 +53,7 @@ pub fn message_status(
         "conversation_id": conversation_id,
         "message_id": message_id,
         "message_status": status,
-        "message_status_updated_at": crate::wire::render::ts(Some(now)),
+        "message_status_updated_at": crate::wire::ts(Some(now)),
         "reader": { "id": reader.id, "resource_type": "user_minimal", "role": reader.role },
     });
     events::append(tx, channel, "message.status_changed", &data, now).map(drop)
@@ -73,7 +73,7 @@ pub fn conversation_updated(
     let data = json!({
         "conversation_id": conversation_id,
         "changed": changed,
-        "updated_at": crate::wire::render::ts(Some(now)),
+        "updated_at": crate::wire::ts(Some(now)),
     });
     events::append(tx, channel, "conversation.updated", &data, now).map(drop)
 }
@@ -89,7 +89,7 @@ pub fn presence(tx: &Conn, channel: &str, user_id: i64, online: bool, now: i64) 
     let data = json!({
         "user_id": user_id,
         "status": if online { "online" } else { "offline" },
-        "last_seen_at": crate::wire::render::ts(Some(now)),
+        "last_seen_at": crate::wire::ts(Some(now)),
     });
     events::append(tx, channel, if online { "presence.online" } else { "presence.offline" }, &data, now).map(drop)
 }

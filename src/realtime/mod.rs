@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use tokio::sync::{mpsc, Notify};
 
 use crate::db::{events, Db};
-use crate::wire::render::ts;
+use crate::wire::ts;
 
 /// Events a subscriber may have queued before it counts as too slow.
 const QUEUE: usize = 256;

@@ -6,7 +6,10 @@
 //! that `db` has already read.
 
 pub mod decode;
+pub mod include;
 pub mod render;
 pub mod text;
+mod time;
 
 pub use text::{text_to_html, valid_email};
+pub use time::{ts, Ts};

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use parley::api::{params, shape};
+use parley::api::{params, rows, shape};
 use parley::wire::{decode, render};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
@@ -222,7 +222,7 @@ fn demo() -> (tempfile::TempDir, parley::db::Db, render::View, Value) {
         .read_blocking(move |c| -> Result<Value, parley::error::ApiError> {
             let row = parley::db::conversations::get_visible(c, &parley::db::conversations::Visibility::All, 1)?
                 .ok_or(parley::error::ApiError::NotFound)?;
-            Ok(serde_json::to_value(render::conversation(c, &v, row)?)?)
+            Ok(serde_json::to_value(rows::conversation(c, &v, row)?)?)
         })
         .expect("conversation 1");
     (dir, db, view, conversation)
@@ -286,7 +286,7 @@ fn include_expands_what_it_names_in_either_spelling_and_nothing_else() {
             let snake: HashSet<String> = names.iter().map(|n| shape::snake(n)).collect();
             prop_assert_eq!(&include, &snake, "both spellings name the same types");
             let (v, i, c) = (view.clone(), include.clone(), conversation.clone());
-            let expanded = db.read_blocking(move |conn| shape::expand(conn, &v, &i, c)).expect("expand");
+            let expanded = db.read_blocking(move |conn| rows::expand(conn, &v, i, c)).expect("expand");
             prop_assert_eq!(stubs_of(&expanded, &include, 1), 0, "no named stub is left at the top: {}", expanded);
             if include.is_empty() {
                 prop_assert_eq!(&expanded, &conversation, "nothing named, nothing changed");

@@ -553,7 +553,7 @@ fn lookup_names(which: Lookup) -> (&'static str, &'static str) {
 
 async fn lookup_reply(ctx: Ctx, which: CaseLookup, id: i64, created: bool) -> Result<HttpResponse, ApiError> {
     let view = ctx.view()?;
-    let data = ctx.read(move |conn| which.one(conn, &view, id)?.ok_or(ApiError::NotFound)).await?;
+    let data = which.one(&view, id).ok_or(ApiError::NotFound)?;
     let reply = if created { Reply::created(which.resource(), data) } else { Reply::one(which.resource(), data) };
     ctx.finish(reply).await
 }
@@ -1140,7 +1140,7 @@ pub async fn audit_log(ctx: Ctx) -> Result<HttpResponse, ApiError> {
                         "object_id": e.resource_id,
                         "before": e.before,
                         "after": e.after,
-                        "created_at": render::ts(Some(e.created_at)),
+                        "created_at": crate::wire::ts(Some(e.created_at)),
                         "resource_type": "audit_log_entry",
                     })
                 })

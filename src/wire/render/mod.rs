@@ -4,6 +4,7 @@
 //! fields, other customers' activity) is decided here, from the [`View`], so
 //! no handler can forget it.
 
+mod admin;
 mod catalog;
 mod conversations;
 mod people;
@@ -16,6 +17,7 @@ use serde_json::{json, Value};
 use crate::db::catalog::Catalog;
 use crate::db::settings::Settings;
 
+pub use admin::{audit_entry, settings};
 pub use catalog::{
     case_field, case_form, case_type, field, field_option, form, from_catalog, locale_field, priority, status,
 };

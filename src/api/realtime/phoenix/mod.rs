@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
 use crate::api::Ctx;
@@ -32,6 +32,7 @@ use crate::error::ApiError;
 use crate::realtime::presence::diff;
 use crate::realtime::{is_conversation_channel, Outgoing};
 use crate::state::AppState;
+use frames::{change, meta, parse, post, Frame};
 
 /// Most topics one socket may join.
 const MAX_TOPICS: usize = 100;
@@ -42,6 +43,8 @@ const REPLAY_BATCH: i64 = 500;
 /// The hub event only Phoenix sockets read (Parley's own streams skip every
 /// `phx.` event).
 const PRESENCE_DIFF: &str = "phx.presence_diff";
+
+mod frames;
 
 /// `GET /realtime/websocket`: the Phoenix socket.
 pub async fn socket(ctx: Ctx, req: HttpRequest, body: web::Payload) -> Result<HttpResponse, ApiError> {
@@ -92,49 +95,6 @@ struct Socket {
     topics: HashMap<String, Joined>,
     /// The client speaks serializer 2.0.0 (arrays).
     arrays: bool,
-}
-
-/// A client frame.
-struct Frame {
-    join_ref: Option<String>,
-    msg_ref: Option<String>,
-    topic: String,
-    event: String,
-    payload: Value,
-}
-
-fn text_of(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn parse(text: &str) -> Option<(Frame, bool)> {
-    match serde_json::from_str::<Value>(text).ok()? {
-        Value::Array(a) if a.len() == 5 => Some((
-            Frame {
-                join_ref: text_of(&a[0]),
-                msg_ref: text_of(&a[1]),
-                topic: a[2].as_str()?.to_owned(),
-                event: a[3].as_str()?.to_owned(),
-                payload: a[4].clone(),
-            },
-            true,
-        )),
-        Value::Object(o) => Some((
-            Frame {
-                join_ref: o.get("join_ref").and_then(text_of),
-                msg_ref: o.get("ref").and_then(text_of),
-                topic: o.get("topic")?.as_str()?.to_owned(),
-                event: o.get("event")?.as_str()?.to_owned(),
-                payload: o.get("payload").cloned().unwrap_or(json!({})),
-            },
-            false,
-        )),
-        _ => None,
-    }
 }
 
 impl Socket {
@@ -200,16 +160,7 @@ impl Socket {
         event: &str,
         payload: Value,
     ) -> bool {
-        let text = if self.arrays {
-            json!([join_ref, msg_ref, topic, event, payload]).to_string()
-        } else {
-            let mut frame = json!({ "topic": topic, "event": event, "payload": payload, "ref": msg_ref });
-            // Older clients (Kayako's Android SDK) read exactly four keys.
-            if let Some(join_ref) = join_ref {
-                frame["join_ref"] = json!(join_ref);
-            }
-            frame.to_string()
-        };
+        let text = frames::encode(self.arrays, join_ref, msg_ref, topic, event, payload);
         self.session.text(text).await.is_ok()
     }
 
@@ -460,40 +411,6 @@ impl Socket {
         let reason = actix_ws::CloseReason { code, description: Some(reason.into()) };
         let _ = self.session.clone().close(Some(reason)).await;
     }
-}
-
-/// A presence meta as Kayako's SDKs read it: `user` with name and avatar,
-/// and the flags they show (no `phx_ref` yet).
-fn meta(base: &str, user: &users::User, foreground: bool, last_active_ms: i64) -> Value {
-    json!({
-        "user": { "id": user.id, "full_name": user.full_name, "avatar": crate::wire::render::avatar_url(base, &user.avatar_uuid) },
-        "is_typing": false,
-        "is_updating": false,
-        "is_viewing": false,
-        "is_foreground": foreground,
-        "last_active_at": last_active_ms,
-    })
-}
-
-fn post(base: &str, conversation_id: i64, message_id: &Value) -> Value {
-    let url = format!("{base}/conversations/{conversation_id}/messages/{message_id}");
-    json!({
-        "resource_type": "post",
-        "resource_id": message_id,
-        "resource_url": url,
-        "customer_resource_url": url,
-        "agent_resource_url": url,
-    })
-}
-
-fn change(base: &str, conversation_id: i64, names: &[&str]) -> Value {
-    let changed: Map<String, Value> = names.iter().map(|n| ((*n).to_owned(), Value::Null)).collect();
-    json!({
-        "resource_type": "conversation",
-        "resource_id": conversation_id,
-        "resource_url": format!("{base}/conversations/{conversation_id}"),
-        "changed_properties": changed,
-    })
 }
 
 /// Feeds one topic's events to its socket while it is joined. A subscriber

@@ -15,7 +15,6 @@ use actix_files::NamedFile;
 use actix_web::http::header::{self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::{web, HttpRequest, HttpResponse, Responder};
 
-use super::conversations::visible;
 use super::{path_id, Ctx, Reply};
 use crate::db::files::{self, FileRow};
 use crate::db::messages;
@@ -28,9 +27,7 @@ type Ids = web::Path<(String, String, String)>;
 /// The file `aid` of message `mid` of conversation `cid`, if the caller may see it.
 async fn locate(ctx: &Ctx, cid: i64, mid: i64, aid: i64) -> Result<FileRow, ApiError> {
     ctx.caller.require_member(true)?;
-    let vis = ctx.visibility()?;
-    ctx.read(move |conn| {
-        visible(conn, &vis, cid)?;
+    ctx.read_in_conversation(cid, move |conn, _| {
         messages::get(conn, cid, mid)?.ok_or(ApiError::NotFound)?;
         files::get(conn, aid)?.filter(|f| f.message_id == Some(mid)).ok_or(ApiError::NotFound)
     })
@@ -134,10 +131,8 @@ pub async fn download_all(
 ) -> Result<HttpResponse, ApiError> {
     let (cid, mid) = (path_id(&path.0)?, path_id(&path.1)?);
     ctx.caller.require_member(true)?;
-    let vis = ctx.visibility()?;
     let rows = ctx
-        .read(move |conn| {
-            visible(conn, &vis, cid)?;
+        .read_in_conversation(cid, move |conn, _| {
             messages::get(conn, cid, mid)?.ok_or(ApiError::NotFound)?;
             Ok(files::of_message(conn, mid)?)
         })

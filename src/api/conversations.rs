@@ -136,16 +136,13 @@ pub async fn participants(ctx: Ctx, path: web::Path<String>) -> Result<HttpRespo
     let id = path_id(&path)?;
     ctx.caller.require_member(true)?;
     let (offset, limit) = ctx.paging()?;
-    let vis = ctx.visibility()?;
-    let view = ctx.view()?;
     let (items, total) = ctx
-        .read(move |conn| {
-            store::get_visible(conn, &vis, id)?.ok_or(ApiError::NotFound)?;
+        .read_in_conversation(id, move |conn, view| {
             let (ids, total) = store::participants(conn, id, offset, limit)?;
             let mut items = Vec::with_capacity(ids.len());
             for uid in ids {
                 if let Some(u) = users::get(conn, uid)? {
-                    items.push(render::user_minimal(&view, &u));
+                    items.push(render::user_minimal(view, &u));
                 }
             }
             Ok((items, total))

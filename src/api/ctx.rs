@@ -66,6 +66,23 @@ impl Ctx {
         self.reader.read(f)
     }
 
+    /// Reads what conversation `id` holds: `read` runs, with the caller's
+    /// view, in the snapshot where the caller may see the conversation (else
+    /// `404`, as if it did not exist).
+    pub async fn read_in_conversation<T>(
+        &self,
+        id: i64,
+        read: impl FnOnce(&Conn, &View) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let vis = self.visibility()?;
+        let view = self.view()?;
+        self.read(move |conn| {
+            super::conversations::visible(conn, &vis, id)?;
+            read(conn, &view)
+        })
+        .await
+    }
+
     /// Runs a read that may scan (counts, deep offsets, whole tables) on the
     /// blocking pool, in one snapshot (see `Db::read`).
     pub async fn scan<T, F>(&self, f: F) -> Result<T, ApiError>

@@ -170,18 +170,15 @@ pub async fn list(mut ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse,
         return Ok(answer);
     }
     let (offset, limit) = ctx.paging()?;
-    let vis = ctx.visibility()?;
-    let view = ctx.view()?;
     let (items, total) = ctx
-        .read(move |conn| {
-            visible(conn, &vis, id)?;
+        .read_in_conversation(id, move |conn, view| {
             let (rows, total) = store::list(conn, id, offset, limit)?;
             let mut attached = files::of_messages(conn, &db::IdsIn::of(rows.iter().map(|m| m.id)))?;
             let items: Vec<_> = rows
                 .into_iter()
                 .map(|m| {
                     let files = attached.remove(&m.id).unwrap_or_default();
-                    render::message(&view, m, files)
+                    render::message(view, m, files)
                 })
                 .collect();
             Ok((items, total))
@@ -197,14 +194,11 @@ pub async fn get(mut ctx: Ctx, path: web::Path<(String, String)>) -> Result<Http
     if let Some(answer) = ctx.remembered() {
         return Ok(answer);
     }
-    let vis = ctx.visibility()?;
-    let view = ctx.view()?;
     let data = ctx
-        .read(move |conn| {
-            visible(conn, &vis, id)?;
+        .read_in_conversation(id, move |conn, view| {
             let m = store::get(conn, id, mid)?.ok_or(ApiError::NotFound)?;
             let attached = files::of_message(conn, m.id)?;
-            Ok(render::message(&view, m, attached))
+            Ok(render::message(view, m, attached))
         })
         .await?;
     ctx.finish(Reply::one("conversation_message", data)).await

@@ -28,18 +28,24 @@ fn comment_param(params: &Params) -> Result<Option<String>, ApiError> {
     Ok(Some(params.text("comment")?.unwrap_or_default()))
 }
 
+/// `score` (required when `creating`) and `comment`, every problem reported together.
+fn rating_params(params: &Params, creating: bool) -> Result<(Option<String>, Option<String>), ApiError> {
+    let mut problems = Problems::default();
+    let score = problems.absorb(score_param(params, creating))?.flatten();
+    let comment = problems.absorb(comment_param(params))?.flatten();
+    problems.finish()?;
+    Ok((score, comment))
+}
+
 /// `GET /conversations/:id/ratings`.
 pub async fn list(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
     ctx.caller.require_member(true)?;
     let (offset, limit) = ctx.paging()?;
-    let vis = ctx.visibility()?;
-    let view = ctx.view()?;
     let (items, total) = ctx
-        .read(move |conn| {
-            visible(conn, &vis, id)?;
+        .read_in_conversation(id, move |conn, view| {
             let (rows, total) = store::list(conn, id, offset, limit)?;
-            Ok((rows.iter().map(|r| render::rating(&view, r)).collect::<Vec<_>>(), total))
+            Ok((rows.iter().map(|r| render::rating(view, r)).collect::<Vec<_>>(), total))
         })
         .await?;
     ctx.finish(Reply::page("conversation_rating", items, offset, limit, total)).await
@@ -49,10 +55,7 @@ pub async fn list(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, Api
 pub async fn create(ctx: Ctx, path: web::Path<String>, params: Params) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
     ctx.caller.require_member(true)?;
-    let mut problems = Problems::default();
-    let score = problems.absorb(score_param(&params, true))?.flatten();
-    let comment = problems.absorb(comment_param(&params))?.flatten();
-    problems.finish()?;
+    let (score, comment) = rating_params(&params, true)?;
     let score = score.ok_or_else(|| ApiError::required("score"))?;
     let vis = ctx.write_visibility();
     let view = ctx.view()?;
@@ -80,10 +83,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
 pub async fn update(ctx: Ctx, path: web::Path<(String, String)>, params: Params) -> Result<HttpResponse, ApiError> {
     let (id, rid) = (path_id(&path.0)?, path_id(&path.1)?);
     ctx.caller.require_member(true)?;
-    let mut problems = Problems::default();
-    let score = problems.absorb(score_param(&params, false))?.flatten();
-    let comment = problems.absorb(comment_param(&params))?.flatten();
-    problems.finish()?;
+    let (score, comment) = rating_params(&params, false)?;
     let vis = ctx.write_visibility();
     let view = ctx.view()?;
     let rater = ctx.caller.user().map(|u| u.id);

@@ -55,7 +55,7 @@ impl FromRequest for Ctx {
 }
 
 /// The worker's own read connection, installed by the app factory.
-pub fn local_reader(req: &HttpRequest) -> Result<LocalReader, ApiError> {
+fn local_reader(req: &HttpRequest) -> Result<LocalReader, ApiError> {
     req.app_data::<LocalReader>().cloned().ok_or_else(|| ApiError::Internal("worker reader missing".into()))
 }
 
@@ -221,7 +221,7 @@ impl Ctx {
 }
 
 /// Who spam limits charge for `caller`'s requests; `None` for staff.
-pub fn charged(caller: &Caller) -> Option<Who> {
+pub(super) fn charged(caller: &Caller) -> Option<Who> {
     match &caller.identity {
         Identity::User(u) if u.role.is_staff() => None,
         Identity::User(u) => Some(Who::User(u.id)),

@@ -28,7 +28,7 @@ pub mod triage;
 
 use crate::error::ApiError;
 
-pub use ctx::{charged, local_reader, Ctx, DEFAULT_LIMIT, MAX_LIMIT};
+pub use ctx::{Ctx, DEFAULT_LIMIT, MAX_LIMIT};
 pub use reply::{Data, Paging, Reply, Wire};
 
 /// Parses a numeric path id; anything else is a resource that does not exist.

@@ -48,14 +48,6 @@ fn marker(r: &Row) -> rusqlite::Result<ReadMarker> {
     })
 }
 
-/// A user's read marker on a conversation.
-pub fn of(conn: &Conn, conversation_id: i64, user_id: i64) -> Result<Option<ReadMarker>, Error> {
-    Ok(conn
-        .prepare_cached(&format!("{MARKER} WHERE m.conversation_id = ?1 AND m.user_id = ?2"))?
-        .query_row(params![conversation_id, user_id], marker)
-        .optional()?)
-}
-
 /// The id of `user_id`'s read marker on each of the conversations in `ids`
 /// (see [`IdsIn`]) that has one.
 pub fn ids_of(conn: &Conn, ids: &IdsIn, user_id: i64) -> Result<HashMap<i64, i64>, Error> {

@@ -115,7 +115,7 @@ impl FromRequest for Form {
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
         let (content_type, length) = request_parts(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let charged = req.extensions().get::<Caller>().and_then(super::charged);
+        let charged = req.extensions().get::<Caller>().and_then(super::ctx::charged);
         let payload = payload.take();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;

@@ -27,7 +27,7 @@ use tokio::sync::mpsc;
 use crate::api::Ctx;
 use crate::auth::Caller;
 use crate::db::conversations::Visibility;
-use crate::db::{self, conversations, events, users};
+use crate::db::{self, conversations, users};
 use crate::error::ApiError;
 use crate::realtime::presence::diff;
 use crate::realtime::{is_conversation_channel, Outgoing};
@@ -44,7 +44,10 @@ const REPLAY_BATCH: i64 = 500;
 /// `phx.` event).
 const PRESENCE_DIFF: &str = "phx.presence_diff";
 
+mod forward;
 mod frames;
+
+use forward::forward;
 
 /// `GET /realtime/websocket`: the Phoenix socket.
 pub async fn socket(ctx: Ctx, req: HttpRequest, body: web::Payload) -> Result<HttpResponse, ApiError> {
@@ -410,46 +413,5 @@ impl Socket {
         self.leave_all();
         let reason = actix_ws::CloseReason { code, description: Some(reason.into()) };
         let _ = self.session.clone().close(Some(reason)).await;
-    }
-}
-
-/// Feeds one topic's events to its socket while it is joined. A subscriber
-/// the hub dropped as too slow subscribes again and first catches up from the
-/// log, so nothing logged while the topic is joined is lost.
-async fn forward(state: web::Data<AppState>, topic: String, to: mpsc::Sender<(String, Arc<Outgoing>)>) {
-    let mut last: Option<i64> = None;
-    loop {
-        let mut sub = state.hub.subscribe(std::slice::from_ref(&topic));
-        if last.is_none() {
-            // Joined now: what was logged before is not replayed (clients fetch it).
-            match state.db.read(events::last_id).await {
-                Ok(id) => last = Some(id),
-                Err(_) => return,
-            }
-        } else if let Some(after) = last {
-            let channels = vec![topic.clone()];
-            let Ok(page) =
-                state.db.read(move |c| events::on_channels_after(c, &channels, false, after, REPLAY_BATCH)).await
-            else {
-                return;
-            };
-            for e in &page {
-                if to.send((topic.clone(), Arc::new(Outgoing::from_logged(e)))).await.is_err() {
-                    return;
-                }
-                last = Some(e.id);
-            }
-        }
-        while let Some(event) = sub.rx.recv().await {
-            if let Some(id) = event.id {
-                if last.is_some_and(|l| id <= l) {
-                    continue;
-                }
-                last = Some(id);
-            }
-            if to.send((topic.clone(), event)).await.is_err() {
-                return;
-            }
-        }
     }
 }

@@ -55,6 +55,16 @@ pub enum Row {
 /// A stub's type and id.
 type Key = (String, i64);
 
+/// What one look at a response finds.
+#[derive(Default)]
+struct Pass {
+    /// The rows still to read, in the order first met.
+    wanted: Vec<(Key, Need)>,
+    seen: HashSet<Key>,
+    /// Catalog resources rendered on the way.
+    rendered: HashMap<Key, Option<Value>>,
+}
+
 /// One response's `include` expansion (see the module docs).
 pub struct Expansion {
     includes: HashSet<String>,
@@ -72,10 +82,10 @@ impl Expansion {
     /// The rows `data` still needs, each once; empty when everything it
     /// refers to is known.
     pub fn wanted(&mut self, view: &View, data: &Value) -> Vec<(Key, Need)> {
-        let mut wanted = Vec::new();
-        let mut seen = HashSet::new();
-        self.look(view, data, 0, &mut wanted, &mut seen);
-        wanted
+        let mut pass = Pass::default();
+        self.look(view, data, 0, &mut pass);
+        self.known.extend(pass.rendered);
+        pass.wanted
     }
 
     /// Files the row read for `key` (`None`: there is none).
@@ -94,50 +104,50 @@ impl Expansion {
         depth < MAX_DEPTH && (self.includes.contains("*") || self.includes.contains(kind))
     }
 
-    fn look(&mut self, view: &View, v: &Value, depth: usize, wanted: &mut Vec<(Key, Need)>, seen: &mut HashSet<Key>) {
+    fn look(&self, view: &View, v: &Value, depth: usize, pass: &mut Pass) {
         match v {
-            Value::Array(items) => items.iter().for_each(|item| self.look(view, item, depth, wanted, seen)),
+            Value::Array(items) => items.iter().for_each(|item| self.look(view, item, depth, pass)),
             Value::Object(map) => {
-                let Some((kind, id)) = stub(map) else {
-                    return self.look_inside(view, map, depth, wanted, seen);
+                let Some(key) = stub(map) else {
+                    return self.look_inside(view, map, depth, pass);
                 };
-                if !self.expands(&kind, depth) {
+                if !self.expands(&key.0, depth) {
                     return;
                 }
-                let key = (kind, id);
-                if !self.known.contains_key(&key) {
-                    match need(view, &key.0, id) {
-                        Needed::Known(full) => {
-                            self.known.insert(key.clone(), full);
-                        }
-                        Needed::Row(need) => {
-                            if seen.insert(key.clone()) {
-                                wanted.push((key, need));
-                            }
-                            return;
+                if let Some(full) = self.known.get(&key) {
+                    if let Some(Value::Object(full)) = full {
+                        self.look_inside(view, full, depth + 1, pass);
+                    }
+                    return;
+                }
+                if let Some(full) = pass.rendered.get(&key) {
+                    // Rendered from the catalog in this pass: small, so looked at through a copy.
+                    if let Some(Value::Object(full)) = full.clone() {
+                        self.look_inside(view, &full, depth + 1, pass);
+                    }
+                    return;
+                }
+                match need(view, &key.0, key.1) {
+                    Needed::Known(full) => {
+                        pass.rendered.insert(key.clone(), full);
+                        self.look(view, v, depth, pass);
+                    }
+                    Needed::Row(need) => {
+                        if pass.seen.insert(key.clone()) {
+                            pass.wanted.push((key, need));
                         }
                     }
-                }
-                if let Some(Some(Value::Object(full))) = self.known.get(&key).cloned() {
-                    self.look_inside(view, &full, depth + 1, wanted, seen);
                 }
             }
             _ => {}
         }
     }
 
-    fn look_inside(
-        &mut self,
-        view: &View,
-        map: &Map<String, Value>,
-        depth: usize,
-        wanted: &mut Vec<(Key, Need)>,
-        seen: &mut HashSet<Key>,
-    ) {
+    fn look_inside(&self, view: &View, map: &Map<String, Value>, depth: usize, pass: &mut Pass) {
         for (key, child) in map {
             // User-supplied maps hold no stubs of ours.
             if key != "metadata" {
-                self.look(view, child, depth, wanted, seen);
+                self.look(view, child, depth, pass);
             }
         }
     }

@@ -99,7 +99,7 @@ impl Application {
             metrics: crate::metrics::Metrics::default(),
             messenger_token: std::sync::RwLock::new(messenger_token),
             reply_time: Default::default(),
-            data_lock: data_lock,
+            data_lock,
         });
         let closing = Arc::new(tokio::sync::Notify::new());
         let head_timeout = Duration::from_secs(state.config.head_timeout_seconds.max(1));

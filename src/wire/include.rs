@@ -8,6 +8,7 @@
 //! see, so no further check is needed, except that what customers may not
 //! see stays hidden.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
@@ -53,45 +54,84 @@ pub enum Row {
 }
 
 /// A stub's type and id.
-type Key = (String, i64);
+type Key = (&'static str, i64);
 
-/// What one look at a response finds.
-#[derive(Default)]
-struct Pass {
-    /// The rows still to read, in the order first met.
-    wanted: Vec<(Key, Need)>,
-    seen: HashSet<Key>,
-    /// Catalog resources rendered on the way.
-    rendered: HashMap<Key, Option<Value>>,
-}
+/// The types of resource a stub may stand for.
+const KINDS: [&str; 16] = [
+    "user_minimal",
+    "user",
+    "team",
+    "team_minimal",
+    "case_status",
+    "case_priority",
+    "case_type",
+    "role",
+    "read_marker",
+    "conversation_field",
+    "field_option",
+    "locale_field",
+    "conversation_form",
+    "conversation",
+    "conversation_rating",
+    "organization",
+];
 
-/// One response's `include` expansion (see the module docs).
+/// One response's `include` expansion (see the module docs). It looks at
+/// each resource once per depth it stands at: the response first, then each
+/// full resource as soon as it is known, so every round reads only what the
+/// last one found.
 pub struct Expansion {
     includes: HashSet<String>,
     /// Each full resource, as rendered before its own stubs are expanded;
     /// `None` where there is none.
     known: HashMap<Key, Option<Value>>,
+    /// Known resources still to look inside, with the depth of their stubs.
+    frontier: Vec<(Key, usize)>,
+    /// What has been, or is to be, looked inside (resource and depth).
+    scheduled: HashSet<(Key, usize)>,
+    /// Rows asked for, with the depths to look inside them at once they come.
+    awaited: HashMap<Key, Vec<usize>>,
+    /// Whether the response itself has been looked at.
+    started: bool,
 }
 
 impl Expansion {
     /// An expansion of the stubs whose types `includes` names (`*`: all).
     pub fn new(includes: HashSet<String>) -> Expansion {
-        Expansion { includes, known: HashMap::new() }
+        Expansion {
+            includes,
+            known: HashMap::new(),
+            frontier: Vec::new(),
+            scheduled: HashSet::new(),
+            awaited: HashMap::new(),
+            started: false,
+        }
     }
 
-    /// The rows `data` still needs, each once; empty when everything it
-    /// refers to is known.
+    /// The rows still needed, each once; empty when everything `data` refers
+    /// to, down to [`MAX_DEPTH`], is known.
     pub fn wanted(&mut self, view: &View, data: &Value) -> Vec<(Key, Need)> {
-        let mut pass = Pass::default();
-        self.look(view, data, 0, &mut pass);
-        self.known.extend(pass.rendered);
-        pass.wanted
+        let mut wanted = Vec::new();
+        if !self.started {
+            self.started = true;
+            self.look(view, data, 0, &mut wanted);
+        }
+        while let Some((key, depth)) = self.frontier.pop() {
+            // Taken out while looked inside, so that what it refers to can be filed.
+            let Some(Some(full)) = self.known.remove(&key) else { continue };
+            self.look(view, &full, depth, &mut wanted);
+            self.known.insert(key, Some(full));
+        }
+        wanted
     }
 
     /// Files the row read for `key` (`None`: there is none).
     pub fn loaded(&mut self, view: &View, key: Key, row: Option<Row>) {
         let full = row.and_then(|row| rendered(view, row));
         self.known.insert(key, full);
+        for depth in self.awaited.remove(&key).unwrap_or_default() {
+            self.frontier.push((key, depth));
+        }
     }
 
     /// `data` with every stub replaced that can be.
@@ -104,51 +144,49 @@ impl Expansion {
         depth < MAX_DEPTH && (self.includes.contains("*") || self.includes.contains(kind))
     }
 
-    fn look(&self, view: &View, v: &Value, depth: usize, pass: &mut Pass) {
+    /// Finds the stubs in `v` at `depth` that expand: known ones are scheduled
+    /// to be looked inside, the others are wanted.
+    fn look(&mut self, view: &View, v: &Value, depth: usize, wanted: &mut Vec<(Key, Need)>) {
         match v {
-            Value::Array(items) => items.iter().for_each(|item| self.look(view, item, depth, pass)),
+            Value::Array(items) => items.iter().for_each(|item| self.look(view, item, depth, wanted)),
             Value::Object(map) => {
                 let Some(key) = stub(map) else {
-                    return self.look_inside(view, map, depth, pass);
+                    for (name, child) in map {
+                        // User-supplied maps hold no stubs of ours.
+                        if name != "metadata" {
+                            self.look(view, child, depth, wanted);
+                        }
+                    }
+                    return;
                 };
-                if !self.expands(&key.0, depth) {
+                if !self.expands(key.0, depth) || !self.scheduled.insert((key, depth + 1)) {
                     return;
                 }
-                if let Some(full) = self.known.get(&key) {
-                    if let Some(Value::Object(full)) = full {
-                        self.look_inside(view, full, depth + 1, pass);
-                    }
-                    return;
-                }
-                if let Some(full) = pass.rendered.get(&key) {
-                    // Rendered from the catalog in this pass: small, so looked at through a copy.
-                    if let Some(Value::Object(full)) = full.clone() {
-                        self.look_inside(view, &full, depth + 1, pass);
-                    }
-                    return;
-                }
-                match need(view, &key.0, key.1) {
-                    Needed::Known(full) => {
-                        pass.rendered.insert(key.clone(), full);
-                        self.look(view, v, depth, pass);
-                    }
-                    Needed::Row(need) => {
-                        if pass.seen.insert(key.clone()) {
-                            pass.wanted.push((key, need));
+                // Inside a resource at the last depth, nothing expands: no need to look.
+                let inside = depth + 1 < MAX_DEPTH;
+                if let Entry::Vacant(slot) = self.known.entry(key) {
+                    match need(view, key.0, key.1) {
+                        Needed::Known(full) => {
+                            slot.insert(full);
+                        }
+                        Needed::Row(need) => {
+                            let first = !self.awaited.contains_key(&key);
+                            let waiting = self.awaited.entry(key).or_default();
+                            if inside {
+                                waiting.push(depth + 1);
+                            }
+                            if first {
+                                wanted.push((key, need));
+                            }
+                            return;
                         }
                     }
                 }
+                if inside {
+                    self.frontier.push((key, depth + 1));
+                }
             }
             _ => {}
-        }
-    }
-
-    fn look_inside(&self, view: &View, map: &Map<String, Value>, depth: usize, pass: &mut Pass) {
-        for (key, child) in map {
-            // User-supplied maps hold no stubs of ours.
-            if key != "metadata" {
-                self.look(view, child, depth, pass);
-            }
         }
     }
 
@@ -156,13 +194,13 @@ impl Expansion {
         match v {
             Value::Array(items) => items.iter_mut().for_each(|item| self.replace(item, depth)),
             Value::Object(map) => {
-                let Some((kind, id)) = stub(map) else {
+                let Some(key) = stub(map) else {
                     return self.replace_inside(v, depth);
                 };
-                if !self.expands(&kind, depth) {
+                if !self.expands(key.0, depth) {
                     return;
                 }
-                if let Some(Some(full)) = self.known.get(&(kind, id)) {
+                if let Some(Some(full)) = self.known.get(&key) {
                     let mut full = full.clone();
                     self.replace_inside(&mut full, depth + 1);
                     *v = full;
@@ -183,11 +221,13 @@ impl Expansion {
     }
 }
 
-/// A stub is `{"id", "resource_type"}` (teams add `legacy_id`) and nothing else.
+/// A stub is `{"id", "resource_type"}` (teams add `legacy_id`) and nothing
+/// else, of a type in [`KINDS`] (a stub of another type never expands).
 fn stub(v: &Map<String, Value>) -> Option<Key> {
     let kind = v.get("resource_type")?.as_str()?;
+    let kind = KINDS.into_iter().find(|k| *k == kind)?;
     let id = v.get("id")?.as_i64()?;
-    v.keys().all(|k| matches!(k.as_str(), "id" | "resource_type" | "legacy_id")).then(|| (kind.to_owned(), id))
+    v.keys().all(|k| matches!(k.as_str(), "id" | "resource_type" | "legacy_id")).then_some((kind, id))
 }
 
 /// What expanding a stub of type `kind` takes.

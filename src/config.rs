@@ -224,6 +224,16 @@ pub struct ServeConfig {
     #[arg(long, env = "PARLEY_HEAD_TIMEOUT_SECONDS", default_value_t = 5)]
     pub head_timeout_seconds: u64,
 
+    /// Seconds a request body may stall; a body must also average 1 KiB/s,
+    /// and a slower one is answered `408` and its connection closed.
+    #[arg(long, env = "PARLEY_BODY_IDLE_TIMEOUT_SECONDS", default_value_t = 30)]
+    pub body_idle_timeout_seconds: u64,
+
+    /// Connections one client address (an IPv6 address by its /64) may hold
+    /// open at once; trusted proxies are not counted (0: no limit).
+    #[arg(long, env = "PARLEY_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+    pub max_connections_per_address: usize,
+
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed
     /// (comma-separated); sign-in throttling and rate limits then apply to
     /// the client behind them.
@@ -268,6 +278,8 @@ impl ServeConfig {
             workers: None,
             max_buffered_text_bytes: 256 * 1024 * 1024,
             head_timeout_seconds: 5,
+            body_idle_timeout_seconds: 30,
+            max_connections_per_address: 256,
             trusted_proxies: Vec::new(),
             conversations_per_hour_per_address: 30,
             conversations_per_hour_per_device: 10,

@@ -86,6 +86,12 @@ pub enum ApiError {
     /// `408 REQUEST_TIMEOUT`: the client took too long to send a request head.
     #[error("request head timeout")]
     RequestTimeout,
+    /// `408 REQUEST_TIMEOUT`: a request body stopped arriving (see the front door).
+    #[error("request body timeout")]
+    BodyTimeout {
+        /// The most seconds a body may stall.
+        idle_seconds: u64,
+    },
     /// `414 URI_TOO_LONG`, with the longest target allowed.
     #[error("request target too long")]
     UriTooLong {
@@ -209,6 +215,14 @@ impl ApiError {
             ApiError::RequestTimeout => {
                 vec![one("REQUEST_TIMEOUT", None, "The request head did not arrive in time")]
             }
+            ApiError::BodyTimeout { idle_seconds } => vec![one(
+                "REQUEST_TIMEOUT",
+                None,
+                &format!(
+                    "The request body stopped arriving: a body may stall for at most {idle_seconds} s and must \
+                     average at least 1 KiB/s"
+                ),
+            )],
             ApiError::UriTooLong { max_bytes } => {
                 vec![one("URI_TOO_LONG", None, &format!("The request target may be at most {max_bytes} bytes long"))]
             }
@@ -263,7 +277,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests { .. } | ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::InvalidRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::RequestTimeout | ApiError::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             ApiError::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -298,9 +312,13 @@ impl ApiError {
     pub fn to_http_bytes(&self) -> Vec<u8> {
         let status = self.status_code();
         let body = self.envelope();
+        let retry = match self {
+            ApiError::TooManyRequests { retry_after, .. } => format!("retry-after: {}\r\n", (*retry_after).max(1)),
+            _ => String::new(),
+        };
         format!(
-            "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\nx-api-version: 1\r\ncontent-length: {}\r\n\
-             connection: close\r\n\r\n{body}",
+            "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\nx-api-version: 1\r\n\
+             x-content-type-options: nosniff\r\n{retry}content-length: {}\r\nconnection: close\r\n\r\n{body}",
             status.as_u16(),
             status.canonical_reason().unwrap_or(""),
             body.len()

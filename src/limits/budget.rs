@@ -9,7 +9,9 @@ use crate::error::ApiError;
 /// JSON, urlencoded bodies and multipart text parts are held in memory, and
 /// many clients sending large bodies at once must not exhaust it. Past the
 /// limit (`--max-buffered-text-bytes`), a request is refused with `503`
-/// (retry in a second).
+/// (retry in a second). The last quarter is the staff's: bodies from anyone
+/// else stop at three quarters, so slow anonymous bodies never starve an
+/// agent's reply.
 #[derive(Debug)]
 pub struct TextBudget {
     used: AtomicUsize,
@@ -33,12 +35,15 @@ impl Default for TextBudget {
 pub struct Held {
     budget: Arc<TextBudget>,
     bytes: usize,
+    /// How far the budget's use may go for this request.
+    ceiling: usize,
 }
 
 impl Held {
-    /// Holds nothing yet of `budget`.
-    pub fn new(budget: Arc<TextBudget>) -> Held {
-        Held { budget, bytes: 0 }
+    /// Holds nothing yet of `budget`; `staff` may use the reserved quarter.
+    pub fn new(budget: Arc<TextBudget>, staff: bool) -> Held {
+        let ceiling = if staff { budget.limit } else { budget.limit - budget.limit / 4 };
+        Held { budget, bytes: 0, ceiling }
     }
 
     /// The bytes held so far.
@@ -50,7 +55,7 @@ impl Held {
     pub fn grow(&mut self, n: usize) -> Result<(), ApiError> {
         let mut used = self.budget.used.load(Ordering::Relaxed);
         loop {
-            if used + n > self.budget.limit {
+            if used + n > self.ceiling {
                 return Err(ApiError::Busy);
             }
             match self.budget.used.compare_exchange_weak(used, used + n, Ordering::AcqRel, Ordering::Relaxed) {
@@ -67,5 +72,23 @@ impl Held {
 impl Drop for Held {
     fn drop(&mut self) {
         self.budget.used.fetch_sub(self.bytes, Ordering::AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_quarter_is_kept_for_staff() {
+        let budget = Arc::new(TextBudget::new(1000));
+        let mut anonymous = Held::new(budget.clone(), false);
+        anonymous.grow(750).expect("three quarters");
+        assert!(anonymous.grow(1).is_err(), "no more for anyone but staff");
+        let mut agent = Held::new(budget.clone(), true);
+        agent.grow(250).expect("the staff's quarter");
+        assert!(agent.grow(1).is_err(), "the whole budget is spent");
+        drop(anonymous);
+        Held::new(budget, false).grow(750).expect("given back on drop");
     }
 }

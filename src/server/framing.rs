@@ -1,28 +1,10 @@
-//! The front door: every connection passes through a [`Guarded`] stream that
-//! reads each request head before actix-http's dispatcher does, so that what
-//! the dispatcher would refuse with an empty body (a head too large, too many
-//! headers, a URI too long, malformed HTTP, a client too slow to send its
-//! head) is answered with Parley's own JSON error envelope instead.
-//!
-//! The guard is stricter than the dispatcher behind it ([`MAX_HEAD_BYTES`],
-//! [`MAX_HEADERS`], [`MAX_URI_BYTES`] are below actix-http's own limits), so a
-//! head the guard passes never trips the dispatcher. To find where the next
-//! head starts on a keep-alive connection it follows each body's framing
-//! (`Content-Length` or chunked); after a WebSocket upgrade it steps aside.
-//! A refused connection gets its answer after the responses already owed on
-//! it, then is closed.
+//! How the front door follows a connection's bytes: where each request head
+//! ends ([`check_head`]), how its body is framed (`Content-Length` or
+//! chunked, [`step_chunked`]), and after a WebSocket upgrade, the client's
+//! frames ([`step_websocket`]), so that a frame declaring more than
+//! [`MAX_FRAME`] is refused at its header, before any of it is buffered.
 
-use std::future::Future;
-use std::io;
-use std::mem::MaybeUninit;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-use std::time::Duration;
-
-use actix_web::rt::net::TcpStream;
-use actix_web::web::{Buf, BytesMut};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-
+use crate::api::realtime::MAX_FRAME;
 use crate::error::ApiError;
 
 /// Largest request head (request line and headers); actix-http allows 128 KiB.
@@ -37,26 +19,31 @@ const TOO_LONG: ApiError = ApiError::UriTooLong { max_bytes: MAX_URI_BYTES };
 /// A head over [`MAX_HEADERS`] or [`MAX_HEAD_BYTES`].
 const TOO_LARGE: ApiError = ApiError::HeadersTooLarge { max_headers: MAX_HEADERS, max_bytes: MAX_HEAD_BYTES };
 
-/// How much a refused client may still send, and for how long, before the
-/// connection closes (so it reads the answer instead of a reset).
-const LINGER_BYTES: usize = 4 * 1024 * 1024;
-const LINGER_TIME: Duration = Duration::from_secs(2);
+/// The longest chunk-size line (size and extensions) the door follows.
+pub const MAX_CHUNK_LINE: usize = 1024;
 
 /// Where the guard is in the request stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Framing {
+pub enum Framing {
     /// Waiting for (the rest of) a request head.
     Head,
     /// Inside a body of known length: this many bytes to go.
     Length(u64),
     /// Inside a chunked body.
     Chunked(Chunk),
-    /// Not HTTP any more (WebSocket), or framing the guard does not follow.
-    Tunnel,
+    /// After a WebSocket upgrade: the client's frames.
+    WebSocket(Ws),
+}
+
+impl Framing {
+    /// Inside a request body, which must keep arriving.
+    pub fn in_body(self) -> bool {
+        matches!(self, Framing::Length(_) | Framing::Chunked(_))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Chunk {
+pub enum Chunk {
     /// Expecting a chunk-size line.
     Size,
     /// Inside chunk data: this many bytes to go.
@@ -67,89 +54,41 @@ enum Chunk {
     Trailers,
 }
 
-/// A client connection with its request heads checked before the dispatcher sees them.
-pub struct Guarded {
-    io: TcpStream,
-    /// Read from the client, not yet examined.
-    pending: BytesMut,
-    /// Examined, for the dispatcher.
-    ready: BytesMut,
-    framing: Framing,
-    /// While a head is awaited from a client that started it (or just connected).
-    head_timer: Option<Pin<Box<tokio::time::Sleep>>>,
-    head_timeout: Duration,
-    client_eof: bool,
-    /// The JSON answer to a refused request, not yet (fully) written.
-    refusal: Option<BytesMut>,
-    linger: Option<(Pin<Box<tokio::time::Sleep>>, usize)>,
+/// Where the guard is in a client's WebSocket frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ws {
+    /// Expecting a frame header.
+    Header,
+    /// Inside a frame's payload: this many bytes to go.
+    Payload(u64),
 }
 
-impl Guarded {
-    /// Guards a freshly accepted connection; its first head must be complete
-    /// within `head_timeout` of now.
-    pub fn new(io: TcpStream, head_timeout: Duration) -> Guarded {
-        Guarded {
-            io,
-            pending: BytesMut::new(),
-            ready: BytesMut::new(),
-            framing: Framing::Head,
-            head_timer: Some(Box::pin(tokio::time::sleep(head_timeout))),
-            head_timeout,
-            client_eof: false,
-            refusal: None,
-            linger: None,
-        }
-    }
+/// Why a client's WebSocket frame is refused, with the close code it gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadFrame {
+    /// The header declares more than [`MAX_FRAME`] bytes (close code 1009).
+    TooLarge,
+    /// A client frame without a mask (close code 1002, RFC 6455 §5.1).
+    Unmasked,
+}
 
-    fn refuse(&mut self, err: ApiError) {
-        tracing::debug!(error = %err, "request refused at the door");
-        self.refusal = Some(BytesMut::from(err.to_http_bytes().as_slice()));
-        self.pending.clear();
-        self.head_timer = None;
-    }
-
-    /// Moves examined bytes from `pending` to `ready`, following the framing.
-    fn examine(&mut self) {
-        while !self.pending.is_empty() && self.refusal.is_none() {
-            match self.framing {
-                Framing::Head => {
-                    if self.head_timer.is_none() {
-                        self.head_timer = Some(Box::pin(tokio::time::sleep(self.head_timeout)));
-                    }
-                    match check_head(&self.pending) {
-                        Err(e) => return self.refuse(e),
-                        Ok(None) => return,
-                        Ok(Some((len, next))) => {
-                            self.ready.extend_from_slice(&self.pending.split_to(len));
-                            self.framing = next;
-                            self.head_timer = None;
-                        }
-                    }
-                }
-                Framing::Length(n) => {
-                    let take = (n.min(self.pending.len() as u64)) as usize;
-                    self.ready.extend_from_slice(&self.pending.split_to(take));
-                    self.framing = if n == take as u64 { Framing::Head } else { Framing::Length(n - take as u64) };
-                }
-                Framing::Chunked(state) => match step_chunked(&self.pending, state) {
-                    None => return,
-                    Some((used, next)) => {
-                        self.ready.extend_from_slice(&self.pending.split_to(used));
-                        self.framing = next;
-                    }
-                },
-                Framing::Tunnel => {
-                    let all = self.pending.split();
-                    self.ready.extend_from_slice(&all);
-                }
-            }
-        }
+impl BadFrame {
+    /// The close frame that tells the client why.
+    pub fn close_frame(self) -> Vec<u8> {
+        let (code, reason): (u16, &str) = match self {
+            BadFrame::TooLarge => (1009, "frame too large"),
+            BadFrame::Unmasked => (1002, "client frames must be masked"),
+        };
+        let mut frame = vec![0x88, (2 + reason.len()) as u8];
+        frame.extend_from_slice(&code.to_be_bytes());
+        frame.extend_from_slice(reason.as_bytes());
+        frame
     }
 }
 
 /// The length of a complete head at the start of `buf` and the framing of its
 /// body; `None` while incomplete; the answer when it must be refused.
-fn check_head(buf: &[u8]) -> Result<Option<(usize, Framing)>, ApiError> {
+pub fn check_head(buf: &[u8]) -> Result<Option<(usize, Framing)>, ApiError> {
     // Blank lines between requests are allowed (RFC 9112 §2.2).
     let skip = buf.iter().take_while(|b| **b == b'\r' || **b == b'\n').count();
     let head = &buf[skip..];
@@ -215,7 +154,7 @@ fn check_head(buf: &[u8]) -> Result<Option<(usize, Framing)>, ApiError> {
     let framing = if chunked {
         Framing::Chunked(Chunk::Size)
     } else if websocket {
-        Framing::Tunnel
+        Framing::WebSocket(Ws::Header)
     } else {
         match length {
             Some(n) if n > 0 => Framing::Length(n),
@@ -226,163 +165,79 @@ fn check_head(buf: &[u8]) -> Result<Option<(usize, Framing)>, ApiError> {
 }
 
 /// One step through a chunked body: how many bytes of `buf` it covers and
-/// the state after them; `None` when more bytes are needed. Framing the guard
-/// cannot follow is handed to the dispatcher as it is (which refuses it).
-fn step_chunked(buf: &[u8], state: Chunk) -> Option<(usize, Framing)> {
+/// the state after them; `None` when more bytes are needed. Framing the door
+/// cannot follow (a size that is no number, a size line or trailer over
+/// [`MAX_CHUNK_LINE`]) is refused, so that every request on a connection
+/// passes the door.
+pub fn step_chunked(buf: &[u8], state: Chunk) -> Result<Option<(usize, Framing)>, ApiError> {
     let line = || buf.iter().position(|b| *b == b'\n').map(|i| i + 1);
+    let too_long = || ApiError::InvalidRequest(format!("a chunk-size line or trailer over {MAX_CHUNK_LINE} bytes"));
+    let long_wait = |end: Option<usize>| match end {
+        None if buf.len() > MAX_CHUNK_LINE => Err(too_long()),
+        Some(end) if end > MAX_CHUNK_LINE + 2 => Err(too_long()),
+        end => Ok(end),
+    };
     match state {
         Chunk::Size => {
-            let Some(end) = line() else {
-                return (buf.len() > 1024).then_some((buf.len(), Framing::Tunnel));
-            };
-            let text = std::str::from_utf8(&buf[..end]).ok()?;
+            let Some(end) = long_wait(line())? else { return Ok(None) };
+            let text = std::str::from_utf8(&buf[..end]).unwrap_or("");
             let hex = text.split([';', '\r', '\n']).next().unwrap_or("").trim();
             match u64::from_str_radix(hex, 16) {
-                Ok(0) => Some((end, Framing::Chunked(Chunk::Trailers))),
-                Ok(n) => Some((end, Framing::Chunked(Chunk::Data(n)))),
-                Err(_) => Some((buf.len(), Framing::Tunnel)),
+                Ok(0) => Ok(Some((end, Framing::Chunked(Chunk::Trailers)))),
+                Ok(n) => Ok(Some((end, Framing::Chunked(Chunk::Data(n))))),
+                Err(_) => Err(ApiError::InvalidRequest("a chunk size must be a hexadecimal number".into())),
             }
         }
         Chunk::Data(n) => {
             let take = n.min(buf.len() as u64);
             let next = if take == n { Chunk::DataEnd } else { Chunk::Data(n - take) };
-            Some((take as usize, Framing::Chunked(next)))
+            Ok(Some((take as usize, Framing::Chunked(next))))
         }
         Chunk::DataEnd => {
-            let end = line()?;
-            Some((end, Framing::Chunked(Chunk::Size)))
+            let Some(end) = long_wait(line())? else { return Ok(None) };
+            Ok(Some((end, Framing::Chunked(Chunk::Size))))
         }
         Chunk::Trailers => {
-            let end = line()?;
+            let Some(end) = long_wait(line())? else { return Ok(None) };
             let blank = buf[..end].iter().all(|b| *b == b'\r' || *b == b'\n');
-            Some((end, if blank { Framing::Head } else { Framing::Chunked(Chunk::Trailers) }))
+            Ok(Some((end, if blank { Framing::Head } else { Framing::Chunked(Chunk::Trailers) })))
         }
     }
 }
 
-impl AsyncRead for Guarded {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, out: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        let this = &mut *self;
-        loop {
-            if !this.ready.is_empty() {
-                let n = this.ready.len().min(out.remaining());
-                out.put_slice(&this.ready[..n]);
-                this.ready.advance(n);
-                if this.ready.is_empty() {
-                    // Idle connections (realtime streams) hold no buffers.
-                    this.ready = BytesMut::new();
-                }
-                return Poll::Ready(Ok(()));
-            }
-            if this.refusal.is_some() || this.client_eof {
-                // End of input for the dispatcher: it finishes what it owes, then shuts down.
-                return Poll::Ready(Ok(()));
-            }
-            // Not zeroed first: the socket fills it, and only what it filled is read.
-            let mut chunk = [MaybeUninit::<u8>::uninit(); 8 * 1024];
-            let mut buf = ReadBuf::uninit(&mut chunk);
-            match Pin::new(&mut this.io).poll_read(cx, &mut buf) {
-                Poll::Ready(Ok(())) if buf.filled().is_empty() => {
-                    this.client_eof = true;
-                    this.head_timer = None;
-                    // An incomplete head goes on as it is; the dispatcher sees it end.
-                    let rest = this.pending.split();
-                    this.ready.extend_from_slice(&rest);
-                }
-                Poll::Ready(Ok(())) => {
-                    this.pending.extend_from_slice(buf.filled());
-                    this.examine();
-                    if this.pending.is_empty() {
-                        this.pending = BytesMut::new();
-                    }
-                }
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Pending => {
-                    if let Some(timer) = this.head_timer.as_mut() {
-                        if timer.as_mut().poll(cx).is_ready() {
-                            this.refuse(ApiError::RequestTimeout);
-                            continue;
-                        }
-                    }
-                    return Poll::Pending;
-                }
-            }
+/// One step through a client's WebSocket frames: how many bytes of `buf` it
+/// covers and the state after them; `None` when more bytes are needed. A
+/// frame is judged by its header alone, so an oversized one is refused
+/// before its payload is read.
+pub fn step_websocket(buf: &[u8], state: Ws) -> Result<Option<(usize, Ws)>, BadFrame> {
+    match state {
+        Ws::Payload(n) => {
+            let take = n.min(buf.len() as u64);
+            Ok(Some((take as usize, if take == n { Ws::Header } else { Ws::Payload(n - take) })))
         }
-    }
-}
-
-impl Guarded {
-    /// Writes what is left of the refusal.
-    fn poll_refusal(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        while let Some(rest) = self.refusal.as_mut().filter(|r| !r.is_empty()) {
-            match Pin::new(&mut self.io).poll_write(cx, rest) {
-                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
-                Poll::Ready(Ok(n)) => rest.advance(n),
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Pending => return Poll::Pending,
+        Ws::Header => {
+            let [_, second, ..] = *buf else { return Ok(None) };
+            if second & 0x80 == 0 {
+                return Err(BadFrame::Unmasked);
             }
-        }
-        Poll::Ready(Ok(()))
-    }
-
-    /// After a refusal: reads and discards (bounded) what the client still
-    /// sends, so that closing does not reset the connection before the client
-    /// has read its answer.
-    fn poll_linger(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        let (timer, left) =
-            self.linger.get_or_insert_with(|| (Box::pin(tokio::time::sleep(LINGER_TIME)), LINGER_BYTES));
-        loop {
-            if timer.as_mut().poll(cx).is_ready() || *left == 0 {
-                return Poll::Ready(());
+            let extended = match second & 0x7f {
+                126 => 2,
+                127 => 8,
+                _ => 0,
+            };
+            let Some(length) = buf.get(2..2 + extended) else { return Ok(None) };
+            let declared = match extended {
+                0 => u64::from(second & 0x7f),
+                _ => length.iter().fold(0u64, |n, b| n << 8 | u64::from(*b)),
+            };
+            if declared > MAX_FRAME as u64 {
+                return Err(BadFrame::TooLarge);
             }
-            let mut chunk = [MaybeUninit::<u8>::uninit(); 8 * 1024];
-            let mut buf = ReadBuf::uninit(&mut chunk);
-            match Pin::new(&mut self.io).poll_read(cx, &mut buf) {
-                Poll::Ready(Ok(())) if !buf.filled().is_empty() => *left = left.saturating_sub(buf.filled().len()),
-                Poll::Ready(_) => return Poll::Ready(()),
-                Poll::Pending => return Poll::Pending,
+            let header = 2 + extended + 4;
+            if buf.len() < header {
+                return Ok(None);
             }
-        }
-    }
-}
-
-impl AsyncWrite for Guarded {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.io).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.io).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let this = &mut *self;
-        if this.refusal.is_some() {
-            match this.poll_refusal(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Ready(Ok(())) => {}
-            }
-            if this.linger.is_none() {
-                if let Poll::Ready(Err(e)) = Pin::new(&mut this.io).poll_shutdown(cx) {
-                    return Poll::Ready(Err(e));
-                }
-            }
-            if this.poll_linger(cx).is_pending() {
-                return Poll::Pending;
-            }
-            this.refusal = None;
-            return Poll::Ready(Ok(()));
-        }
-        Pin::new(&mut this.io).poll_shutdown(cx)
-    }
-}
-
-impl Drop for Guarded {
-    fn drop(&mut self) {
-        // The dispatcher let go without shutting down: a last, best-effort answer.
-        if let Some(rest) = self.refusal.take().filter(|r| !r.is_empty()) {
-            let _ = self.io.try_write(&rest);
+            Ok(Some((header, if declared == 0 { Ws::Header } else { Ws::Payload(declared) })))
         }
     }
 }
@@ -405,7 +260,7 @@ mod tests {
         let chunked = "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
         assert_eq!(head(chunked).ok().flatten().map(|(_, f)| f), Some(Framing::Chunked(Chunk::Size)));
         let ws = "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
-        assert_eq!(head(ws).ok().flatten().map(|(_, f)| f), Some(Framing::Tunnel));
+        assert_eq!(head(ws).ok().flatten().map(|(_, f)| f), Some(Framing::WebSocket(Ws::Header)));
     }
 
     #[test]
@@ -430,11 +285,34 @@ mod tests {
         let mut at = 0;
         let mut framing = Framing::Chunked(Chunk::Size);
         while let Framing::Chunked(state) = framing {
-            let (used, next) = step_chunked(&body[at..], state).expect("complete");
+            let (used, next) = step_chunked(&body[at..], state).expect("well framed").expect("complete");
             at += used;
             framing = next;
         }
         assert_eq!(framing, Framing::Head);
         assert_eq!(&body[at..], b"GET");
+    }
+
+    #[test]
+    fn chunk_lines_the_door_cannot_follow_are_refused() {
+        let long = format!("2;{}", "e".repeat(MAX_CHUNK_LINE));
+        assert!(step_chunked(long.as_bytes(), Chunk::Size).is_err(), "an endless extension");
+        assert!(step_chunked(format!("{long}\r\n").as_bytes(), Chunk::Size).is_err(), "a long one");
+        assert!(step_chunked(b"zz\r\n", Chunk::Size).is_err());
+        assert_eq!(step_chunked(b"2;name=value\r\n", Chunk::Size).ok().flatten().map(|(n, _)| n), Some(14));
+    }
+
+    #[test]
+    fn websocket_frames_are_judged_by_their_header() {
+        let masked = |len: u8, ext: &[u8]| [&[0x81, 0x80 | len][..], ext, &[1, 2, 3, 4]].concat();
+        assert_eq!(step_websocket(&masked(5, &[]), Ws::Header), Ok(Some((6, Ws::Payload(5)))));
+        let limit = (MAX_FRAME as u64).to_be_bytes();
+        assert_eq!(step_websocket(&masked(127, &limit), Ws::Header), Ok(Some((14, Ws::Payload(MAX_FRAME as u64)))));
+        // One byte over is refused before the mask, let alone the payload, has arrived.
+        let over = (MAX_FRAME as u64 + 1).to_be_bytes();
+        assert_eq!(step_websocket(&masked(127, &over)[..10], Ws::Header), Err(BadFrame::TooLarge));
+        assert_eq!(step_websocket(&[0x81, 0x05], Ws::Header), Err(BadFrame::Unmasked));
+        assert_eq!(step_websocket(&[0x81], Ws::Header), Ok(None));
+        assert_eq!(step_websocket(b"abc", Ws::Payload(5)), Ok(Some((3, Ws::Payload(2)))));
     }
 }

@@ -5,6 +5,7 @@
 //! front door that guards every connection is [`front`].
 
 pub mod cors;
+mod framing;
 pub mod front;
 pub mod observe;
 pub mod routes;
@@ -102,8 +103,11 @@ impl Application {
             data_lock,
         });
         let closing = Arc::new(tokio::sync::Notify::new());
-        let head_timeout = Duration::from_secs(state.config.head_timeout_seconds.max(1));
-        let server = serve(listener, state.clone(), workers, head_timeout, closing.clone())?;
+        let door = front::Door {
+            head_timeout: Duration::from_secs(state.config.head_timeout_seconds.max(1)),
+            body_idle: Duration::from_secs(state.config.body_idle_timeout_seconds.max(1)),
+        };
+        let server = serve(listener, state.clone(), workers, door, closing.clone())?;
         Ok(Application { server, port, state, closing })
     }
 
@@ -192,13 +196,15 @@ fn serve(
     listener: TcpListener,
     state: web::Data<AppState>,
     workers: Option<usize>,
-    head_timeout: Duration,
+    door: front::Door,
     closing: Arc<tokio::sync::Notify>,
 ) -> std::io::Result<Server> {
     use actix_http::{HttpService, KeepAlive};
     use actix_service::{fn_service, map_config, IntoServiceFactory, ServiceFactoryExt};
     use actix_web::dev::AppConfig;
     let addr = listener.local_addr()?;
+    let connections =
+        crate::limits::Connections::new(state.config.max_connections_per_address, state.config.trusted_proxies.clone());
     let mut builder = actix_server::Server::build().disable_signals().shutdown_timeout(SHUTDOWN_SECONDS).listen(
         "parley",
         listener,
@@ -219,6 +225,7 @@ fn serve(
                 .configure(routes::routes);
             let app = app.into_factory().map_err(|e: actix_web::Error| e.error_response());
             let closing = closing.clone();
+            let connections = connections.clone();
             let http = HttpService::build()
                 .keep_alive(KeepAlive::Timeout(KEEP_ALIVE))
                 // The door times request heads (and answers in JSON).
@@ -233,8 +240,9 @@ fn serve(
                 .h1(map_config(app, |_| AppConfig::default()));
             fn_service(move |io: actix_web::rt::net::TcpStream| {
                 let peer = io.peer_addr().ok();
+                let ticket = connections.open(peer.map(|p| p.ip()));
                 std::future::ready(Ok::<_, actix_http::error::DispatchError>((
-                    front::Guarded::new(io, head_timeout),
+                    front::Guarded::new(io, door, ticket),
                     peer,
                 )))
             })

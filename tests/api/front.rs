@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::helpers::*;
 
 /// One response read off a raw connection: status and JSON body.
-fn read_response(reader: &mut BufReader<TcpStream>) -> (u16, Value) {
+pub fn read_response(reader: &mut BufReader<TcpStream>) -> (u16, Value) {
     let mut status = String::new();
     reader.read_line(&mut status).expect("status line");
     let code: u16 =
@@ -51,7 +51,7 @@ fn read_response(reader: &mut BufReader<TcpStream>) -> (u16, Value) {
     (code, serde_json::from_slice(&body).expect("a JSON body"))
 }
 
-fn connect(app: &TestApp) -> (TcpStream, BufReader<TcpStream>) {
+pub fn connect(app: &TestApp) -> (TcpStream, BufReader<TcpStream>) {
     let socket = TcpStream::connect(app.base.trim_start_matches("http://")).expect("connect");
     socket.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
     let reader = BufReader::new(socket.try_clone().expect("clone"));
@@ -69,7 +69,7 @@ fn exchange(app: &TestApp, request: Vec<u8>) -> (u16, Value) {
     answer
 }
 
-fn code(body: &Value) -> &str {
+pub fn code(body: &Value) -> &str {
     body["errors"][0]["code"].as_str().unwrap_or("")
 }
 

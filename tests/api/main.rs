@@ -10,6 +10,7 @@ mod bodies_and_errors;
 mod conversations;
 mod crash;
 mod disk_full;
+mod exhaustion;
 mod forms_and_fields;
 mod front;
 mod group_commit;

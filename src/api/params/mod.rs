@@ -64,6 +64,8 @@ struct Limits {
     files: usize,
     storage: Option<Arc<Storage>>,
     budget: Arc<TextBudget>,
+    /// Staff may use the budget's reserve.
+    staff: bool,
 }
 
 impl Params {
@@ -102,7 +104,8 @@ impl FromRequest for Params {
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
         let (content_type, length) = request_parts(req);
         let budget = req.app_data::<web::Data<AppState>>().map(|s| s.text_budget.clone()).unwrap_or_default();
-        let limits = Limits { body: MAX_TEXT_BODY, file: 0, files: 0, storage: None, budget };
+        let staff = is_staff(req);
+        let limits = Limits { body: MAX_TEXT_BODY, file: 0, files: 0, storage: None, budget, staff };
         let payload = payload.take();
         Box::pin(async move { Ok(parse(content_type, length, payload, limits).await?.params) })
     }
@@ -116,6 +119,7 @@ impl FromRequest for Form {
         let (content_type, length) = request_parts(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let charged = req.extensions().get::<Caller>().and_then(super::ctx::charged);
+        let staff = is_staff(req);
         let payload = payload.take();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
@@ -133,10 +137,15 @@ impl FromRequest for Form {
                 files: c.max_files_per_message,
                 storage: Some(state.storage.clone()),
                 budget: state.text_budget.clone(),
+                staff,
             };
             parse(content_type, length, payload, limits).await
         })
     }
+}
+
+fn is_staff(req: &HttpRequest) -> bool {
+    req.extensions().get::<Caller>().is_some_and(Caller::is_staff)
 }
 
 fn too_large(what: &str, limit: u64) -> ApiError {
@@ -176,7 +185,7 @@ async fn parse(
         return Ok(Form { params: Params(map).accept_camel_case(), uploads });
     }
     let mut body = web::BytesMut::new();
-    let mut held = Held::new(limits.budget.clone());
+    let mut held = Held::new(limits.budget.clone(), limits.staff);
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| ApiError::InvalidBody(format!("the body could not be read: {e}")))?;
         if (body.len() + chunk.len()) as u64 > MAX_TEXT_BODY {

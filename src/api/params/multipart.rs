@@ -73,7 +73,7 @@ async fn read_parts(
     let mut params = decode::Collector::default();
     let mut uploads: Vec<Upload> = Vec::new();
     // Text parts are held in memory: all of them together as much as a text body.
-    let mut held = Held::new(limits.budget.clone());
+    let mut held = Held::new(limits.budget.clone(), limits.staff);
     let mut parts = 0usize;
     while let Some(mut field) = form.next_field().await.map_err(|e| multipart_error(e, limits))? {
         parts += 1;
@@ -130,7 +130,7 @@ async fn read_parts(
 /// of a body without files (file parts are refused): the same parser requests
 /// go through, for the property tests and the fuzz target.
 pub async fn multipart_text(body: web::Bytes, boundary: &str) -> Result<Map<String, Value>, ApiError> {
-    let limits = Limits { body: MAX_TEXT_BODY, file: 0, files: 0, storage: None, budget: Arc::default() };
+    let limits = Limits { body: MAX_TEXT_BODY, file: 0, files: 0, storage: None, budget: Arc::default(), staff: false };
     let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
     let constraints = multer::Constraints::new()
         .size_limit(multer::SizeLimit::new().whole_stream(limits.body).per_field(MAX_TEXT_PART as u64));

@@ -5,3 +5,8 @@
 
 pub mod phoenix;
 pub mod stream;
+
+/// Largest frame a client may send on a WebSocket, and largest message its
+/// continuation frames may add up to. The front door refuses a frame whose
+/// header declares more before reading it.
+pub const MAX_FRAME: usize = 64 * 1024;

@@ -154,6 +154,7 @@ pub async fn websocket(ctx: Ctx, req: HttpRequest, body: web::Payload) -> Result
     let standing = ctx.caller.standing();
     actix_web::rt::spawn(async move {
         let _presence = presence;
+        let incoming = incoming.max_frame_size(super::MAX_FRAME);
         pump(&state, &channels, since, subscription, Sink::Ws(session, incoming), standing).await;
     });
     Ok(response)

@@ -24,6 +24,7 @@ use futures_util::StreamExt;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
+use super::MAX_FRAME;
 use crate::api::Ctx;
 use crate::auth::Caller;
 use crate::db::conversations::Visibility;
@@ -36,8 +37,6 @@ use frames::{change, meta, parse, post, Frame};
 
 /// Most topics one socket may join.
 const MAX_TOPICS: usize = 100;
-/// Largest frame a client may send.
-const MAX_FRAME: usize = 64 * 1024;
 /// Events replayed from the log per read when a topic resumes.
 const REPLAY_BATCH: i64 = 500;
 /// The hub event only Phoenix sockets read (Parley's own streams skip every
@@ -55,7 +54,7 @@ pub async fn socket(ctx: Ctx, req: HttpRequest, body: web::Payload) -> Result<Ht
     let vis = ctx.visibility()?;
     let (response, session, incoming) =
         actix_ws::handle(&req, body).map_err(|e| ApiError::InvalidBody(format!("not a WebSocket handshake: {e}")))?;
-    let incoming = incoming.max_frame_size(MAX_FRAME).aggregate_continuations();
+    let incoming = incoming.max_frame_size(MAX_FRAME).aggregate_continuations().max_continuation_size(MAX_FRAME);
     let socket = Socket {
         state: ctx.state.clone(),
         caller: ctx.caller.clone(),

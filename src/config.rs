@@ -252,9 +252,25 @@ pub struct ServeConfig {
     #[arg(long, env = "PARLEY_MESSAGES_PER_HOUR", default_value_t = 300)]
     pub messages_per_hour: u64,
 
-    /// Bytes of files one customer, device or address may upload per hour (0: no limit).
+    /// Bytes of files one customer or device, and one address (an IPv6
+    /// address by its /64), may upload per hour (0: no limit).
     #[arg(long, env = "PARLEY_UPLOAD_BYTES_PER_HOUR", default_value_t = 500 * 1024 * 1024)]
     pub upload_bytes_per_hour: u64,
+
+    /// Seconds an upload (`POST /files`) may wait to be attached to a message
+    /// before it is deleted.
+    #[arg(long, env = "PARLEY_UNATTACHED_FILE_SECONDS", default_value_t = 3600)]
+    pub unattached_file_seconds: i64,
+
+    /// Bytes of uploads not yet attached to a message that one address may
+    /// hold (0: no limit).
+    #[arg(long, env = "PARLEY_MAX_UNATTACHED_BYTES_PER_ADDRESS", default_value_t = 256 * 1024 * 1024)]
+    pub max_unattached_bytes_per_address: u64,
+
+    /// Bytes of uploads not yet attached to a message that the whole instance
+    /// may hold (0: no limit).
+    #[arg(long, env = "PARLEY_MAX_UNATTACHED_BYTES", default_value_t = 4 * 1024 * 1024 * 1024)]
+    pub max_unattached_bytes: u64,
 }
 
 impl ServeConfig {
@@ -285,6 +301,9 @@ impl ServeConfig {
             conversations_per_hour_per_device: 10,
             messages_per_hour: 300,
             upload_bytes_per_hour: 500 * 1024 * 1024,
+            unattached_file_seconds: 3600,
+            max_unattached_bytes_per_address: 256 * 1024 * 1024,
+            max_unattached_bytes: 4 * 1024 * 1024 * 1024,
         }
     }
 

@@ -32,7 +32,7 @@ pub fn attach_files(db: &Db, storage: &Storage) -> Result<(), DbOpenError> {
     db.write_blocking(move |tx| {
         let now = db::now();
         for (message_id, uploader_id, stored) in &rows {
-            let uploader = Uploader { user_id: Some(*uploader_id), fingerprint: None };
+            let uploader = Uploader { user_id: Some(*uploader_id), fingerprint: None, address: None };
             files::insert(tx, stored, &uploader, Some(*message_id), now)?;
         }
         settings::mark(tx, "demo_files_loaded")

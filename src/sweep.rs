@@ -1,7 +1,8 @@
-//! Periodic clean-up: unattached uploads older than a day lose their rows and
+//! Periodic clean-up: unattached uploads older than
+//! `--unattached-file-seconds` (an hour by default) lose their rows and
 //! files; files no row names (left by a crash between rename and commit) and
 //! `.part` leftovers are removed; realtime events older than two days are
-//! pruned. Runs at start-up and then every [`INTERVAL`].
+//! pruned. Runs at start-up and then every [`interval`].
 
 use std::time::Duration;
 
@@ -11,10 +12,10 @@ use crate::db::{self, events, files};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Time between sweeps.
-pub const INTERVAL: Duration = Duration::from_secs(3600);
-/// Uploads never attached to a message are removed after this long.
-pub const UNATTACHED_SECONDS: i64 = 86_400;
+/// Time between sweeps: a quarter of an upload's lifetime, from a minute to an hour.
+pub fn interval(unattached_file_seconds: i64) -> Duration {
+    Duration::from_secs((unattached_file_seconds / 4).clamp(60, 3600) as u64)
+}
 /// Realtime events are kept this long (at least a day, so resuming clients miss nothing).
 pub const EVENT_RETENTION_SECONDS: i64 = 2 * 86_400;
 
@@ -37,7 +38,7 @@ pub async fn every(state: web::Data<AppState>, interval: Duration) {
 /// included; orphaned files removed)`.
 pub async fn once(state: &AppState) -> Result<(usize, usize), ApiError> {
     let now = db::now();
-    let cutoff = now - UNATTACHED_SECONDS;
+    let cutoff = now - state.config.unattached_file_seconds;
     let stale = state
         .db
         .write(move |tx| {

@@ -199,6 +199,7 @@ impl Ctx {
         let anonymous = !matches!(self.caller.identity, Identity::User(_));
         self.state.limits.admit(Charge {
             who: &who,
+            address: self.caller.address,
             conversation_from: (new_conversation && anonymous)
                 .then(|| (self.caller.address, self.caller.fingerprint())),
             message,

@@ -56,7 +56,34 @@ pub fn keep_when<T>(uploads: Vec<Upload>, replayed: impl Fn(&T) -> bool + Send) 
 
 /// The identity a file is uploaded by and may be attached by.
 pub fn uploader(ctx: &Ctx) -> Uploader {
-    Uploader { user_id: ctx.caller.user().map(|u| u.id), fingerprint: ctx.caller.fingerprint().map(str::to_owned) }
+    Uploader {
+        user_id: ctx.caller.user().map(|u| u.id),
+        fingerprint: ctx.caller.fingerprint().map(str::to_owned),
+        address: Some(crate::limits::group(ctx.caller.address).to_string()),
+    }
+}
+
+/// `429` when an upload would take its address, or the instance, past the
+/// bytes that may wait to be attached (staff are not bounded).
+fn check_unattached(conn: &db::Conn, ctx_limits: (u64, u64), address: &str, size: u64) -> Result<(), ApiError> {
+    let (per_address, total) = ctx_limits;
+    let (mine, all) = files::unattached_bytes(conn, address)?;
+    if per_address > 0 && mine + size > per_address {
+        return Err(ApiError::RateLimited {
+            retry_after: 60,
+            message: format!(
+                "At most {per_address} bytes of uploads may wait to be attached from one address; attach them to a \
+                 message, or wait until unattached ones expire"
+            ),
+        });
+    }
+    if total > 0 && all + size > total {
+        return Err(ApiError::RateLimited {
+            retry_after: 60,
+            message: format!("At most {total} bytes of uploads may wait to be attached; try again later"),
+        });
+    }
+    Ok(())
 }
 
 /// `POST /files`: one file part (`content`), optional `name`.
@@ -78,10 +105,15 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
     let uploader = uploader(&ctx);
     let view = ctx.view()?;
     let now = db::now();
+    let c = &ctx.state.config;
+    let bounds =
+        if ctx.caller.is_staff() { (0, 0) } else { (c.max_unattached_bytes_per_address, c.max_unattached_bytes) };
     let data = ctx
         .write_then(
             move |tx| {
                 let file = stored.first().ok_or_else(|| ApiError::required("content"))?;
+                let address = uploader.address.as_deref().unwrap_or("");
+                check_unattached(tx, bounds, address, file.size.max(0) as u64)?;
                 let id = files::insert(tx, file, &uploader, None, now)?;
                 let row = files::get(tx, id)?.ok_or(ApiError::NotFound)?;
                 Ok(render::file(&view, &row))

@@ -143,7 +143,7 @@ pub fn insert(
     let message = store::insert(tx, new, now)?;
     let id = message.id;
     let has_files = !composed.file_ids.is_empty() || !composed.files.is_empty();
-    let uploader = Uploader { user_id: Some(author.id), fingerprint: fingerprint.map(str::to_owned) };
+    let uploader = Uploader { user_id: Some(author.id), fingerprint: fingerprint.map(str::to_owned), address: None };
     for file_id in composed.file_ids {
         if !files::attach(tx, file_id, id, &uploader)? {
             return Err(ApiError::invalid("file_ids", format!("File {file_id} does not exist or is already attached")));

@@ -111,6 +111,8 @@ pub struct Uploader {
     pub user_id: Option<i64>,
     /// The device, for fingerprint callers.
     pub fingerprint: Option<String>,
+    /// The client's address as limits count it, for uploads not yet attached.
+    pub address: Option<String>,
 }
 
 /// Inserts a stored file (and its thumbnails), optionally attached to a message.
@@ -123,8 +125,8 @@ pub fn insert(
 ) -> Result<i64, Error> {
     conn.prepare_cached(
         "INSERT INTO files (uuid, storage_name, name, size, type, width, height, uploader_id, uploader_fingerprint,
-             message_id, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             message_id, created_at, uploader_address)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         uuid::Uuid::new_v4().to_string(),
@@ -137,7 +139,8 @@ pub fn insert(
         uploader.user_id,
         uploader.fingerprint,
         message_id,
-        now
+        now,
+        uploader.address
     ])?;
     let id = conn.last_insert_rowid();
     for t in &stored.thumbnails {
@@ -217,6 +220,17 @@ pub fn attach(conn: &Conn, file_id: i64, message_id: i64, uploader: &Uploader) -
         )?
         .execute(params![file_id, message_id, uploader.user_id, uploader.fingerprint])?;
     Ok(n == 1)
+}
+
+/// Bytes of uploads waiting to be attached: from `address`, and in all.
+pub fn unattached_bytes(conn: &Conn, address: &str) -> Result<(u64, u64), Error> {
+    let (mine, all): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(CASE WHEN uploader_address = ?1 THEN size END), 0), COALESCE(SUM(size), 0)
+             FROM files WHERE message_id IS NULL",
+        )?
+        .query_row([address], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok((mine.max(0) as u64, all.max(0) as u64))
 }
 
 /// Deletes unattached uploads created before `cutoff`; returns the storage

@@ -68,6 +68,9 @@ const MIGRATIONS: &[Migration] = &[
          ALTER TABLE conversation_fields ADD COLUMN is_enabled INTEGER NOT NULL DEFAULT 1;
          ALTER TABLE forms ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0;",
     ),
+    // 7: an upload remembers the address it came from, so the bytes waiting
+    // to be attached can be bounded per address.
+    Migration::Sql("ALTER TABLE files ADD COLUMN uploader_address TEXT;"),
 ];
 
 fn digest_tokens(tx: &Transaction) -> rusqlite::Result<()> {

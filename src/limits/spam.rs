@@ -1,5 +1,8 @@
 //! Spam limits: how many conversations an address or a device may start, how
-//! many messages and upload bytes one identity may send, per hour. Each is a
+//! many messages one identity may send, and how many upload bytes one
+//! identity and its address may send, per hour (so fresh fingerprints from
+//! one address share that address's allowance). Addresses are counted by
+//! [`super::group`]: IPv6 by its /64. Each is a
 //! token bucket per key (full at the hourly allowance, refilling evenly), kept
 //! in memory with a hard bound on how many keys it remembers. Staff are never
 //! limited. A refusal is `429 RATE_LIMIT_REACHED` with `Retry-After`, and the
@@ -16,6 +19,7 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use super::group;
 use crate::config::ServeConfig;
 use crate::error::ApiError;
 
@@ -39,6 +43,8 @@ pub enum Who {
 pub struct Charge<'a> {
     /// Who pays for messages and bytes.
     pub who: &'a Who,
+    /// The client's address, which pays for bytes too.
+    pub address: IpAddr,
     /// A conversation started without a session: from this address and device.
     pub conversation_from: Option<(IpAddr, Option<&'a str>)>,
     /// Whether a message is sent.
@@ -123,6 +129,14 @@ pub struct RateLimits {
     tables: Mutex<Tables>,
 }
 
+/// `who` with its address, if it is one, counted by [`group`].
+fn grouped(who: &Who) -> Who {
+    match who {
+        Who::Address(ip) => Who::Address(group(*ip)),
+        other => other.clone(),
+    }
+}
+
 fn refused(wait: f64, message: String) -> ApiError {
     ApiError::RateLimited { retry_after: wait.ceil().max(1.0) as i64, message }
 }
@@ -154,7 +168,10 @@ impl RateLimits {
     pub fn admit(&self, charge: Charge<'_>) -> Result<(), ApiError> {
         let now = self.now();
         let mut t = self.lock();
-        if let Some((address, device)) = charge.conversation_from {
+        let who = &grouped(charge.who);
+        let from = &Who::Address(group(charge.address));
+        let conversation_from = charge.conversation_from.map(|(address, device)| (group(address), device));
+        if let Some((address, device)) = conversation_from {
             if let Some(wait) = t.conversations_per_address.wait(&address, 1.0, now) {
                 let n = t.conversations_per_address.per_hour;
                 return Err(refused(
@@ -168,7 +185,7 @@ impl RateLimits {
             }
         }
         if charge.message {
-            if let Some(wait) = t.messages.wait(charge.who, 1.0, now) {
+            if let Some(wait) = t.messages.wait(who, 1.0, now) {
                 let n = t.messages.per_hour;
                 return Err(refused(
                     wait,
@@ -176,42 +193,48 @@ impl RateLimits {
                 ));
             }
         }
-        self.check_bytes(&t, charge.who, charge.bytes, now)?;
-        if let Some((address, device)) = charge.conversation_from {
+        self.check_bytes(&t, who, from, charge.bytes, now)?;
+        if let Some((address, device)) = conversation_from {
             t.conversations_per_address.charge(&address, 1.0, now);
             if let Some(fp) = device {
                 t.conversations_per_device.charge(&fp.to_owned(), 1.0, now);
             }
         }
         if charge.message {
-            t.messages.charge(charge.who, 1.0, now);
+            t.messages.charge(who, 1.0, now);
         }
         if charge.bytes > 0 {
-            t.upload_bytes.charge(charge.who, charge.bytes as f64, now);
+            t.upload_bytes.charge(who, charge.bytes as f64, now);
+            if who != from {
+                t.upload_bytes.charge(from, charge.bytes as f64, now);
+            }
         }
         Ok(())
     }
 
     /// Whether `who` could upload `bytes` now, without charging (a body's
     /// declared length, checked before it is read).
-    pub fn could_upload(&self, who: &Who, bytes: u64) -> Result<(), ApiError> {
+    pub fn could_upload(&self, who: &Who, address: IpAddr, bytes: u64) -> Result<(), ApiError> {
         let now = self.now();
         let t = self.lock();
-        self.check_bytes(&t, who, bytes, now)
+        self.check_bytes(&t, &grouped(who), &Who::Address(group(address)), bytes, now)
     }
 
-    fn check_bytes(&self, t: &Tables, who: &Who, bytes: u64, now: f64) -> Result<(), ApiError> {
+    fn check_bytes(&self, t: &Tables, who: &Who, from: &Who, bytes: u64, now: f64) -> Result<(), ApiError> {
         if bytes == 0 {
             return Ok(());
         }
-        match t.upload_bytes.wait(who, bytes as f64, now) {
+        let n = t.upload_bytes.per_hour;
+        if let Some(wait) = t.upload_bytes.wait(who, bytes as f64, now) {
+            return Err(refused(
+                wait,
+                format!("At most {n} bytes of files an hour may be uploaded by one customer or device"),
+            ));
+        }
+        match t.upload_bytes.wait(from, bytes as f64, now) {
             None => Ok(()),
             Some(wait) => {
-                let n = t.upload_bytes.per_hour;
-                Err(refused(
-                    wait,
-                    format!("At most {n} bytes of files an hour may be uploaded by one customer or device"),
-                ))
+                Err(refused(wait, format!("At most {n} bytes of files an hour may be uploaded from one address")))
             }
         }
     }

@@ -126,7 +126,10 @@ impl Application {
     /// writes queued so far are committed and the WAL is checkpointed into the
     /// database file, so `parley.db` alone holds everything.
     pub async fn run(self) -> std::io::Result<()> {
-        let sweeper = actix_web::rt::spawn(crate::sweep::every(self.state.clone(), crate::sweep::INTERVAL));
+        let sweeper = actix_web::rt::spawn(crate::sweep::every(
+            self.state.clone(),
+            crate::sweep::interval(self.state.config.unattached_file_seconds),
+        ));
         let fetcher = actix_web::rt::spawn(self.state.hub.clone().run(self.state.db.clone()));
         let result = self.server.await;
         sweeper.abort();

@@ -11,6 +11,7 @@ mod conversations;
 mod crash;
 mod disk_full;
 mod exhaustion;
+mod exhaustion_files;
 mod forms_and_fields;
 mod front;
 mod group_commit;

@@ -118,15 +118,15 @@ impl FromRequest for Form {
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
         let (content_type, length) = request_parts(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let charged = req.extensions().get::<Caller>().and_then(super::ctx::charged);
+        let charged = req.extensions().get::<Caller>().and_then(|c| super::ctx::charged(c).map(|who| (who, c.address)));
         let staff = is_staff(req);
         let payload = payload.take();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
             // A body this large carries files: refuse it before reading when
             // the sender's upload allowance cannot cover it anyway.
-            if let (Some(who), Some(n)) = (&charged, length.filter(|n| *n > MAX_TEXT_BODY)) {
-                if let Err(e) = state.limits.could_upload(who, n - MAX_TEXT_BODY) {
+            if let (Some((who, address)), Some(n)) = (&charged, length.filter(|n| *n > MAX_TEXT_BODY)) {
+                if let Err(e) = state.limits.could_upload(who, *address, n - MAX_TEXT_BODY) {
                     return Err(if n <= DRAIN_CAP { drain_then(payload, e).await } else { e });
                 }
             }

@@ -90,3 +90,47 @@ fn unattached_uploads_are_swept_after_an_hour() {
     eventually("the hour-old upload to go", || !app.stored_files().contains(&old_name));
     assert!(app.stored_files().contains(&young_name), "a half-hour-old one stays");
 }
+
+/// Files the server process holds open that are deleted temporary zips.
+fn open_temporary_zips() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .expect("fds")
+        .filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+        .filter(|target| target.to_string_lossy().contains(".zip.part"))
+        .count()
+}
+
+#[test]
+fn unread_zips_of_a_messages_files_pin_no_disk() {
+    use std::io::Write;
+    let app = spawn_demo();
+    let caryn = app.session(CARYN);
+    let big = vec![b'z'; 2 * 1024 * 1024];
+    let parts: Vec<Part> = (0..3)
+        .map(|i| Part::file("files[]", &format!("f{i}.bin"), "application/octet-stream", &big))
+        .chain([Part::text("contents", "three files")])
+        .collect();
+    let m = app.post("/api/v1/conversations/1/messages").session(&caryn).parts(&parts).send();
+    assert_eq!(m.status, 201, "{}", m.text);
+    let path = path_of(&m.body["data"]["download_all"]);
+    // Twenty requests whose answers are never read.
+    let unread: Vec<std::net::TcpStream> = (0..20)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(app.base.trim_start_matches("http://")).expect("connect");
+            write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nX-Session-ID: {caryn}\r\n\r\n").expect("request");
+            s
+        })
+        .collect();
+    // Each answer has started (its first bytes are waiting) before the count.
+    for s in &unread {
+        let mut byte = [0u8; 1];
+        s.set_read_timeout(Some(std::time::Duration::from_secs(10))).expect("timeout");
+        assert_eq!(s.peek(&mut byte).expect("an answer"), 1);
+    }
+    assert_eq!(open_temporary_zips(), 0, "no temporary zip is written, so none is held");
+    drop(unread);
+    // The zip is still whole and exact.
+    let (status, _, bytes) = app.get(&path).session(&caryn).send_bytes();
+    assert_eq!(status, 200);
+    assert_eq!(bytes.len(), 3 * (30 + 6 + big.len()) + 3 * (46 + 6) + 22);
+}

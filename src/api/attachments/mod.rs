@@ -7,9 +7,9 @@
 //! `If-None-Match`/`ETag` and `If-Modified-Since`. Only types a browser can
 //! show safely are ever served inline; everything else is a download.
 
+mod zip;
+
 use std::collections::HashSet;
-use std::io::Write;
-use std::path::Path;
 
 use actix_files::NamedFile;
 use actix_web::http::header::{self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
@@ -122,13 +122,9 @@ fn disposition(name: &str, inline: bool) -> ContentDisposition {
 }
 
 /// `GET .../messages/:mid/download_all`: a zip of every attachment, byte for
-/// byte. It is written to an unlinked temporary file and streamed from there,
-/// so memory stays flat whatever the sizes.
-pub async fn download_all(
-    ctx: Ctx,
-    req: HttpRequest,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
+/// byte, streamed as it is read ([`zip`]): no temporary file, and memory
+/// stays flat whatever the sizes and however slowly the client reads.
+pub async fn download_all(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
     let (cid, mid) = (path_id(&path.0)?, path_id(&path.1)?);
     ctx.caller.require_member(true)?;
     let rows = ctx
@@ -141,68 +137,28 @@ pub async fn download_all(
         return Err(ApiError::NotFound);
     }
     let storage = ctx.state.storage.clone();
-    let entries: Vec<ZipEntry> = rows
+    let mut used = HashSet::new();
+    let entries: Vec<zip::Entry> = rows
         .iter()
         .filter_map(|f| {
             let path = storage.path_of(&f.storage_name)?;
-            Some(ZipEntry { name: f.name.clone(), path, size: f.size, at: f.created_at })
+            Some(zip::Entry { name: unique_name(&f.name, &mut used), path, at: f.created_at })
         })
         .collect();
-    let tmp = ctx.state.config.attachments_dir().join(format!("{}.zip.part", uuid::Uuid::new_v4().simple()));
-    let file = web::block(move || {
-        let built = write_zip(&tmp, &entries);
-        // Unlinked at once: the open handle keeps the bytes until the response is sent.
-        let _ = std::fs::remove_file(&tmp);
-        built
-    })
-    .await?
-    .map_err(|e| ApiError::io(&e))?;
-    let named = NamedFile::from_file(file, format!("message-{mid}-attachments.zip")).map_err(|e| ApiError::io(&e))?;
+    let plan = web::block(move || zip::plan(entries)).await?.map_err(|e| ApiError::io(&e))?.ok_or_else(|| {
+        ApiError::PayloadTooLarge(format!(
+            "The attachments add up to more than a zip of {} bytes; download them one by one",
+            zip::MAX_BYTES
+        ))
+    })?;
     let name = format!("message-{mid}-attachments.zip");
-    Ok(respond(named, &req, "application/zip", &name, false))
-}
-
-/// One file going into a `download_all` zip.
-struct ZipEntry {
-    name: String,
-    path: std::path::PathBuf,
-    size: i64,
-    at: i64,
-}
-
-fn write_zip(tmp: &Path, entries: &[ZipEntry]) -> std::io::Result<std::fs::File> {
-    let out = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(tmp)?;
-    let mut zip = zip::ZipWriter::new(out);
-    let mut used = HashSet::new();
-    for entry in entries {
-        let mut options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored)
-            // Zip64 only where an entry needs it, so that every unzip tool opens the rest.
-            .large_file(entry.size >= i64::from(u32::MAX));
-        if let Some(at) = zip_time(entry.at) {
-            options = options.last_modified_time(at);
-        }
-        zip.start_file(unique_name(&entry.name, &mut used), options).map_err(std::io::Error::other)?;
-        std::io::copy(&mut std::fs::File::open(&entry.path)?, &mut zip)?;
-    }
-    let mut file = zip.finish().map_err(std::io::Error::other)?;
-    file.flush()?;
-    Ok(file)
-}
-
-/// A zip timestamp (UTC) for Unix seconds; zip cannot say anything before 1980.
-fn zip_time(unix: i64) -> Option<zip::DateTime> {
-    use chrono::{Datelike, Timelike};
-    let t = chrono::DateTime::from_timestamp(unix, 0)?;
-    zip::DateTime::from_date_and_time(
-        u16::try_from(t.year()).ok()?,
-        t.month() as u8,
-        t.day() as u8,
-        t.hour() as u8,
-        t.minute() as u8,
-        t.second() as u8,
-    )
-    .ok()
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/zip"))
+        .insert_header((header::CONTENT_DISPOSITION, disposition(&name, false)))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'"))
+        .no_chunking(plan.length)
+        .streaming(plan.stream()))
 }
 
 /// `name`, or `name (2).ext` and so on when an earlier entry took it.

@@ -26,6 +26,8 @@ pub struct AppState {
     pub hasher: Hasher,
     /// Spam limits on creations, messages and upload bytes.
     pub limits: RateLimits,
+    /// Phoenix sockets per identity and address, and presence changes.
+    pub sockets: crate::limits::SocketLimits,
     /// The digest of the browser apps' assets: the versioned prefix of their URLs.
     pub web_build: String,
     /// The OpenAPI document, as served at `/api/v1/openapi.json`.

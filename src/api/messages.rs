@@ -239,7 +239,8 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
                     if let Some(open) = lookups::first_status_of_type(tx, "OPEN")? {
                         let changes = conversations::Changes { status_id: Some(open.id), ..Default::default() };
                         conversations::update(tx, id, &changes, true, now)?;
-                        emit::conversation_updated(tx, &c.realtime_channel, id, &["status"], now)?;
+                        let hidden: &[&str] = if view.settings.customers_see_status { &[] } else { &["status"] };
+                        emit::conversation_updated(tx, &c.realtime_channel, id, &["status"], hidden, now)?;
                     }
                 }
                 let data = render::message(&view, m, attached);

@@ -121,7 +121,26 @@ pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
             for (field_id, value) in &values {
                 fields::set_value(tx, id, *field_id, value)?;
             }
-            emit::conversation_updated(tx, &c.realtime_channel, id, &changed, now)?;
+            // Customers hear only of changes to what they may see.
+            let s = &view.settings;
+            let mut hidden = Vec::new();
+            for (name, shown) in [
+                ("status", s.customers_see_status),
+                ("priority", s.customers_see_priority),
+                ("type", s.customers_see_type),
+            ] {
+                if !shown {
+                    hidden.push(name);
+                }
+            }
+            let mut any_shown = false;
+            for (field_id, _) in &values {
+                any_shown |= fields::by_id(tx, *field_id)?.is_some_and(|f| f.is_visible_to_customers);
+            }
+            if !any_shown {
+                hidden.push("custom_fields");
+            }
+            emit::conversation_updated(tx, &c.realtime_channel, id, &changed, &hidden, now)?;
             let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
             super::rows::conversation(tx, &view, c)
         })

@@ -59,10 +59,18 @@ pub struct Caller {
 }
 
 /// What a long-lived connection's credentials rest on, re-checked while it
-/// lasts so that signing out, disabling a user or resetting their password
-/// ends their realtime streams too.
+/// lasts so that signing out, disabling a user, resetting their password or
+/// changing their role or organization ends their realtime streams too.
 #[derive(Debug, Clone)]
-pub enum Standing {
+pub struct Standing {
+    basis: Basis,
+    /// The user acting, with the role and organization the connection was
+    /// authorized with.
+    user: Option<(i64, Role, Option<i64>)>,
+}
+
+#[derive(Debug, Clone)]
+enum Basis {
     /// A session (its digest).
     Session(String),
     /// A user who sent Basic credentials.
@@ -74,27 +82,42 @@ pub enum Standing {
 }
 
 impl Standing {
-    /// Whether the credentials still stand at `now`.
+    /// Whether the credentials still stand at `now`, with the authority they
+    /// had when the connection opened.
     pub fn holds(&self, conn: &Conn, now: i64, ttl: i64) -> Result<bool, ApiError> {
-        Ok(match self {
-            Standing::Session(digest) => crate::db::auth::live_session(conn, digest, now, ttl)?.is_some(),
-            Standing::User(id) => crate::db::users::get(conn, *id)?.is_some_and(|u| u.is_enabled),
-            Standing::Device(fingerprint) => crate::db::auth::device(conn, fingerprint)?.is_some(),
-            Standing::Unconditional => true,
-        })
+        let basis = match &self.basis {
+            Basis::Session(digest) => crate::db::auth::live_session(conn, digest, now, ttl)?.is_some(),
+            Basis::User(id) => crate::db::users::get(conn, *id)?.is_some_and(|u| u.is_enabled),
+            Basis::Device(fingerprint) => crate::db::auth::device(conn, fingerprint)?.is_some(),
+            Basis::Unconditional => true,
+        };
+        let Some((id, role, organization)) = self.user.filter(|_| basis) else { return Ok(basis) };
+        Ok(crate::db::users::get(conn, id)?
+            .is_some_and(|u| u.is_enabled && u.role == role && u.organization_id == organization))
+    }
+
+    /// Whether the connection was opened by staff.
+    pub fn is_staff(&self) -> bool {
+        self.user.is_some_and(|(_, role, _)| role.is_staff())
+    }
+
+    /// Nothing to re-check: no credential that can be revoked.
+    pub fn is_unconditional(&self) -> bool {
+        matches!(self.basis, Basis::Unconditional) && self.user.is_none()
     }
 }
 
 impl Caller {
     /// What this caller's credentials rest on (see [`Standing`]).
     pub fn standing(&self) -> Standing {
-        match (&self.identity, &self.session) {
+        let basis = match (&self.identity, &self.session) {
             // Basic authentication created a session too: a password reset ends it.
-            (Identity::User(_), Some(digest)) => Standing::Session(digest.clone()),
-            (Identity::User(u), _) => Standing::User(u.id),
-            (Identity::Device { fingerprint, owner: Some(_) }, _) => Standing::Device(fingerprint.clone()),
-            _ => Standing::Unconditional,
-        }
+            (Identity::User(_), Some(digest)) => Basis::Session(digest.clone()),
+            (Identity::User(u), _) => Basis::User(u.id),
+            (Identity::Device { fingerprint, owner: Some(_) }, _) => Basis::Device(fingerprint.clone()),
+            _ => Basis::Unconditional,
+        };
+        Standing { basis, user: self.user().map(|u| (u.id, u.role, u.organization_id)) }
     }
 
     /// How the caller identified, for logs: `session`, `basic`, `device`,

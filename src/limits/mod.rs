@@ -6,6 +6,7 @@
 
 pub mod budget;
 pub mod connections;
+pub mod sockets;
 pub mod spam;
 pub mod throttle;
 
@@ -13,6 +14,7 @@ use std::net::{IpAddr, Ipv6Addr};
 
 pub use budget::{Held, TextBudget};
 pub use connections::{Connections, Ticket};
+pub use sockets::{SocketLimits, SocketTickets};
 pub use spam::{Charge, RateLimits, Who};
 pub use throttle::LoginThrottle;
 

@@ -59,22 +59,33 @@ pub fn message_status(
     events::append(tx, channel, "message.status_changed", &data, now).map(drop)
 }
 
-/// A conversation changed; `changed` names the fields.
+/// The key of a `conversation.updated` in the log that names the changed
+/// fields customers may not see; it never reaches a client (see
+/// [`super::Outgoing::json_for`]).
+pub const STAFF_ONLY: &str = "staff_only";
+
+/// A conversation changed; `changed` names the fields, `hidden` those of
+/// them customers may not see.
 pub fn conversation_updated(
     tx: &Conn,
     channel: &str,
     conversation_id: i64,
     changed: &[&str],
+    hidden: &[&str],
     now: i64,
 ) -> db::Result<()> {
     if changed.is_empty() {
         return Ok(());
     }
-    let data = json!({
+    let mut data = json!({
         "conversation_id": conversation_id,
         "changed": changed,
         "updated_at": crate::wire::ts(Some(now)),
     });
+    let hidden: Vec<&str> = hidden.iter().copied().filter(|h| changed.contains(h)).collect();
+    if !hidden.is_empty() {
+        data[STAFF_ONLY] = json!(hidden);
+    }
     events::append(tx, channel, "conversation.updated", &data, now).map(drop)
 }
 

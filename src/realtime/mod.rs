@@ -36,6 +36,10 @@ pub struct Outgoing {
     pub kind: String,
     /// The whole event as JSON text: `{"id", "event", "channel", "data", "created_at"}`.
     pub json: String,
+    /// What customers and devices get instead, where it differs: a
+    /// `conversation.updated` that names fields hidden from them names only
+    /// the others (`Some(None)`: nothing, so they get no event at all).
+    customers: Option<Option<String>>,
 }
 
 impl Outgoing {
@@ -43,21 +47,47 @@ impl Outgoing {
     /// is stored: the log holds only what `events::append` serialised.
     pub fn from_logged(e: &events::Event) -> Outgoing {
         let text = |s: &str| Value::from(s).to_string();
-        let json = format!(
-            r#"{{"id":{},"event":{},"channel":{},"data":{},"created_at":{}}}"#,
-            e.id,
-            text(&e.kind),
-            text(&e.channel),
-            e.data,
-            ts(Some(e.created_at)),
-        );
-        Outgoing { id: Some(e.id), kind: e.kind.clone(), json }
+        let whole = |data: &str| {
+            format!(
+                r#"{{"id":{},"event":{},"channel":{},"data":{},"created_at":{}}}"#,
+                e.id,
+                text(&e.kind),
+                text(&e.channel),
+                data,
+                ts(Some(e.created_at)),
+            )
+        };
+        let hidden = (e.kind == "conversation.updated" && e.data.contains(emit::STAFF_ONLY))
+            .then(|| serde_json::from_str::<Value>(&e.data).ok())
+            .flatten();
+        let Some(mut data) = hidden else {
+            return Outgoing { id: Some(e.id), kind: e.kind.clone(), json: whole(&e.data), customers: None };
+        };
+        let staff_only = data.as_object_mut().and_then(|m| m.remove(emit::STAFF_ONLY)).unwrap_or(Value::Null);
+        let json = whole(&data.to_string());
+        let hidden: Vec<&Value> = staff_only.as_array().into_iter().flatten().collect();
+        let changed: Vec<Value> =
+            data["changed"].as_array().into_iter().flatten().filter(|name| !hidden.contains(name)).cloned().collect();
+        let customers = (!changed.is_empty()).then(|| {
+            data["changed"] = Value::Array(changed);
+            whole(&data.to_string())
+        });
+        Outgoing { id: Some(e.id), kind: e.kind.clone(), json, customers: Some(customers) }
+    }
+
+    /// The event as a reader gets it: staff whole, customers and devices
+    /// without what is hidden from them (`None`: not at all).
+    pub fn json_for(&self, staff: bool) -> Option<&str> {
+        match (&self.customers, staff) {
+            (Some(theirs), false) => theirs.as_deref(),
+            _ => Some(&self.json),
+        }
     }
 
     /// An event that is delivered live only.
     pub fn ephemeral(channel: &str, kind: &str, data: Value, now: i64) -> Outgoing {
         let json = json!({ "id": null, "event": kind, "channel": channel, "data": data, "created_at": ts(Some(now)) });
-        Outgoing { id: None, kind: kind.to_owned(), json: json.to_string() }
+        Outgoing { id: None, kind: kind.to_owned(), json: json.to_string(), customers: None }
     }
 }
 
@@ -79,8 +109,47 @@ pub struct Hub {
     next_id: AtomicU64,
     routes: Mutex<Routes>,
     connections: Mutex<HashMap<i64, usize>>,
+    /// Users whose authority changed (role, teams, organization, password,
+    /// enabled): their open streams and sockets end at once.
+    revoked: tokio::sync::broadcast::Sender<i64>,
     /// Who is present on each topic of the Phoenix sockets.
     pub phoenix: presence::Presences,
+}
+
+/// What a long-lived connection hears of its user's authority changing.
+pub struct Revocations {
+    rx: tokio::sync::broadcast::Receiver<i64>,
+    user: Option<i64>,
+}
+
+impl Revocations {
+    /// Resolves once this connection's user has been revoked (or, having
+    /// missed notices, may have been); never for a connection with no user.
+    pub async fn hit(&mut self) {
+        let Some(me) = self.user else { return std::future::pending().await };
+        loop {
+            match self.rx.recv().await {
+                Ok(id) if id == me => return,
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => return,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return std::future::pending().await,
+            }
+        }
+    }
+
+    /// Whether a revocation is waiting, without waiting for one: checked
+    /// before a join or an event is acted on.
+    pub fn pending(&mut self) -> bool {
+        let Some(me) = self.user else { return false };
+        loop {
+            match self.rx.try_recv() {
+                Ok(id) if id == me => return true,
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) => return true,
+                Err(_) => return false,
+            }
+        }
+    }
 }
 
 #[derive(Default)]
@@ -114,12 +183,25 @@ impl Default for Hub {
             next_id: AtomicU64::new(0),
             routes: Mutex::default(),
             connections: Mutex::default(),
+            revoked: tokio::sync::broadcast::channel(1024).0,
             phoenix: presence::Presences::default(),
         }
     }
 }
 
 impl Hub {
+    /// `user_id`'s authority changed: their streams and sockets end, and
+    /// reconnect (when they still may) with what they have now.
+    pub fn revoke(&self, user_id: i64) {
+        let _ = self.revoked.send(user_id);
+    }
+
+    /// Revocation notices for a connection of `user` (none for no user).
+    /// Take it before authorizing the connection, so no change is missed.
+    pub fn revocations(&self, user: Option<i64>) -> Revocations {
+        Revocations { rx: self.revoked.subscribe(), user }
+    }
+
     /// The server is stopping: every stream sends a last `shutdown` event
     /// telling its client to reconnect, and ends.
     pub fn close_all(&self) {

@@ -73,14 +73,14 @@ pub struct Guarded {
     abort: bool,
     linger: Option<(Pin<Box<Sleep>>, usize)>,
     /// This connection's place among its address's ([`crate::limits::Connections`]).
-    _ticket: Option<Ticket>,
+    _ticket: Option<Ticket<std::net::IpAddr>>,
 }
 
 impl Guarded {
     /// Guards a freshly accepted connection; its first head must be complete
     /// within the door's head timeout of now. Without a `ticket` (its address
     /// has too many connections open) it is answered `429` and closed.
-    pub fn new(io: TcpStream, door: Door, ticket: Result<Ticket, ApiError>) -> Guarded {
+    pub fn new(io: TcpStream, door: Door, ticket: Result<Ticket<std::net::IpAddr>, ApiError>) -> Guarded {
         let (ticket, refused) = match ticket {
             Ok(t) => (Some(t), None),
             Err(e) => (None, Some(e)),

@@ -92,6 +92,7 @@ impl Application {
             login_throttle: Default::default(),
             hasher: crate::secret::password::Hasher::for_this_machine(),
             limits,
+            sockets: Default::default(),
             web_build: crate::web::build_id(),
             openapi,
             text_budget: Arc::new(crate::limits::TextBudget::new(text_budget)),
@@ -206,8 +207,9 @@ fn serve(
     use actix_service::{fn_service, map_config, IntoServiceFactory, ServiceFactoryExt};
     use actix_web::dev::AppConfig;
     let addr = listener.local_addr()?;
-    let connections =
-        crate::limits::Connections::new(state.config.max_connections_per_address, state.config.trusted_proxies.clone());
+    let connections = crate::limits::Connections::new(state.config.max_connections_per_address);
+    // Trusted proxies carry everyone's connections: cap those in the proxy.
+    let trusted = state.config.trusted_proxies.clone();
     let mut builder = actix_server::Server::build().disable_signals().shutdown_timeout(SHUTDOWN_SECONDS).listen(
         "parley",
         listener,
@@ -228,7 +230,7 @@ fn serve(
                 .configure(routes::routes);
             let app = app.into_factory().map_err(|e: actix_web::Error| e.error_response());
             let closing = closing.clone();
-            let connections = connections.clone();
+            let (connections, trusted) = (connections.clone(), trusted.clone());
             let http = HttpService::build()
                 .keep_alive(KeepAlive::Timeout(KEEP_ALIVE))
                 // The door times request heads (and answers in JSON).
@@ -243,7 +245,9 @@ fn serve(
                 .h1(map_config(app, |_| AppConfig::default()));
             fn_service(move |io: actix_web::rt::net::TcpStream| {
                 let peer = io.peer_addr().ok();
-                let ticket = connections.open(peer.map(|p| p.ip()));
+                let counted = peer.map(|p| p.ip()).filter(|ip| !trusted.contains(ip)).map(crate::limits::group);
+                let ticket = connections
+                    .open(counted, "Too many connections from your address are open at once; close some and try again");
                 std::future::ready(Ok::<_, actix_http::error::DispatchError>((
                     front::Guarded::new(io, door, ticket),
                     peer,

@@ -16,7 +16,7 @@ use crate::realtime::sse;
 const SIMON: &str = "simon@brewfictus.com";
 
 /// A Phoenix client: frames out through a channel, frames in through another.
-struct Phx {
+pub(crate) struct Phx {
     out: mpsc::Sender<String>,
     rx: mpsc::Receiver<Value>,
     next_ref: std::cell::Cell<u64>,
@@ -25,7 +25,7 @@ struct Phx {
 }
 
 /// Connects with `query` (the credentials Kayako's SDKs send) and `vsn=1.0.0`.
-fn connect(app: &TestApp, query: &str) -> Result<Phx, u16> {
+pub(crate) fn connect(app: &TestApp, query: &str) -> Result<Phx, u16> {
     use tungstenite::client::IntoClientRequest;
     let addr = app.base.trim_start_matches("http://").to_owned();
     let url = format!("ws://{addr}/api/v1/realtime/websocket?{query}&vsn=1.0.0");
@@ -69,7 +69,7 @@ fn connect(app: &TestApp, query: &str) -> Result<Phx, u16> {
 
 impl Phx {
     /// Sends a frame; returns its ref.
-    fn push(&self, topic: &str, event: &str, payload: Value) -> String {
+    pub(crate) fn push(&self, topic: &str, event: &str, payload: Value) -> String {
         let r = self.next_ref.get() + 1;
         self.next_ref.set(r);
         let frame = json!({ "topic": topic, "event": event, "payload": payload, "ref": r.to_string() });
@@ -78,7 +78,7 @@ impl Phx {
     }
 
     /// The first frame (seen before or arriving within 10 s) that `pred` accepts.
-    fn wait(&self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+    pub(crate) fn wait(&self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
         let found = self.seen.borrow().iter().position(&pred);
         if let Some(i) = found {
             return self.seen.borrow_mut().remove(i);
@@ -96,23 +96,23 @@ impl Phx {
     }
 
     /// The reply to the frame with ref `r`: `(status, response)`.
-    fn reply(&self, r: &str) -> (String, Value) {
+    pub(crate) fn reply(&self, r: &str) -> (String, Value) {
         let f = self.wait("phx_reply", |f| f["event"] == "phx_reply" && f["ref"] == r);
         (f["payload"]["status"].as_str().unwrap_or("").to_owned(), f["payload"]["response"].clone())
     }
 
-    fn join(&self, topic: &str) -> (String, Value) {
+    pub(crate) fn join(&self, topic: &str) -> (String, Value) {
         let r = self.push(topic, "phx_join", json!({}));
         self.reply(&r)
     }
 
     /// The next `event` on `topic`.
-    fn event(&self, topic: &str, event: &str) -> Value {
+    pub(crate) fn event(&self, topic: &str, event: &str) -> Value {
         self.wait(event, |f| f["topic"] == topic && f["event"] == event)["payload"].clone()
     }
 
     /// Frames received so far, waiting for none.
-    fn drain(&self) -> Vec<Value> {
+    pub(crate) fn drain(&self) -> Vec<Value> {
         let mut all: Vec<Value> = self.seen.borrow_mut().drain(..).collect();
         all.extend(self.rx.try_iter());
         all
@@ -120,7 +120,7 @@ impl Phx {
 }
 
 /// A device's conversation: `(fingerprint, conversation id, realtime channel, customer id)`.
-fn device_conversation(app: &TestApp) -> (String, i64, String, i64) {
+pub(crate) fn device_conversation(app: &TestApp) -> (String, i64, String, i64) {
     let phone = new_fingerprint();
     let r = app.device_conversation(&phone, "Pat Doe", "pat@example.org", "Help from my phone");
     let id = r.body["data"]["id"].as_i64().expect("id");

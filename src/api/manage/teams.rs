@@ -66,13 +66,18 @@ pub async fn update_team(ctx: Ctx, path: web::Path<String>, form: Form) -> Resul
 pub async fn delete_team(ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path)?;
     let (actor, _) = admin(&ctx)?;
-    ctx.write(move |tx| {
-        audited(tx, actor, "team.delete", "teams", "team", Some(id), |tx| {
-            manage::delete_team(tx, id)?;
-            Ok(id)
+    let members = ctx
+        .write(move |tx| {
+            let members = manage::member_ids(tx, id, false)?;
+            audited(tx, actor, "team.delete", "teams", "team", Some(id), |tx| {
+                manage::delete_team(tx, id)?;
+                Ok(id)
+            })?;
+            Ok(members)
         })
-    })
-    .await?;
+        .await?;
+    // What the team let its members see, they no longer may: streams reconnect.
+    members.into_iter().for_each(|m| ctx.state.hub.revoke(m));
     ctx.finish(Reply::ok()).await
 }
 
@@ -90,6 +95,7 @@ async fn change_members(ctx: Ctx, id: i64, ids: Vec<i64>, add: bool) -> Result<H
     if ids.is_empty() {
         return Err(ApiError::required("agent_ids"));
     }
+    let changed = ids.clone();
     ctx.write(move |tx| {
         lookups::team_by_id(tx, id)?.ok_or(ApiError::NotFound)?;
         if add {
@@ -103,6 +109,7 @@ async fn change_members(ctx: Ctx, id: i64, ids: Vec<i64>, add: bool) -> Result<H
         Ok(audit::record(tx, Some(actor), action, "team", Some(id), Some(&before), Some(&after), db::now())?)
     })
     .await?;
+    changed.into_iter().for_each(|m| ctx.state.hub.revoke(m));
     members_reply(ctx, id, false).await
 }
 

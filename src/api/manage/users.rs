@@ -188,6 +188,8 @@ pub async fn update_user(ctx: Ctx, path: web::Path<String>, form: Form) -> Resul
         })
     })
     .await?;
+    // Open streams and sockets end now, and reconnect with what the user may do now.
+    ctx.state.hub.revoke(id);
     user_reply(ctx, id, false).await
 }
 
@@ -205,5 +207,6 @@ pub async fn set_password(ctx: Ctx, path: web::Path<String>, form: Form) -> Resu
         })
     })
     .await?;
+    ctx.state.hub.revoke(id);
     user_reply(ctx, id, false).await
 }

@@ -21,7 +21,7 @@ use crate::auth::Standing;
 use crate::db::Conn;
 use crate::db::{self, conversations, events, users};
 use crate::error::ApiError;
-use crate::realtime::{emit, Outgoing, Subscription, INBOX};
+use crate::realtime::{emit, Outgoing, Revocations, Subscription, INBOX};
 use crate::state::AppState;
 
 /// Events replayed from the log per read.
@@ -119,6 +119,7 @@ fn channel_param(ctx: &Ctx) -> Result<Vec<String>, ApiError> {
 
 /// `GET /realtime?channel=...`: Server-Sent Events.
 pub async fn sse(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let revocations = ctx.state.hub.revocations(ctx.caller.user().map(|u| u.id));
     let channels = channel_param(&ctx)?;
     authorize(&ctx, &channels).await?;
     let since = resume_point(&ctx, &req)?;
@@ -129,7 +130,7 @@ pub async fn sse(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let standing = ctx.caller.standing();
     actix_web::rt::spawn(async move {
         let _presence = presence;
-        pump(&state, &channels, since, subscription, Sink::Sse(tx), standing).await;
+        pump(&state, &channels, since, subscription, Sink::Sse(tx), (standing, revocations)).await;
     });
     let body = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|b| (Ok::<_, actix_web::Error>(b), rx))
@@ -143,6 +144,7 @@ pub async fn sse(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
 
 /// `GET /realtime/ws?channel=...`: the same events over a WebSocket (text frames).
 pub async fn websocket(ctx: Ctx, req: HttpRequest, body: web::Payload) -> Result<HttpResponse, ApiError> {
+    let revocations = ctx.state.hub.revocations(ctx.caller.user().map(|u| u.id));
     let channels = channel_param(&ctx)?;
     authorize(&ctx, &channels).await?;
     let since = resume_point(&ctx, &req)?;
@@ -155,7 +157,7 @@ pub async fn websocket(ctx: Ctx, req: HttpRequest, body: web::Payload) -> Result
     actix_web::rt::spawn(async move {
         let _presence = presence;
         let incoming = incoming.max_frame_size(super::MAX_FRAME);
-        pump(&state, &channels, since, subscription, Sink::Ws(session, incoming), standing).await;
+        pump(&state, &channels, since, subscription, Sink::Ws(session, incoming), (standing, revocations)).await;
     });
     Ok(response)
 }
@@ -175,17 +177,19 @@ impl Sink {
         }
     }
 
-    async fn send(&mut self, event: &Outgoing) -> bool {
+    /// Sends `event` as a reader who is `staff` (or not) may see it.
+    async fn send(&mut self, event: &Outgoing, staff: bool) -> bool {
+        let Some(json) = event.json_for(staff) else { return true };
         match self {
             Sink::Sse(tx) => {
-                let mut frame = String::with_capacity(event.json.len() + 48);
+                let mut frame = String::with_capacity(json.len() + 48);
                 if let Some(id) = event.id {
                     frame.push_str(&format!("id: {id}\n"));
                 }
-                frame.push_str(&format!("event: {}\ndata: {}\n\n", event.kind, event.json));
+                frame.push_str(&format!("event: {}\ndata: {}\n\n", event.kind, json));
                 tx.send(web::Bytes::from(frame)).await.is_ok()
             }
-            Sink::Ws(session, _) => session.text(event.json.clone()).await.is_ok(),
+            Sink::Ws(session, _) => session.text(json.to_owned()).await.is_ok(),
         }
     }
 
@@ -245,8 +249,9 @@ async fn pump(
     since: Option<i64>,
     mut sub: Subscription,
     mut sink: Sink,
-    standing: Standing,
+    (standing, mut revocations): (Standing, Revocations),
 ) {
+    let staff = standing.is_staff();
     if !sink.open().await {
         return;
     }
@@ -262,7 +267,7 @@ async fn pump(
                 return;
             };
             for e in &page {
-                if !sink.send(&Outgoing::from_logged(e)).await {
+                if revocations.pending() || !sink.send(&Outgoing::from_logged(e), staff).await {
                     return;
                 }
                 last = e.id;
@@ -288,10 +293,12 @@ async fn pump(
                     }
                     last = id;
                 }
-                if !sink.send(&event).await {
+                // Nothing goes out on authority the user no longer has.
+                if revocations.pending() || !sink.send(&event, staff).await {
                     break;
                 }
             }
+            _ = revocations.hit() => break,
             _ = beat.tick() => {
                 // Credentials revoked since (signed out, disabled, password reset): the stream ends.
                 if !still_standing(state, &standing).await || !sink.heartbeat().await {
@@ -313,7 +320,7 @@ async fn pump(
 /// Whether a connection's credentials still stand (a failed read counts as yes:
 /// a busy database is no reason to drop anyone).
 pub async fn still_standing(state: &AppState, standing: &Standing) -> bool {
-    if let Standing::Unconditional = standing {
+    if standing.is_unconditional() {
         return true;
     }
     let (standing, ttl) = (standing.clone(), state.config.session_ttl);

@@ -31,7 +31,7 @@ use crate::db::conversations::Visibility;
 use crate::db::{self, conversations, users};
 use crate::error::ApiError;
 use crate::realtime::presence::diff;
-use crate::realtime::{is_conversation_channel, Outgoing};
+use crate::realtime::{is_conversation_channel, Outgoing, Revocations};
 use crate::state::AppState;
 use frames::{change, meta, parse, post, Frame};
 
@@ -50,8 +50,15 @@ use forward::forward;
 
 /// `GET /realtime/websocket`: the Phoenix socket.
 pub async fn socket(ctx: Ctx, req: HttpRequest, body: web::Payload) -> Result<HttpResponse, ApiError> {
+    let revocations = ctx.state.hub.revocations(ctx.caller.user().map(|u| u.id));
     ctx.caller.require_member(true)?;
     let vis = ctx.visibility()?;
+    let identity = match (ctx.caller.user(), ctx.caller.fingerprint()) {
+        (Some(u), _) => format!("user:{}", u.id),
+        (None, Some(fp)) => format!("device:{fp}"),
+        (None, None) => format!("address:{}", ctx.caller.address),
+    };
+    let tickets = ctx.state.sockets.open(&identity, ctx.caller.address)?;
     let (response, session, incoming) =
         actix_ws::handle(&req, body).map_err(|e| ApiError::InvalidBody(format!("not a WebSocket handshake: {e}")))?;
     let incoming = incoming.max_frame_size(MAX_FRAME).aggregate_continuations().max_continuation_size(MAX_FRAME);
@@ -59,11 +66,14 @@ pub async fn socket(ctx: Ctx, req: HttpRequest, body: web::Payload) -> Result<Ht
         state: ctx.state.clone(),
         caller: ctx.caller.clone(),
         vis,
+        write_vis: ctx.write_visibility(),
+        identity,
+        _tickets: tickets,
         session,
         topics: HashMap::new(),
         arrays: false,
     };
-    actix_web::rt::spawn(socket.run(incoming));
+    actix_web::rt::spawn(socket.run(incoming, revocations));
     Ok(response)
 }
 
@@ -78,6 +88,9 @@ enum Topic {
 
 struct Joined {
     kind: Topic,
+    /// The caller may write here (write rules, not read rules): only then is
+    /// their presence tracked and may they say they are typing.
+    writable: bool,
     join_ref: Option<String>,
     /// This socket's presence on the topic.
     phx_ref: String,
@@ -93,6 +106,11 @@ struct Socket {
     state: web::Data<AppState>,
     caller: Caller,
     vis: Visibility,
+    /// What the caller may change: `filters=MY_ORGANIZATION` widens reads only.
+    write_vis: Visibility,
+    /// Whom the presence limits count: the user, or the device.
+    identity: String,
+    _tickets: crate::limits::SocketTickets,
     session: actix_ws::Session,
     topics: HashMap<String, Joined>,
     /// The client speaks serializer 2.0.0 (arrays).
@@ -100,7 +118,7 @@ struct Socket {
 }
 
 impl Socket {
-    async fn run(mut self, mut incoming: actix_ws::AggregatedMessageStream) {
+    async fn run(mut self, mut incoming: actix_ws::AggregatedMessageStream, mut revocations: Revocations) {
         let (events_tx, mut events) = mpsc::channel::<(String, Arc<Outgoing>)>(256);
         let idle = Duration::from_secs(self.state.config.socket_timeout_seconds.max(1));
         let mut last_heard = Instant::now();
@@ -128,10 +146,20 @@ impl Socket {
                         continue;
                     };
                     self.arrays = arrays;
+                    // A join is authorized by the authority the user has now.
+                    if revocations.pending() {
+                        return self.close(actix_ws::CloseCode::Policy, "access changed; reconnect").await;
+                    }
                     if !self.handle(frame, &events_tx).await { break }
                 }
                 Some((topic, event)) = events.recv() => {
+                    if revocations.pending() {
+                        return self.close(actix_ws::CloseCode::Policy, "access changed; reconnect").await;
+                    }
                     if !self.deliver(&topic, &event).await { break }
+                }
+                _ = revocations.hit() => {
+                    return self.close(actix_ws::CloseCode::Policy, "access changed; reconnect").await;
                 }
                 _ = check.tick() => {
                     if last_heard.elapsed() > idle {
@@ -184,9 +212,9 @@ impl Socket {
         }
     }
 
-    /// Whether the caller may join `topic`, and what it is.
-    async fn authorize(&self, topic: &str) -> Result<Option<Topic>, ApiError> {
-        let vis = self.vis.clone();
+    /// Whether the caller may join `topic`, what it is, and whether they may write there.
+    async fn authorize(&self, topic: &str) -> Result<Option<(Topic, bool)>, ApiError> {
+        let (vis, write_vis) = (self.vis.clone(), self.write_vis.clone());
         let staff = self.caller.is_staff();
         let me = self.caller.proven_user().map(|u| u.id);
         let topic = topic.to_owned();
@@ -194,10 +222,12 @@ impl Socket {
             .db
             .read(move |conn| {
                 if is_conversation_channel(&topic) {
-                    return Ok(conversations::by_realtime_channel(conn, &vis, &topic)?.map(Topic::Conversation));
+                    let Some(id) = conversations::by_realtime_channel(conn, &vis, &topic)? else { return Ok(None) };
+                    let writable = conversations::by_realtime_channel(conn, &write_vis, &topic)?.is_some();
+                    return Ok(Some((Topic::Conversation(id), writable)));
                 }
                 let allowed = super::stream::may_see_presence(conn, &vis, staff, me, &topic)?;
-                Ok(allowed.map(Topic::Presence))
+                Ok(allowed.map(|uid| (Topic::Presence(uid), me == Some(uid))))
             })
             .await
     }
@@ -210,8 +240,8 @@ impl Socket {
         if !self.topics.contains_key(&frame.topic) && self.topics.len() >= MAX_TOPICS {
             return self.reply(&frame, "error", json!({ "reason": "too many topics" })).await;
         }
-        let kind = match self.authorize(&frame.topic).await {
-            Ok(Some(kind)) => kind,
+        let (kind, writable) = match self.authorize(&frame.topic).await {
+            Ok(Some(found)) => found,
             Ok(None) => return self.reply(&frame, "error", json!({ "reason": "unauthorized" })).await,
             Err(e) => {
                 tracing::warn!(error = %e, "phoenix: authorizing a join failed");
@@ -228,6 +258,7 @@ impl Socket {
             frame.topic.clone(),
             Joined {
                 kind,
+                writable,
                 join_ref: frame.join_ref.clone(),
                 phx_ref: phx_ref.clone(),
                 forward,
@@ -240,8 +271,9 @@ impl Socket {
         }
         // A presence channel tracks its owner alone: who else watches it is
         // nobody's business.
-        let tracked = match &self.topics[&frame.topic].kind {
-            Topic::Conversation(_) => true,
+        let joined = &self.topics[&frame.topic];
+        let tracked = match &joined.kind {
+            Topic::Conversation(_) => joined.writable,
             Topic::Presence(uid) => self.caller.user().is_some_and(|u| u.id == *uid),
         };
         let meta = if tracked { self.user_meta() } else { None };
@@ -285,6 +317,13 @@ impl Socket {
             return self.reply(&frame, "error", json!({ "reason": "not joined" })).await;
         };
         let (phx_ref, kind) = (joined.phx_ref.clone(), joined.kind.clone());
+        if matches!(kind, Topic::Conversation(_)) && !joined.writable {
+            return self.reply(&frame, "error", json!({ "reason": "unauthorized" })).await;
+        }
+        let stopping = frame.payload.get("is_typing") == Some(&json!(false));
+        if !self.state.sockets.may_change(&self.identity, &frame.topic, stopping) {
+            return self.reply(&frame, "error", json!({ "reason": "too frequent" })).await;
+        }
         let Some(mut meta) = self.state.hub.phoenix.meta(&frame.topic, &phx_ref) else {
             return self.reply(&frame, "error", json!({ "reason": "no presence" })).await;
         };
@@ -330,7 +369,8 @@ impl Socket {
         let Some(joined) = self.topics.get(topic) else { return true };
         let join_ref = joined.join_ref.clone();
         let kind = joined.kind.clone();
-        let whole: Value = serde_json::from_str(&event.json).unwrap_or(Value::Null);
+        let Some(json) = event.json_for(self.caller.is_staff()) else { return true };
+        let whole: Value = serde_json::from_str(json).unwrap_or(Value::Null);
         let data = &whole["data"];
         let base = format!("{}/api/v1", self.state.public_url);
         let mut frames: Vec<(&str, Value)> = Vec::new();

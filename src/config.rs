@@ -271,6 +271,18 @@ pub struct ServeConfig {
     /// may hold (0: no limit).
     #[arg(long, env = "PARLEY_MAX_UNATTACHED_BYTES", default_value_t = 4 * 1024 * 1024 * 1024)]
     pub max_unattached_bytes: u64,
+
+    /// How messenger identity signatures are computed: `v2` (the default)
+    /// over length-prefixed fields; `kayako` also accepts Kayako's
+    /// `name + email + token + timestamp`, which cannot tell where the name
+    /// ends and the email begins (see README).
+    #[arg(long, env = "PARLEY_IDENTITY_SIGNATURES", value_enum, default_value = "v2")]
+    pub identity_signatures: IdentitySignatures,
+
+    /// Seconds a verified messenger device stays verified; each new
+    /// signature starts the time again.
+    #[arg(long, env = "PARLEY_IDENTITY_LIFETIME_SECONDS", default_value_t = 7 * 86_400)]
+    pub identity_lifetime_seconds: i64,
 }
 
 impl ServeConfig {
@@ -304,6 +316,8 @@ impl ServeConfig {
             unattached_file_seconds: 3600,
             max_unattached_bytes_per_address: 256 * 1024 * 1024,
             max_unattached_bytes: 4 * 1024 * 1024 * 1024,
+            identity_signatures: IdentitySignatures::V2,
+            identity_lifetime_seconds: 7 * 86_400,
         }
     }
 
@@ -444,6 +458,15 @@ pub struct GenArgs {
     /// Seed of the generator: the same seed gives the same data.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+/// Which messenger identity signatures verify a device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum IdentitySignatures {
+    /// HMAC-SHA256 over `v2|<name bytes>|<name>|<email bytes>|<email>|<timestamp>`.
+    V2,
+    /// V2, or Kayako's HMAC over `name + email + token + timestamp`.
+    Kayako,
 }
 
 /// How hard a commit insists that its bytes reached the disk.

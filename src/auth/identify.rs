@@ -259,7 +259,7 @@ async fn device(state: &Door, fingerprint: String, now: i64) -> Result<Resolved,
             found
         }
     };
-    let owner = match found.map(|(d, u)| (u, d.is_verified, d.last_used_at)) {
+    let owner = match found.map(|(d, u)| (u, d.verified_at(now), d.last_used_at)) {
         Some((user, verified, last_used)) => {
             if now - last_used >= SESSION_TOUCH_SECONDS {
                 state.memo.touched(&key, now);

@@ -62,21 +62,36 @@ pub struct Device {
     pub fingerprint: String,
     /// The customer the device belongs to.
     pub user_id: i64,
-    /// Whether the device proved the customer's identity.
+    /// Whether the device proved the customer's identity (see [`Device::verified_at`]).
     pub is_verified: bool,
+    /// Until when (Unix seconds) that proof holds.
+    pub verified_until: Option<i64>,
     /// Unix seconds of the last request from it.
     pub last_used_at: i64,
+}
+
+impl Device {
+    /// Whether the device's proof of identity holds at `now`.
+    pub fn verified_at(&self, now: i64) -> bool {
+        self.is_verified && self.verified_until.is_some_and(|until| until > now)
+    }
 }
 
 /// The device with this fingerprint, if it was ever bound to a customer.
 pub fn device(conn: &Conn, fingerprint: &str) -> Result<Option<Device>, Error> {
     Ok(conn
         .prepare_cached(
-            "SELECT f.fingerprint, f.user_id, f.is_verified, f.last_used_at FROM fingerprints f
-             JOIN users u ON u.id = f.user_id WHERE f.fingerprint = ?1 AND u.is_enabled = 1",
+            "SELECT f.fingerprint, f.user_id, f.is_verified, f.verified_until, f.last_used_at
+             FROM fingerprints f JOIN users u ON u.id = f.user_id WHERE f.fingerprint = ?1 AND u.is_enabled = 1",
         )?
         .query_row([fingerprint], |r| {
-            Ok(Device { fingerprint: r.get(0)?, user_id: r.get(1)?, is_verified: r.get(2)?, last_used_at: r.get(3)? })
+            Ok(Device {
+                fingerprint: r.get(0)?,
+                user_id: r.get(1)?,
+                is_verified: r.get(2)?,
+                verified_until: r.get(3)?,
+                last_used_at: r.get(4)?,
+            })
         })
         .optional()?)
 }
@@ -97,14 +112,49 @@ pub fn bind_device(conn: &Conn, fingerprint: &str, user_id: i64, now: i64) -> Re
 }
 
 /// Binds a fingerprint to a customer as verified (identity verification).
-pub fn verify_device(conn: &Conn, fingerprint: &str, user_id: i64, now: i64) -> Result<(), Error> {
+pub fn verify_device(conn: &Conn, fingerprint: &str, user_id: i64, now: i64, until: i64) -> Result<(), Error> {
     conn.prepare_cached(
-        "INSERT INTO fingerprints (fingerprint, user_id, is_verified, created_at, last_used_at)
-         VALUES (?1, ?2, 1, ?3, ?3)
+        "INSERT INTO fingerprints (fingerprint, user_id, is_verified, created_at, last_used_at, verified_until)
+         VALUES (?1, ?2, 1, ?3, ?3, ?4)
          ON CONFLICT (fingerprint) DO UPDATE SET user_id = excluded.user_id, is_verified = 1,
-             last_used_at = excluded.last_used_at",
+             last_used_at = excluded.last_used_at, verified_until = excluded.verified_until",
     )?
-    .execute(params![fingerprint, user_id, now])?;
+    .execute(params![fingerprint, user_id, now, until])?;
+    Ok(())
+}
+
+/// Records that `signature` verified `fingerprint`; `false` when it already
+/// verified another device (signatures older than `forget_before` are forgotten).
+pub fn use_signature(
+    conn: &Conn,
+    signature: &str,
+    fingerprint: &str,
+    now: i64,
+    forget_before: i64,
+) -> Result<bool, Error> {
+    conn.prepare_cached("DELETE FROM identity_signatures WHERE used_at < ?1")?.execute([forget_before])?;
+    let first: Option<String> = conn
+        .prepare_cached("SELECT fingerprint FROM identity_signatures WHERE signature = ?1")?
+        .query_row([signature], |r| r.get(0))
+        .optional()?;
+    match first {
+        Some(f) => Ok(f == fingerprint),
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO identity_signatures (signature, fingerprint, used_at) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![signature, fingerprint, now])?;
+            Ok(true)
+        }
+    }
+}
+
+/// Ends every device's verification (the messenger token was rotated: what
+/// old signatures proved, they prove no longer).
+pub fn unverify_all(conn: &Conn) -> Result<(), Error> {
+    conn.prepare_cached("UPDATE fingerprints SET is_verified = 0, verified_until = NULL WHERE is_verified = 1")?
+        .execute([])?;
+    conn.prepare_cached("DELETE FROM identity_signatures")?.execute([])?;
     Ok(())
 }
 

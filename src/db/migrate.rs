@@ -71,6 +71,17 @@ const MIGRATIONS: &[Migration] = &[
     // 7: an upload remembers the address it came from, so the bytes waiting
     // to be attached can be bounded per address.
     Migration::Sql("ALTER TABLE files ADD COLUMN uploader_address TEXT;"),
+    // 8: a device's verification expires (a week after its last use for those
+    // verified before), and a signature verifies one device only.
+    Migration::Sql(
+        "ALTER TABLE fingerprints ADD COLUMN verified_until INTEGER;
+         UPDATE fingerprints SET verified_until = last_used_at + 604800 WHERE is_verified = 1;
+         CREATE TABLE identity_signatures (
+             signature   TEXT PRIMARY KEY NOT NULL,
+             fingerprint TEXT NOT NULL,
+             used_at     INTEGER NOT NULL
+         ) STRICT;",
+    ),
 ];
 
 fn digest_tokens(tx: &Transaction) -> rusqlite::Result<()> {

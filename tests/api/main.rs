@@ -12,6 +12,7 @@ mod crash;
 mod disk_full;
 mod exhaustion;
 mod exhaustion_files;
+mod exhaustion_identity;
 mod exhaustion_realtime;
 mod forms_and_fields;
 mod front;

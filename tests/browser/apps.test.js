@@ -12,6 +12,9 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { startServer, withBrowser, png } from './harness.js';
 
+/** Signatures made so far: each is one second older, so none verifies two devices. */
+let signed = 0;
+
 let server;
 before(async () => {
   server = await startServer();
@@ -130,8 +133,8 @@ test('the embed opens the messenger from a page of another origin', async () => 
   const shop = createServer((req, res) => {
     let identity = '';
     if (req.url === '/account') {
-      const [name, email, ts] = ['Caryn Pryor', 'caryn@atmospherecoffee.com', Math.floor(Date.now() / 1000)];
-      const signature = createHmac('sha256', token).update(`${name}${email}${token}${ts}`).digest('hex');
+      const [name, email, ts] = ['Caryn Pryor', 'caryn@atmospherecoffee.com', Math.floor(Date.now() / 1000) - signed++];
+      const signature = createHmac('sha256', token).update(`v2|${Buffer.byteLength(name)}|${name}|${Buffer.byteLength(email)}|${email}|${ts}`).digest('hex');
       identity = `data-name="${name}" data-email="${email}" data-timestamp="${ts}" data-signature="${signature}"`;
     }
     res.writeHead(200, { 'Content-Type': 'text/html' });

@@ -16,7 +16,7 @@ try {
   const token = readFileSync(join(server.dir, 'messenger.key'), 'utf8').trim();
   const timestamp = Math.floor(Date.now() / 1000);
   const [name, email] = ['Caryn Pryor', 'caryn@atmospherecoffee.com'];
-  const signature = createHmac('sha256', token).update(`${name}${email}${token}${timestamp}`).digest('hex');
+  const signature = createHmac('sha256', token).update(`v2|${Buffer.byteLength(name)}|${name}|${Buffer.byteLength(email)}|${email}|${timestamp}`).digest('hex');
   const claim = Buffer.from(JSON.stringify({ name, email, timestamp, signature })).toString('base64');
   const phone = await (await browser.newContext({ viewport: { width: 390, height: 780 }, deviceScaleFactor: 2 })).newPage();
   await phone.goto(`${server.base}/messenger#identity=${claim}`);

@@ -85,7 +85,8 @@ pub async fn update_settings(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiEr
 }
 
 /// `POST /messenger/token`: a new messenger token, answered once. Identity
-/// signatures made with the old one stop verifying at once.
+/// signatures made with the old one stop verifying at once, and so do the
+/// devices they verified (they verify again with a new signature).
 pub async fn rotate_messenger_token(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     let (actor, _) = admin(&ctx)?;
     let dir = ctx.state.config.data_dir.clone();
@@ -95,6 +96,7 @@ pub async fn rotate_messenger_token(ctx: Ctx) -> Result<HttpResponse, ApiError> 
         .write(move |tx| {
             let token = crate::secret::rotate_messenger_key(&dir)
                 .map_err(|e| ApiError::Internal(format!("writing the messenger key: {e}")))?;
+            crate::db::auth::unverify_all(tx)?;
             audit::record(tx, Some(actor), "messenger_token.rotate", "messenger_token", None, None, None, db::now())?;
             Ok(token)
         })

@@ -317,13 +317,18 @@ fn resolve_people(tx: &Conn, spec: RequesterSpec, now: i64) -> Result<(User, Use
         RequesterSpec::Acting(staff, Some((name, email))) => Ok((by_email(name, &email)?, *staff)),
         RequesterSpec::Acting(user, None) => Ok(((*user).clone(), *user)),
         RequesterSpec::ByEmail(name, email) => {
-            let user = by_email(name, &email)?;
+            let user = by_email(name.clone(), &email)?;
             if user.role.is_staff() {
-                // Knowing a staff member's email must not let anyone write as them.
-                return Err(ApiError::PermissionDenied {
-                    parameter: Some("email".into()),
-                    message: "Sign in to write as a member of the support team".into(),
-                });
+                // Knowing a staff member's email must not let anyone write as
+                // them, nor learn that it is one: the conversation is taken as
+                // from a new customer whose address says the email was claimed,
+                // and answered like any other.
+                tracing::warn!(user_id = user.id, "a public conversation named a staff email");
+                let placeholder = format!("claimed-staff-email-{}@parley.invalid", crate::secret::random_hex(8));
+                let name = name.unwrap_or_else(|| "Unknown".to_owned());
+                let id = users::create_customer(tx, &name, &placeholder, now)?;
+                let customer = users::get(tx, id)?.ok_or(ApiError::NotFound)?;
+                return Ok((customer.clone(), customer));
             }
             Ok((user.clone(), user))
         }

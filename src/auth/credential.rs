@@ -18,7 +18,7 @@ pub fn client_ip(req: &ServiceRequest, state: &AppState) -> IpAddr {
 }
 
 /// Walks `X-Forwarded-For` from the right, past trusted proxies, to the client.
-fn forwarded_client(peer: IpAddr, headers: &header::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+pub fn forwarded_client(peer: IpAddr, headers: &header::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
     if !trusted.contains(&peer) {
         return peer;
     }

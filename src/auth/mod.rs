@@ -3,7 +3,7 @@
 //! and handed to handlers as a [`Caller`]. Handlers never read credentials
 //! themselves; they ask the `Caller` what it may see and do.
 
-mod credential;
+pub mod credential;
 mod identify;
 mod memo;
 pub mod verify;

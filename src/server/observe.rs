@@ -64,6 +64,12 @@ pub async fn observe(
     if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&id) {
         res.headers_mut().insert(actix_web::http::header::HeaderName::from_static("x-request-id"), value);
     }
+    // Every answer is what its Content-Type says: browsers must not guess.
+    let headers = res.headers_mut();
+    if !headers.contains_key(actix_web::http::header::X_CONTENT_TYPE_OPTIONS) {
+        let nosniff = actix_web::http::header::HeaderValue::from_static("nosniff");
+        headers.insert(actix_web::http::header::X_CONTENT_TYPE_OPTIONS, nosniff);
+    }
     Ok(res)
 }
 
@@ -94,11 +100,15 @@ pub async fn scrape(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .is_some_and(|given| crate::secret::matches(given.trim(), &crate::secret::digest(token))),
-        None => req.peer_addr().is_some_and(|a| a.ip().is_loopback()),
+        // Behind a trusted proxy every peer is the proxy: judge the client it forwards for.
+        None => req.peer_addr().is_some_and(|a| {
+            crate::auth::credential::forwarded_client(a.ip(), req.headers(), &state.config.trusted_proxies)
+                .is_loopback()
+        }),
     };
     if !allowed {
         return Err(ApiError::AuthenticationFailed(
-            "Metrics need the bearer token set with --metrics-token (or a loopback client when none is set)",
+            "Metrics need the bearer token set with --metrics-token (or, when none is set, a client on this machine)",
         ));
     }
     let db = state.db.clone();

@@ -10,8 +10,20 @@ import { Home } from './home.js';
 import { Compose } from './compose.js';
 import { Thread } from './thread.js';
 
-const embedded = window.parent !== window;
 const fragment = new URLSearchParams(location.hash.slice(1));
+// The page that embedded us, as its /messenger.js said: messages go to that
+// origin only, never to whoever frames the Messenger.
+const host = fragment.get('host');
+const embedded = window.parent !== window && Boolean(host);
+
+/** Tells the embedding page `message`, and nobody else. */
+function tell(message) {
+  try {
+    if (embedded) window.parent.postMessage(message, host);
+  } catch {
+    // an embedding page without an origin of its own (a file): nobody to tell
+  }
+}
 
 /**
  * Where the device's details are kept: this origin's localStorage, or, when
@@ -36,7 +48,7 @@ export const store = {
     } catch {
       // storage denied to this frame
     }
-    if (embedded) window.parent.postMessage({ type: 'parley:remember', key, value }, '*');
+    tell({ type: 'parley:remember', key, value });
   },
 };
 
@@ -114,12 +126,12 @@ function App() {
     };
     accept(identityFromFragment());
     const onMessage = (e) => {
-      if (e.source !== window.parent) return;
+      if (e.source !== window.parent || !embedded || e.origin !== host) return;
       if (e.data?.type === 'parley:identify') accept(e.data.identity);
       if (e.data?.type === 'parley:shown') setShown(Boolean(e.data.shown));
     };
     window.addEventListener('message', onMessage);
-    if (embedded) window.parent.postMessage({ type: 'parley:ready' }, '*');
+    tell({ type: 'parley:ready' });
     refresh();
     return () => window.removeEventListener('message', onMessage);
   }, []);
@@ -130,7 +142,7 @@ function App() {
   );
   useEffect(() => {
     document.title = unread ? `(${unread}) Messages` : 'Messages';
-    if (embedded) window.parent.postMessage({ type: 'parley:unread', count: unread }, '*');
+    tell({ type: 'parley:unread', count: unread });
   }, [unread]);
 
   const subscribe = (listener) => {
@@ -158,7 +170,7 @@ function App() {
   return html`<div class="messenger">
     ${live === 'reconnecting' && html`<div class="banner" role="status">Reconnecting…</div>`}
     ${embedded && html`<button type="button" class="close link" aria-label="Close messages"
-      onClick=${() => window.parent.postMessage({ type: 'parley:close' }, '*')}>✕</button>`}
+      onClick=${() => tell({ type: 'parley:close' })}>✕</button>`}
     ${body}
   </div>`;
 }

@@ -48,12 +48,13 @@
   var root = document.createElement('div');
   root.setAttribute('data-parley', 'messenger');
   var frame = document.createElement('iframe');
-  var hash = [];
+  // The Messenger answers this origin only.
+  var hash = ['host=' + encodeURIComponent(location.origin)];
   ['fingerprint', 'me'].forEach(function (k) {
     var v = remembered('parley.' + k);
     if (v) hash.push(k + '=' + encodeURIComponent(v));
   });
-  frame.src = base + '/messenger' + (hash.length ? '#' + hash.join('&') : '');
+  frame.src = base + '/messenger#' + hash.join('&');
   frame.title = 'Messages';
   frame.id = 'parley-messenger-frame';
   frame.setAttribute('allow', 'clipboard-read; clipboard-write');

@@ -10,6 +10,21 @@ use serde_json::Value;
 /// The manifest every archive starts with.
 pub const MANIFEST: &str = "manifest.json";
 
+/// Creates `path` readable and writable by its owner only (0600), whatever
+/// the umask: archives and restored files hold the messenger key and
+/// password hashes.
+pub fn create_private(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path)?;
+    // An existing file keeps its mode through open: set it.
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    Ok(file)
+}
+
 /// `context: e`, the commands' error text.
 pub fn err(context: impl std::fmt::Display, e: impl std::fmt::Display) -> String {
     format!("{context}: {e}")

@@ -81,7 +81,7 @@ pub fn create(data_dir: &Path, file: &Path) -> Result<Summary, String> {
     drop(copy);
 
     let part = PathBuf::from(format!("{}.part", file.display()));
-    let out = File::create(&part).map_err(|e| err(part.display(), e))?;
+    let out = super::archive::create_private(&part).map_err(|e| err(part.display(), e))?;
     let mut zip = zip::ZipWriter::new(out);
     let stored =
         || zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored).large_file(true);
@@ -158,7 +158,7 @@ pub fn restore(file: &Path, data_dir: &Path) -> Result<Summary, String> {
                 _ => return Err(format!("unexpected entry {other:?} in the backup")),
             },
         };
-        let mut out = File::create(&target).map_err(|e| err(target.display(), e))?;
+        let mut out = super::archive::create_private(&target).map_err(|e| err(target.display(), e))?;
         io::copy(&mut entry, &mut out).map_err(|e| err(target.display(), e))?;
         out.sync_all().map_err(|e| err(target.display(), e))?;
     }

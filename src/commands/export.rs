@@ -60,7 +60,7 @@ fn write(conn: &Conn, data_dir: &Path, file: &Path, schema: i64) -> Result<Moved
     let progress = Progress::new("exporting", total + names.len() as u64);
 
     let part = PathBuf::from(format!("{}.part", file.display()));
-    let out = File::create(&part).map_err(|e| err(part.display(), e))?;
+    let out = super::archive::create_private(&part).map_err(|e| err(part.display(), e))?;
     let mut zip = zip::ZipWriter::new(io::BufWriter::new(out));
     let stored =
         || zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored).large_file(true);

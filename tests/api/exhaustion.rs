@@ -218,3 +218,55 @@ fn a_chunk_extension_the_door_cannot_follow_is_refused_and_every_head_stays_time
     let _ = reader.read_to_end(&mut rest);
     assert!(rest.is_empty(), "the connection closes: nothing passes the door unexamined");
 }
+
+#[test]
+fn metrics_behind_a_trusted_proxy_are_for_clients_on_this_machine_only() {
+    let app = spawn_with(true, |c| c.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")]);
+    let from = |client: &str| app.get("/metrics").header("X-Forwarded-For", client).send().status;
+    assert_eq!(from("203.0.113.50"), 401, "a client on the internet, through the proxy");
+    assert_eq!(from("127.0.0.1"), 200, "the monitoring on this machine, through the proxy");
+    let direct = spawn_demo();
+    let spoofed = direct.get("/metrics").header("X-Forwarded-For", "203.0.113.50").send();
+    assert_eq!(spoofed.status, 200, "without trusted proxies the peer is judged, and it is loopback");
+}
+
+#[test]
+fn the_public_create_does_not_tell_staff_emails_from_others() {
+    let app = spawn_demo();
+    let create = |email: &str| {
+        app.post("/api/v1/conversations")
+            .fingerprint(&new_fingerprint())
+            .form(&[("name", "X"), ("email", email), ("subject", "s"), ("contents", "c")])
+            .send()
+    };
+    let staff = create(MORGAN);
+    let other = create("nobody-here@brewfictus.com");
+    assert_eq!(staff.status, other.status, "{} / {}", staff.text, other.text);
+    assert_eq!(staff.status, 201);
+    let keys = |r: &Resp| -> Vec<String> {
+        let mut k: Vec<String> = r.body["data"]["requester"].as_object().expect("requester").keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&staff), keys(&other), "the answers have one shape");
+    // Nobody wrote as Morgan.
+    let id = staff.body["data"]["id"].as_i64().expect("id");
+    let author: String = app
+        .db()
+        .query_row(
+            "SELECT u.email FROM messages m JOIN users u ON u.id = m.creator_id WHERE m.conversation_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("author");
+    assert_ne!(author.to_lowercase(), MORGAN);
+}
+
+#[test]
+fn every_api_answer_says_nosniff() {
+    let app = spawn_demo();
+    for path in ["/api/v1/conversations", "/api/v1/conversations/forms", "/api/v1/nothing-here", "/healthz"] {
+        let r = app.get(path).send();
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{path}: {}", r.status);
+    }
+}

@@ -137,6 +137,14 @@ test('the embed opens the messenger from a page of another origin', async () => 
       const signature = createHmac('sha256', token).update(`v2|${Buffer.byteLength(name)}|${name}|${Buffer.byteLength(email)}|${email}|${ts}`).digest('hex');
       identity = `data-name="${name}" data-email="${email}" data-timestamp="${ts}" data-signature="${signature}"`;
     }
+    if (req.url === '/frame') {
+      // Another site framing the Messenger without the embed: it must learn nothing.
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(`<!doctype html><html lang="en"><head><title>Framer</title></head><body>
+        <script>window.got = []; addEventListener('message', (e) => window.got.push(e.data));</script>
+        <iframe id="framed" title="framed" src="${server.base}/messenger" width="400" height="600"></iframe></body></html>`);
+      return;
+    }
     res.writeHead(200, { 'Content-Type': 'text/html' });
     res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><h1>Another shop</h1>
       <script src="${server.base}/messenger.js" data-parley-url="${server.base}" ${identity} async></script></body></html>`);
@@ -177,6 +185,12 @@ test('the embed opens the messenger from a page of another origin', async () => 
       await account.goto(`${origin}/account`);
       await account.getByRole('button', { name: /Open messages/ }).click();
       await account.frameLocator('#parley-messenger-frame').getByRole('button', { name: /Latte art refresher/ }).waitFor();
+
+      // Framed by a page that is not its embed, the Messenger posts nothing, its fingerprint least of all.
+      const framer = await (await browser.newContext()).newPage();
+      await framer.goto(`${origin}/frame`);
+      await framer.frameLocator('#framed').getByRole('button', { name: 'Start a conversation' }).waitFor();
+      assert.deepEqual(await framer.evaluate(() => window.got), []);
     });
   } finally {
     shop.close();

@@ -74,14 +74,15 @@ mod tests {
     #[test]
     fn a_key_holds_at_most_its_share_and_gets_it_back_on_close() {
         let c = Connections::new(2);
-        let me = Some(group(IpAddr::from([192, 0, 2, 7])));
+        let ip = group(IpAddr::from([192, 0, 2, 7]));
+        let me = Some(ip);
         let (a, b) = (c.open(me, "").expect("first"), c.open(me, "").expect("second"));
         assert!(c.open(me, "").is_err(), "a third is refused");
         assert!(c.open(Some(IpAddr::from([192, 0, 2, 8])), "").is_ok(), "another address is not");
         drop(a);
         let _c = c.open(me, "").expect("a slot came back");
         drop(b);
-        assert_eq!(c.held(&me.unwrap()), 1);
+        assert_eq!(c.held(&ip), 1);
         let _many: Vec<_> = (0..5).map(|_| c.open(None, "").expect("uncounted")).collect();
         let v6 = |last: u16| Some(group(IpAddr::from([0x2001, 0xdb8, 0, 1, 0, 0, 0, last])));
         let _x = (c.open(v6(1), "").expect("1"), c.open(v6(2), "").expect("2"));

@@ -77,10 +77,10 @@ fn dos_time(unix: i64) -> (u16, u16) {
     use chrono::{Datelike, Timelike};
     match chrono::DateTime::from_timestamp(unix, 0).filter(|t| t.year() >= 1980 && t.year() <= 2107) {
         Some(t) => (
-            (t.hour() << 11 | t.minute() << 5 | t.second() / 2) as u16,
-            (((t.year() - 1980) as u32) << 9 | t.month() << 5 | t.day()) as u16,
+            ((t.hour() << 11) | (t.minute() << 5) | (t.second() / 2)) as u16,
+            ((((t.year() - 1980) as u32) << 9) | (t.month() << 5) | t.day()) as u16,
         ),
-        None => (0, 1 << 5 | 1),
+        None => (0, (1 << 5) | 1),
     }
 }
 

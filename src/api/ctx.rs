@@ -207,6 +207,16 @@ impl Ctx {
         })
     }
 
+    /// Whom the realtime limits (sockets, presence changes) count this caller
+    /// as: the acting user, else the device, else the address.
+    pub fn presence_identity(&self) -> String {
+        match (self.caller.user(), self.caller.fingerprint()) {
+            (Some(u), _) => format!("user:{}", u.id),
+            (None, Some(fp)) => format!("device:{fp}"),
+            (None, None) => format!("address:{}", self.caller.address),
+        }
+    }
+
     /// How resources are rendered for this caller.
     pub fn view(&self) -> Result<View, ApiError> {
         let catalog = self.state.db.catalog()?;

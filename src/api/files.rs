@@ -65,8 +65,8 @@ pub fn uploader(ctx: &Ctx) -> Uploader {
 
 /// `429` when an upload would take its address, or the instance, past the
 /// bytes that may wait to be attached (staff are not bounded).
-fn check_unattached(conn: &db::Conn, ctx_limits: (u64, u64), address: &str, size: u64) -> Result<(), ApiError> {
-    let (per_address, total) = ctx_limits;
+fn check_unattached(conn: &db::Conn, bounds: (u64, u64), address: &str, size: u64) -> Result<(), ApiError> {
+    let (per_address, total) = bounds;
     let (mine, all) = files::unattached_bytes(conn, address)?;
     if per_address > 0 && mine + size > per_address {
         return Err(ApiError::RateLimited {

@@ -92,7 +92,7 @@ pub async fn typing(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
         "user": { "id": user.id, "full_name": user.full_name, "resource_type": "user_minimal", "role": user.role.as_str() },
     });
     // Typing is news once a second at most; more often is answered, not told.
-    if ctx.state.sockets.may_change(&format!("user:{}", user.id), &channel, !is_typing) {
+    if ctx.state.sockets.may_change(&ctx.presence_identity(), &channel, !is_typing) {
         publish_ephemeral(&ctx.state, &channel, "typing", data);
     }
     ctx.finish(Reply::ok()).await

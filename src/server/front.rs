@@ -183,22 +183,35 @@ impl Guarded {
         }
     }
 
-    /// After a refusal in the middle of a request: the answer, a bounded
-    /// linger, then an error that makes the dispatcher drop the connection.
-    fn poll_abort(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+    /// After a refusal: the answer, the write half shut, then a bounded
+    /// linger (so the client reads the answer instead of a reset).
+    fn poll_answered(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.poll_refusal(cx) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
             Poll::Ready(Ok(())) => {}
         }
         if self.linger.is_none() {
-            let _ = Pin::new(&mut self.io).poll_shutdown(cx);
+            if let Poll::Ready(Err(e)) = Pin::new(&mut self.io).poll_shutdown(cx) {
+                return Poll::Ready(Err(e));
+            }
         }
         if self.poll_linger(cx).is_pending() {
             return Poll::Pending;
         }
         self.refusal = None;
-        Poll::Ready(Err(io::Error::new(io::ErrorKind::ConnectionAborted, "refused at the door")))
+        Poll::Ready(Ok(()))
+    }
+
+    /// After a refusal in the middle of a request: answered, then an error
+    /// that makes the dispatcher drop the connection.
+    fn poll_abort(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.poll_answered(cx) {
+            Poll::Ready(Ok(())) => {
+                Poll::Ready(Err(io::Error::new(io::ErrorKind::ConnectionAborted, "refused at the door")))
+            }
+            other => other,
+        }
     }
 }
 
@@ -315,21 +328,7 @@ impl AsyncWrite for Guarded {
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = &mut *self;
         if this.refusal.is_some() {
-            match this.poll_refusal(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Ready(Ok(())) => {}
-            }
-            if this.linger.is_none() {
-                if let Poll::Ready(Err(e)) = Pin::new(&mut this.io).poll_shutdown(cx) {
-                    return Poll::Ready(Err(e));
-                }
-            }
-            if this.poll_linger(cx).is_pending() {
-                return Poll::Pending;
-            }
-            this.refusal = None;
-            return Poll::Ready(Ok(()));
+            return this.poll_answered(cx);
         }
         Pin::new(&mut this.io).poll_shutdown(cx)
     }

@@ -134,7 +134,6 @@ fn central_directory(entries: &[Ready]) -> Vec<u8> {
 enum Step {
     Header(usize),
     Data(usize, tokio::fs::File, u64),
-    Central,
     Done,
 }
 
@@ -144,11 +143,10 @@ impl Plan {
         futures_util::stream::unfold((self, Step::Header(0)), |(plan, step)| async move {
             match step {
                 Step::Done => None,
-                Step::Central => {
+                Step::Header(i) if i == plan.entries.len() => {
                     let bytes = Bytes::from(central_directory(&plan.entries));
                     Some((Ok(bytes), (plan, Step::Done)))
                 }
-                Step::Header(i) if i == plan.entries.len() => Some((Ok(Bytes::new()), (plan, Step::Central))),
                 Step::Header(i) => {
                     let header = Bytes::from(local_header(&plan.entries[i]));
                     match tokio::fs::File::open(&plan.entries[i].entry.path).await {

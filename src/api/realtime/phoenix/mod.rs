@@ -53,11 +53,7 @@ pub async fn socket(ctx: Ctx, req: HttpRequest, body: web::Payload) -> Result<Ht
     let revocations = ctx.state.hub.revocations(ctx.caller.user().map(|u| u.id));
     ctx.caller.require_member(true)?;
     let vis = ctx.visibility()?;
-    let identity = match (ctx.caller.user(), ctx.caller.fingerprint()) {
-        (Some(u), _) => format!("user:{}", u.id),
-        (None, Some(fp)) => format!("device:{fp}"),
-        (None, None) => format!("address:{}", ctx.caller.address),
-    };
+    let identity = ctx.presence_identity();
     let tickets = ctx.state.sockets.open(&identity, ctx.caller.address)?;
     let (response, session, incoming) =
         actix_ws::handle(&req, body).map_err(|e| ApiError::InvalidBody(format!("not a WebSocket handshake: {e}")))?;

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::archive::{err, open_archive, MANIFEST};
+use super::archive::{check_room, declared_only, err, open_archive, Opened, MANIFEST};
 use crate::config::Durability;
 use crate::db::migrate;
 use crate::db::offline::{self, Offline};
@@ -130,11 +130,15 @@ pub fn restore(file: &Path, data_dir: &Path) -> Result<Summary, String> {
             data_dir.display()
         ));
     }
-    std::fs::create_dir_all(data_dir).map_err(|e| err(data_dir.display(), e))?;
-    let (mut zip, manifest) = open_archive(file, "backup")?;
+    let Opened { mut zip, manifest, declared } = open_archive(file, "backup")?;
     if manifest["format"].as_i64() != Some(FORMAT) {
         return Err(format!("backup format {} is not one this Parley reads ({FORMAT})", manifest["format"]));
     }
+    if zip.by_name(DATABASE).is_err() {
+        return Err(format!("{} is not a whole Parley backup: it has no {DATABASE}", file.display()));
+    }
+    check_room(data_dir, declared)?;
+    std::fs::create_dir_all(data_dir).map_err(|e| err(data_dir.display(), e))?;
     let work = tempfile::Builder::new()
         .prefix(".parley-restore-")
         .tempdir_in(data_dir)
@@ -143,7 +147,7 @@ pub fn restore(file: &Path, data_dir: &Path) -> Result<Summary, String> {
     let mut files = 0usize;
     let mut file_bytes = 0u64;
     for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(|e| err("reading the archive", e))?;
+        let entry = zip.by_index(i).map_err(|e| err("reading the archive", e))?;
         let name = entry.name().to_owned();
         let target = match name.as_str() {
             DATABASE | MESSENGER_KEY_FILE => work.path().join(&name),
@@ -159,7 +163,7 @@ pub fn restore(file: &Path, data_dir: &Path) -> Result<Summary, String> {
             },
         };
         let mut out = super::archive::create_private(&target).map_err(|e| err(target.display(), e))?;
-        io::copy(&mut entry, &mut out).map_err(|e| err(target.display(), e))?;
+        io::copy(&mut declared_only(entry), &mut out).map_err(|e| err(target.display(), e))?;
         out.sync_all().map_err(|e| err(target.display(), e))?;
     }
     let db_path = work.path().join(DATABASE);

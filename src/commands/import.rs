@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::archive::{err, open_archive, Moved, Progress};
+use super::archive::{check_room, declared_only, err, open_archive, Moved, Opened, Progress};
 use super::export::{ATTACHMENTS, FORMAT};
 use crate::config::Durability;
 use crate::db::offline::{self, Offline};
@@ -29,11 +29,32 @@ use crate::storage::Storage;
 /// An archive being read.
 type Archive = zip::ZipArchive<File>;
 
+/// The longest row an archive may hold: far above any row Parley writes
+/// (a message's text is bounded well below it), and what bounds an
+/// import's memory.
+const MAX_LINE: usize = 16 << 20;
+
+/// The tables without which an instance cannot work: every export has rows in them.
+const REQUIRED: &[&str] = &["roles", "case_statuses", "case_priorities", "case_types"];
+
+/// The tables that grant access (a device, a membership) to what they
+/// refer to, with the references that, pointing at a row the target
+/// already had, leave the row out of a merge: a merge plants no credential
+/// on the target's own users, teams and conversations.
+const GRANTS: &[(&str, &[&str])] = &[
+    ("fingerprints", &["users"]),
+    ("team_members", &["users", "teams"]),
+    ("conversation_devices", &["conversations"]),
+    ("participants", &["conversations"]),
+    // A translation of something the target already had stays the target's.
+    ("locale_fields", &["conversation_fields", "forms", "field_options"]),
+];
+
 /// Imports the archive `file` into the instance in `data_dir` (created when
 /// there is none). An instance holding users or conversations is refused
 /// unless `merge`.
 pub fn import(file: &Path, data_dir: &Path, merge: bool) -> Result<Moved, String> {
-    let (mut zip, manifest) = open_archive(file, "export")?;
+    let Opened { mut zip, manifest, declared } = open_archive(file, "export")?;
     if manifest["format"] != FORMAT {
         return Err(format!("{} is not a Parley export (a backup is restored with parley restore)", file.display()));
     }
@@ -44,16 +65,36 @@ pub fn import(file: &Path, data_dir: &Path, merge: bool) -> Result<Moved, String
             migrate::VERSION
         ));
     }
+    for name in REQUIRED {
+        let entry = format!("tables/{name}.jsonl");
+        if zip.by_name(&entry).map_or(true, |e| e.size() == 0) {
+            return Err(format!("{} is not a whole Parley export: it has no {name}", file.display()));
+        }
+    }
+    check_room(data_dir, declared)?;
     std::fs::create_dir_all(data_dir).map_err(|e| err(data_dir.display(), e))?;
     // Held until the import is done: no server may start on it meanwhile.
     let _lock = crate::state::lock_data_dir(data_dir, true)
         .map_err(|e| err(data_dir.join(crate::state::LOCK_FILE).display(), e))?
         .ok_or_else(|| format!("a server is running on {}: stop it before importing", data_dir.display()))?;
     let db_path = data_dir.join("parley.db");
+    let fresh = !db_path.exists();
+    let result = into(&mut zip, &manifest, data_dir, &db_path, merge);
+    if result.is_err() && fresh {
+        // A failed import into nothing leaves nothing: no empty instance.
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(data_dir.join(format!("parley.db{suffix}")));
+        }
+    }
+    result
+}
+
+/// Imports the opened archive into `db_path` (created when missing), with the data directory locked.
+fn into(zip: &mut Archive, manifest: &Value, data_dir: &Path, db_path: &Path, merge: bool) -> Result<Moved, String> {
     // Create or migrate the instance the way the server would.
-    drop(Db::open(&db_path, false).map_err(|e| err(db_path.display(), e))?);
+    drop(Db::open(db_path, false).map_err(|e| err(db_path.display(), e))?);
     let storage = Storage::open(data_dir.join(ATTACHMENTS)).map_err(|e| err("attachments", e))?;
-    let db = Offline::open(&db_path, Durability::Full).map_err(|e| err(db_path.display(), e))?;
+    let db = Offline::open(db_path, Durability::Full).map_err(|e| err(db_path.display(), e))?;
     db.cache_kib(128 * 1024).map_err(|e| err("opening", e))?;
     let occupied = db.snapshot(transfer::occupied).map_err(|e| err("checking the instance", e))?;
     if occupied && !merge {
@@ -67,8 +108,8 @@ pub fn import(file: &Path, data_dir: &Path, merge: bool) -> Result<Moved, String
     let progress = Progress::new(if occupied { "merging" } else { "importing" }, total);
     let mut written = Vec::new();
     let result = db.transaction(|tx| {
-        let moved = rows(tx, &mut zip, occupied, &progress)?;
-        copy_files(tx, &mut zip, &storage, &mut written, &progress).map(|files| Moved { files, ..moved })
+        let moved = rows(tx, zip, occupied, &progress)?;
+        copy_files(tx, zip, &storage, &mut written, &progress).map(|files| Moved { files, ..moved })
     });
     let moved = match result {
         Ok(moved) => moved,
@@ -84,9 +125,9 @@ pub fn import(file: &Path, data_dir: &Path, merge: bool) -> Result<Moved, String
     }
     // A replaced instance takes the export's messenger key, so signed identities keep verifying.
     if !occupied {
-        if let Ok(mut key) = zip.by_name(MESSENGER_KEY_FILE) {
+        if let Ok(key) = zip.by_name(MESSENGER_KEY_FILE) {
             let mut token = String::new();
-            key.read_to_string(&mut token).map_err(|e| err(MESSENGER_KEY_FILE, e))?;
+            declared_only(key).take(4096).read_to_string(&mut token).map_err(|e| err(MESSENGER_KEY_FILE, e))?;
             let token = token.trim().to_owned();
             if !token.is_empty() {
                 let _ = std::fs::remove_file(data_dir.join(MESSENGER_KEY_FILE));
@@ -112,7 +153,7 @@ fn rows(tx: &Conn, zip: &mut Archive, merge: bool, progress: &Progress) -> Resul
         progress.table(t.name);
         let entry = format!("tables/{}.jsonl", t.name);
         let (count, kept) = match zip.by_name(&entry) {
-            Ok(reader) => importer.table(t, BufReader::new(reader), progress)?,
+            Ok(reader) => importer.table(t, BufReader::new(declared_only(reader)), progress)?,
             Err(zip::result::ZipError::FileNotFound) => (0, 0),
             Err(e) => return Err(err(&entry, e)),
         };
@@ -123,6 +164,14 @@ fn rows(tx: &Conn, zip: &mut Archive, merge: bool, progress: &Progress) -> Resul
             "conversations" => moved.conversations = count,
             "messages" => moved.messages = count,
             _ => {}
+        }
+    }
+    if !merge {
+        for name in REQUIRED {
+            let t = transfer::table(name).ok_or("an unknown table")?;
+            if transfer::count(tx, t).map_err(|e| err(name, e))? == 0 {
+                return Err(format!("the export has no {name}: an instance cannot work without them"));
+            }
         }
     }
     // Message counts are kept by triggers, which counted the inserted messages again.
@@ -151,7 +200,7 @@ fn copy_files(
         }
         let entry = format!("{ATTACHMENTS}/{name}");
         written.push(name.clone());
-        let mut source = zip.by_name(&entry).map_err(|e| err(&entry, e))?;
+        let mut source = declared_only(zip.by_name(&entry).map_err(|e| err(&entry, e))?);
         let mut target = File::create(&path).map_err(|e| err(path.display(), e))?;
         io::copy(&mut source, &mut target).map_err(|e| err(path.display(), e))?;
         target.sync_all().map_err(|e| err(path.display(), e))?;
@@ -176,11 +225,18 @@ struct Importer<'a> {
 
 impl Importer<'_> {
     /// Imports a table's rows: how many were written, and how many the target already had.
-    fn table(&mut self, t: &'static Table, reader: impl BufRead, progress: &Progress) -> Result<(u64, u64), String> {
+    fn table(
+        &mut self,
+        t: &'static Table,
+        mut reader: impl BufRead,
+        progress: &Progress,
+    ) -> Result<(u64, u64), String> {
         let columns = transfer::columns(self.tx, t).map_err(|e| err(t.name, e))?;
         let (mut count, mut kept) = (0u64, 0u64);
-        for (n, line) in reader.lines().enumerate() {
-            let line = line.map_err(|e| err(format!("{} line {}", t.name, n + 1), e))?;
+        for n in 0.. {
+            let Some(line) = next_line(&mut reader).map_err(|e| err(format!("{} line {}", t.name, n + 1), e))? else {
+                break;
+            };
             if line.trim().is_empty() {
                 continue;
             }
@@ -212,11 +268,10 @@ impl Importer<'_> {
         if !self.merge {
             return self.insert(t, row, false).map(|added| added.is_some());
         }
-        // A translation of something the target already had stays the target's.
-        if t.name == "locale_fields" {
+        if let Some((_, parents)) = GRANTS.iter().find(|(name, _)| *name == t.name) {
             for (column, table) in t.refs {
                 if let Some(old) = row.get(*column).and_then(Value::as_i64) {
-                    if self.matched(table, old) {
+                    if parents.contains(table) && self.matched(table, old) {
                         return Ok(false);
                     }
                 }
@@ -229,6 +284,13 @@ impl Importer<'_> {
             if let Some(old) = row.get(*column).and_then(Value::as_i64) {
                 let new = self.maps.get(table).and_then(|m| m.get(&old)).copied();
                 row.insert((*column).to_owned(), new.map_or(Value::Null, Value::from));
+            }
+        }
+        if t.name == "fingerprints" {
+            // A device speaks for a customer, never for staff.
+            let user = row.get("user_id").and_then(Value::as_i64).unwrap_or_default();
+            if !transfer::is_customer(self.tx, user).map_err(|e| e.to_string())? {
+                return Ok(false);
             }
         }
         if !t.has_id {
@@ -279,6 +341,22 @@ impl Importer<'_> {
     fn insert(&self, t: &Table, row: &Map<String, Value>, or_ignore: bool) -> Result<Option<i64>, String> {
         transfer::insert(self.tx, t, row, or_ignore).map_err(|e| e.to_string())
     }
+}
+
+/// The next line of `reader` without its newline, or `None` at the end; a
+/// line over [`MAX_LINE`] is an error, read no further.
+fn next_line(reader: &mut impl BufRead) -> io::Result<Option<String>> {
+    let mut line = Vec::new();
+    let limit = MAX_LINE as u64 + 1;
+    if (&mut *reader).take(limit).read_until(b'\n', &mut line)? == 0 {
+        return Ok(None);
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+    } else if line.len() > MAX_LINE {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, format!("a row over {} MiB", MAX_LINE >> 20)));
+    }
+    String::from_utf8(line).map(Some).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
 fn storage_dir(data_dir: &Path) -> PathBuf {

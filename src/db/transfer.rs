@@ -199,6 +199,16 @@ pub fn insert(conn: &Conn, t: &Table, row: &Map<String, Value>, or_ignore: bool)
     Ok((changed > 0).then(|| conn.last_insert_rowid()))
 }
 
+/// Whether user `id` is a customer here (a merge binds devices to no one else).
+pub fn is_customer(conn: &Conn, id: i64) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = ?1 AND r.type = 'CUSTOMER')",
+            [id],
+            |r| r.get(0),
+        )?)
+}
+
 /// Counts each conversation's messages again (triggers counted the imported
 /// messages on top of the imported counts).
 pub fn recount_posts(conn: &Conn) -> Result<()> {

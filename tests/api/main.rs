@@ -2,6 +2,7 @@
 
 mod admin;
 mod arbitrary;
+mod archives;
 mod attachments;
 mod auth;
 mod authorization;

@@ -157,6 +157,15 @@ fn the_wal_starts_over_while_writes_never_pause() {
     // write until the load stops.
     let (dir, db) = open();
     let wal = dir.path().join("parley.db-wal");
+    // The WAL header's checkpoint sequence number (bytes 12..16) grows by one each time the WAL starts over.
+    let restarts = || {
+        let mut header = [0u8; 16];
+        match std::fs::File::open(&wal).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut header)) {
+            Ok(()) => u32::from_be_bytes([header[12], header[13], header[14], header[15]]),
+            Err(_) => 0,
+        }
+    };
+    let first = restarts();
     let blob = "x".repeat(256 * 1024);
     std::thread::scope(|s| {
         for t in 0..4 {
@@ -170,11 +179,12 @@ fn the_wal_starts_over_while_writes_never_pause() {
             });
         }
     });
-    // Started over, it holds what came since (a few hundred milliseconds of
-    // writes: the checkpointer's pace, then the writer's turn); never started
-    // over, all 256 MiB.
+    // Started over, it holds what came since its last start (how much depends
+    // on the checkpointer's pace on a busy machine); never started over, all
+    // 256 MiB and more.
+    assert!(restarts() > first, "the WAL started over during the load");
     let size = std::fs::metadata(&wal).expect("the WAL").len();
-    assert!(size <= 128 * 1024 * 1024, "the WAL holds {} MiB after 256 MiB of writes", size >> 20);
+    assert!(size < 256 * 1024 * 1024, "the WAL holds {} MiB after 256 MiB of writes", size >> 20);
     let written: i64 = Connection::open(dir.path().join("parley.db"))
         .expect("reader")
         .query_row("SELECT COUNT(*) FROM settings WHERE key LIKE 'blob-%'", [], |r| r.get(0))

@@ -671,10 +671,10 @@ impl Bench {
         let report = String::from_utf8_lossy(&out.stdout);
         let long: i64 = report
             .split_whitespace()
-            .skip_while(|w| *w != "longest:")
+            .skip_while(|w| *w != "conversation")
             .nth(1)
             .and_then(|w| w.parse().ok())
-            .expect("gen names its longest conversation (`longest: <id>`)");
+            .expect("gen names its longest conversation (`conversation <id> is the longest`)");
         let size = std::fs::metadata(large_dir.join("parley.db")).map_or(0, |m| m.len());
         // Ready means answering; median of three starts.
         let mut starts = vec![];

@@ -17,7 +17,7 @@ pub struct Cli {
     #[arg(long, global = true, env = "PARLEY_LOG_FORMAT", value_enum, default_value = "pretty")]
     pub log_format: LogFormat,
     /// A TOML file of settings (`bind = "0.0.0.0:8080"`, ...), each key a flag's
-    /// name; the environment and flags override it (see [`load_file`]).
+    /// name; the environment and flags override it.
     #[arg(long, global = true, env = "PARLEY_CONFIG")]
     pub config: Option<PathBuf>,
 }
@@ -385,17 +385,17 @@ pub fn load_file(path: &std::path::Path) -> Result<usize, String> {
     let table: toml::Table = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
     let command = Cli::command();
     let serve = command.find_subcommand("serve").cloned().unwrap_or_default();
-    let envs: Vec<(String, String)> = command
+    let envs: Vec<(String, String, &clap::Arg)> = command
         .get_arguments()
         .chain(serve.get_arguments())
-        .filter_map(|a| Some((a.get_long()?.to_owned(), a.get_env()?.to_string_lossy().into_owned())))
-        .filter(|(long, _)| long != "config")
+        .filter_map(|a| Some((a.get_long()?.to_owned(), a.get_env()?.to_string_lossy().into_owned(), a)))
+        .filter(|(long, _, _)| long != "config")
         .collect();
     let mut problems = Vec::new();
     let mut settings = Vec::new();
     for (key, value) in &table {
         let long = key.replace('_', "-");
-        let Some((_, env)) = envs.iter().find(|(l, _)| *l == long) else {
+        let Some((_, env, arg)) = envs.iter().find(|(l, _, _)| *l == long) else {
             problems.push(format!("unknown key `{key}`"));
             continue;
         };
@@ -428,11 +428,18 @@ pub fn load_file(path: &std::path::Path) -> Result<usize, String> {
                 continue;
             }
         };
+        if let Err(problem) = check_value(arg, &text) {
+            problems.push(format!("`{key}` = {value}: {problem}"));
+            continue;
+        }
         settings.push((env.clone(), text));
     }
     if !problems.is_empty() {
-        let known: Vec<String> = envs.iter().map(|(l, _)| l.replace('-', "_")).collect();
-        return Err(format!("{}: {} (known keys: {})", path.display(), problems.join("; "), known.join(", ")));
+        let known: Vec<String> = envs.iter().map(|(l, _, _)| l.replace('-', "_")).collect();
+        let unknown = problems.iter().any(|p| p.starts_with("unknown key"));
+        let lines: Vec<String> = problems.iter().map(|p| format!("{}: {p}", path.display())).collect();
+        let hint = if unknown { format!("\nknown keys: {}", known.join(", ")) } else { String::new() };
+        return Err(format!("{}{hint}", lines.join("\n")));
     }
     let applied = settings.len();
     for (env, value) in settings {
@@ -441,6 +448,29 @@ pub fn load_file(path: &std::path::Path) -> Result<usize, String> {
         }
     }
     Ok(applied)
+}
+
+/// Whether `text` is a value `arg` takes, as `serve` would take it on its
+/// command line; clap's reason if not.
+fn check_value(arg: &clap::Arg, text: &str) -> Result<(), String> {
+    use clap::Parser;
+    if !arg.get_action().takes_values() {
+        // A switch (`demo = true`): its environment variable takes a boolean.
+        return match text {
+            "true" | "false" | "1" | "0" | "yes" | "no" | "on" | "off" => Ok(()),
+            _ => Err("true or false".into()),
+        };
+    }
+    let long = arg.get_long().unwrap_or_default();
+    match Cli::try_parse_from(["parley".to_owned(), "serve".to_owned(), format!("--{long}={text}")]) {
+        // Only this flag's own refusal is the file's (the environment may hold other bad values).
+        Err(e) if e.to_string().contains(&format!("--{long}")) => {
+            let reason = e.to_string();
+            let reason = reason.lines().next().unwrap_or("not a value it takes").trim_start_matches("error: ");
+            Err(reason.to_owned())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// What to generate.

@@ -16,8 +16,12 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::FAILURE;
     }
     let cli = Cli::parse();
+    // actix-server's start-up lines repeat Parley's own: off unless RUST_LOG names it.
+    let directives = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
+    let directives =
+        if directives.contains("actix_server") { directives } else { format!("{directives},actix_server=warn") };
     let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,actix_server=warn".into());
+        tracing_subscriber::EnvFilter::try_new(&directives).unwrap_or_else(|_| "info,actix_server=warn".into());
     let logs = tracing_subscriber::fmt().with_writer(|| Stderr).with_env_filter(filter);
     match cli.log_format {
         LogFormat::Pretty => logs.with_ansi(std::io::stderr().is_terminal()).init(),
@@ -76,8 +80,8 @@ fn main() -> std::process::ExitCode {
         }),
         Command::Gen(args) => gen::generate(&args).map(|made| {
             println!(
-                "generated {} customers, {} conversations and {} messages in {:.1} s\nlongest: {}",
-                made.customers, made.conversations, made.messages, made.seconds, made.longest
+                "generated {} customers, {} conversations and {} messages in {:.1} s\nconversation {} is the longest, with {} messages",
+                made.customers, made.conversations, made.messages, made.seconds, made.longest, gen::LONGEST
             )
         }),
         Command::Config(ConfigCommand::Check) => match &loaded {
@@ -100,7 +104,7 @@ fn main() -> std::process::ExitCode {
         Command::MessengerToken { data_dir, init } => {
             user::messenger_token(&data_dir, init).map(|token| println!("{token}"))
         }
-        Command::User(UserCommand::Add(args)) => read_password(args.password.clone()).and_then(|password| {
+        Command::User(UserCommand::Add(args)) => read_password(args.password.clone(), &args.email).and_then(|password| {
             let id = user::add_user(&args, &password)?;
             println!("created user {id} <{}> as {}", args.email.trim(), args.role.trim().to_ascii_uppercase());
             Ok(())
@@ -115,10 +119,24 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-/// The given password, or the first line of standard input.
-fn read_password(given: Option<String>) -> Result<String, String> {
+/// The given password; on a terminal, one asked for twice without echo;
+/// otherwise the first line of standard input.
+fn read_password(given: Option<String>, email: &str) -> Result<String, String> {
+    use std::io::IsTerminal;
     if let Some(p) = given {
         return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        let min = parley::secret::password::MIN_PASSWORD;
+        let ask = |prompt: &str| rpassword::prompt_password(prompt).map_err(|e| format!("reading the password: {e}"));
+        let first = ask(&format!("Password for {} (at least {min} characters): ", email.trim()))?;
+        if first.chars().count() < min {
+            return Err(format!("the password must have at least {min} characters"));
+        }
+        if ask("The same password again: ")? != first {
+            return Err("the two passwords differ: nothing was created".into());
+        }
+        return Ok(first);
     }
     let mut line = String::new();
     std::io::stdin().read_line(&mut line).map_err(|e| format!("reading the password from stdin: {e}"))?;

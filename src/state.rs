@@ -72,7 +72,7 @@ pub enum StartError {
     #[error("{} is being imported into (parley import): start the server once it is done", .0.display())]
     Busy(std::path::PathBuf),
     /// The listening address.
-    #[error("cannot listen on {addr}: {source} (is another server there? choose another with --bind)")]
+    #[error("cannot listen on {addr}: {source} ({})", bind_hint(.source))]
     Bind {
         /// The address asked for.
         addr: std::net::SocketAddr,
@@ -80,7 +80,7 @@ pub enum StartError {
         source: std::io::Error,
     },
     /// A file or directory of the data directory.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {source}{}", path.display(), path_hint(.source))]
     Path {
         /// What could not be used.
         path: std::path::PathBuf,
@@ -104,6 +104,37 @@ pub enum StartError {
     /// Reading or writing the database.
     #[error("database: {0}")]
     Db(#[from] db::Error),
+}
+
+/// What to do when the listening address is refused, by its cause.
+fn bind_hint(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::AddrInUse => "another server listens there: stop it, or choose another address with --bind",
+        ErrorKind::PermissionDenied => {
+            "ports below 1024 need root or CAP_NET_BIND_SERVICE: choose a port above 1023 with --bind, \
+             and put a reverse proxy in front (docs/reverse-proxy.md)"
+        }
+        ErrorKind::AddrNotAvailable => {
+            "this machine has no such address: use 127.0.0.1, 0.0.0.0 or one of its own with --bind"
+        }
+        _ => "choose another address with --bind",
+    }
+}
+
+/// What to do when a file or directory of the data directory is refused, by its cause.
+fn path_hint(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::PermissionDenied => {
+            " (this user may not write there: choose a --data-dir it can write to, such as ./data, \
+             or give the directory to this user)"
+        }
+        ErrorKind::ReadOnlyFilesystem => " (the file system is read-only: choose another --data-dir)",
+        ErrorKind::StorageFull => " (the disk is full: make room, or choose another --data-dir)",
+        ErrorKind::NotADirectory => " (a file stands where a directory should be: choose another --data-dir)",
+        _ => "",
+    }
 }
 
 /// The instance's messenger token from its key file, moving an older

@@ -194,14 +194,18 @@ pub async fn get(mut ctx: Ctx, path: web::Path<(String, String)>) -> Result<Http
     if let Some(answer) = ctx.remembered() {
         return Ok(answer);
     }
-    let data = ctx
-        .read_in_conversation(id, move |conn, view| {
-            let m = store::get(conn, id, mid)?.ok_or(ApiError::NotFound)?;
-            let attached = files::of_message(conn, m.id)?;
-            Ok(render::message(view, m, attached))
-        })
-        .await?;
+    let data = message(&ctx, id, mid).await?;
     ctx.finish(Reply::one("conversation_message", data)).await
+}
+
+/// Message `mid` of conversation `id` as the caller sees it.
+async fn message(ctx: &Ctx, id: i64, mid: i64) -> Result<render::MessageOut, ApiError> {
+    ctx.read_in_conversation(id, move |conn, view| {
+        let m = store::get(conn, id, mid)?.ok_or(ApiError::NotFound)?;
+        let attached = files::of_message(conn, m.id)?;
+        Ok(render::message(view, m, attached))
+    })
+    .await
 }
 
 /// `POST /conversations/:id/messages`.
@@ -309,7 +313,9 @@ pub async fn update(ctx: Ctx, path: web::Path<(String, String)>, params: Params)
     if changed {
         ctx.state.hub.wake();
     }
-    ctx.finish(Reply::ok()).await
+    // Kayako answers a receipt with the message as it now stands.
+    let data = message(&ctx, id, mid).await?;
+    ctx.finish(Reply::one("conversation_message", data)).await
 }
 
 #[cfg(test)]

@@ -125,8 +125,8 @@ fn message_status_only_moves_forward_and_seen_moves_the_read_marker() {
     let url = format!("/api/v1/conversations/1/messages/{mid}");
     let delivered = app.put(&url).session(&caryn).json(&json!({"message_status": "DELIVERED"})).send();
     assert_eq!(delivered.status, 200, "{}", delivered.text);
-    assert_eq!(delivered.body, json!({"status": 200}));
     let m = app.get(&url).session(&caryn).send();
+    assert_eq!(delivered.body, m.body, "the answer is the message as it now stands");
     assert_eq!(m.body["data"]["message_status"], "DELIVERED");
     assert_eq!(conversation(&app, &simon, 1)["last_message_status"], "DELIVERED");
 
@@ -134,6 +134,7 @@ fn message_status_only_moves_forward_and_seen_moves_the_read_marker() {
     assert_eq!(seen.status, 200, "the SDKs send PUTs as multipart: {}", seen.text);
     let back = app.put(&url).session(&caryn).json(&json!({"message_status": "DELIVERED"})).send();
     assert_eq!(back.status, 200, "accepted");
+    assert_eq!(back.body["data"]["message_status"], "SEEN", "and answered with where it stands");
     let m = app.get(&url).session(&caryn).send();
     assert_eq!(m.body["data"]["message_status"], "SEEN", "but never moved backward");
     let marker = conversation(&app, &caryn, 1)["read_marker"].clone();

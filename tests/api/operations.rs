@@ -33,6 +33,9 @@ fn start_up_failures_name_the_address_or_path() {
     let (ok, _, err) = run(&["serve", "--data-dir", data.to_str().expect("utf-8"), "--bind", &addr], None);
     assert!(!ok);
     assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
+    assert!(err.contains("another server listens there: stop it"), "the cause's own hint: {err}");
+    let (ok, _, err) = run(&["serve", "--data-dir", data.to_str().expect("utf-8"), "--bind", "192.0.2.1:8080"], None);
+    assert!(!ok && err.contains("this machine has no such address"), "{err}");
 
     // A data directory that is a file.
     let file = dir.path().join("a-file");
@@ -40,6 +43,7 @@ fn start_up_failures_name_the_address_or_path() {
     let (ok, _, err) = run(&["serve", "--data-dir", file.to_str().expect("utf-8"), "--bind", "127.0.0.1:0"], None);
     assert!(!ok);
     assert!(err.contains(&format!("{}/attachments", file.display())) && err.contains("Not a directory"), "{err}");
+    assert!(err.contains("a file stands where a directory should be"), "{err}");
 }
 
 #[test]
@@ -285,6 +289,22 @@ fn config_check_names_unknown_keys_and_bad_values() {
     let (ok, _, err) = run(&["config", "check", "--config", bad.to_str().expect("utf-8")], None);
     assert!(!ok);
     assert!(err.contains("'soon'") && err.contains("--session-ttl"), "{err}");
+    // Every problem, each with the file and the key that holds it; exit 1, as the help says.
+    let many = dir.path().join("many.toml");
+    std::fs::write(&many, "log_format = \"loud\"\nsession_ttl = \"soon\"\ncors_origins = [\"ftp://x\"]\nbnd = 1\n")
+        .expect("write");
+    let out = Command::new(PARLEY)
+        .args(["config", "check", "--config", many.to_str().expect("utf-8")])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for key in
+        ["`log_format` = \"loud\"", "`session_ttl` = \"soon\"", "`cors_origins` = [\"ftp://x\"]", "unknown key `bnd`"]
+    {
+        let line = err.lines().find(|l| l.contains(key)).unwrap_or_else(|| panic!("{key} in {err}"));
+        assert!(line.contains(many.to_str().expect("utf-8")), "the file is named: {line}");
+    }
     // The server refuses to start on the same file rather than guess.
     let (ok, _, err) = run(&["serve", "--config", unknown.to_str().expect("utf-8")], None);
     assert!(!ok);
@@ -301,12 +321,48 @@ fn the_documented_config_file_names_every_key_and_checks_clean() {
     let probe = dir.path().join("probe.toml");
     std::fs::write(&probe, "no_such_key = 1\n").expect("write");
     let (_, _, err) = run(&["config", "check", "--config", probe.to_str().expect("utf-8")], None);
-    let known = err.split("known keys: ").nth(1).and_then(|k| k.split(')').next()).expect("the known keys");
+    let known = err.split("known keys: ").nth(1).map(str::trim).expect("the known keys");
     let text = std::fs::read_to_string(sample).expect("sample");
     let documented: Vec<&str> =
         text.lines().map(|l| l.trim_start_matches("# ")).filter_map(|l| l.split(" = ").next()).collect();
     for key in known.split(", ") {
         assert!(documented.contains(&key), "docs/parley.toml does not document `{key}`");
+    }
+}
+
+#[test]
+fn the_documented_rust_log_gives_the_documented_lines_and_help_reads_clean() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().to_str().expect("utf-8").to_owned();
+    let mut child = Command::new(PARLEY)
+        .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "json", "--data-dir", &data])
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start parley");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(child.stderr.take().expect("stderr")));
+    let mut targets = Vec::new();
+    for line in lines.by_ref().map_while(Result::ok) {
+        let v: serde_json::Value = serde_json::from_str(&line).expect("a JSON line");
+        targets.push(v["target"].as_str().unwrap_or_default().to_owned());
+        if v["fields"]["message"] == "listening" {
+            break;
+        }
+    }
+    // A clean stop: actix-server would log its accept thread and workers stopping.
+    let stopped = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(stopped.success());
+    targets.extend(
+        lines
+            .map_while(Result::ok)
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(&l).ok()?["target"].as_str().map(str::to_owned)),
+    );
+    assert!(child.wait().expect("exit").success());
+    assert!(targets.iter().any(|t| t == "parley::server"), "{targets:?}");
+    assert!(!targets.iter().any(|t| t.starts_with("actix_server")), "RUST_LOG=info shows Parley's lines: {targets:?}");
+    for args in [&["--help"][..], &["serve", "--help"], &["import", "--help"]] {
+        let (ok, out, _) = run(args, None);
+        assert!(ok && !out.contains("[`"), "no rustdoc links in {args:?}: {out}");
     }
 }
 

@@ -29,10 +29,10 @@ fn gen_builds_on_the_demo_an_instance_as_consistent_as_the_server_keeps_it() {
     assert!(ok, "{err}");
     let longest: i64 = out
         .split_whitespace()
-        .skip_while(|w| *w != "longest:")
+        .skip_while(|w| *w != "conversation")
         .nth(1)
         .and_then(|w| w.parse().ok())
-        .unwrap_or_else(|| panic!("no `longest: <id>` in {out:?}"));
+        .unwrap_or_else(|| panic!("no `conversation <id> is the longest` in {out:?}"));
     let app = spawn_in_dir(dir, |_| {});
     {
         let db = app.db();

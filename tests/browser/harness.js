@@ -2,7 +2,7 @@
 // directory (port 0, its address read from its log), Debian's Chromium
 // driven by playwright-core, screenshots when a test fails, and axe-core.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -12,7 +12,16 @@ import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-export const BINARY = process.env.PARLEY_BINARY || resolve(here, '../../target/release/parley');
+/** Where cargo puts its builds (`CARGO_TARGET_DIR` and `.cargo/config` included), asked of cargo itself. */
+function targetDir() {
+  const metadata = execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], {
+    cwd: resolve(here, '../..'),
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  return JSON.parse(metadata).target_directory;
+}
+export const BINARY = process.env.PARLEY_BINARY || join(targetDir(), 'release', 'parley');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const FAILURES = join(here, 'failures');
 

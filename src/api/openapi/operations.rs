@@ -97,7 +97,7 @@ pub(super) fn operations() -> Vec<Op> {
         op("get", "/api/v1/conversations/{id}/messages/{mid}", msgs, "Get a message", Device).answers(One(200, "Message")),
         op("put", "/api/v1/conversations/{id}/messages/{mid}", msgs, "Mark a message delivered or seen", Device)
             .body("MessageStatus")
-            .answers(Empty),
+            .answers(One(200, "Message")),
         op("get", "/api/v1/conversations/{id}/ratings", conv, "List a conversation's ratings", Device)
             .paged()
             .answers(Page("Rating")),

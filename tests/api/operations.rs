@@ -44,6 +44,35 @@ fn start_up_failures_name_the_address_or_path() {
     assert!(!ok);
     assert!(err.contains(&format!("{}/attachments", file.display())) && err.contains("Not a directory"), "{err}");
     assert!(err.contains("a file stands where a directory should be"), "{err}");
+
+    // As a user without privileges (root drops them for this): a privileged
+    // port, and a data directory that user may not write.
+    use std::os::unix::fs::PermissionsExt;
+    let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    // A copy of the binary where that user may run it, whoever owns the checkout.
+    let shared = tempfile::tempdir().expect("dir");
+    std::fs::set_permissions(shared.path(), std::fs::Permissions::from_mode(0o755)).expect("mode");
+    let binary = shared.path().join("parley");
+    std::fs::copy(PARLEY, &binary).expect("copy");
+    let binary = binary.to_str().expect("utf-8").to_owned();
+    let unprivileged = |args: &[&str]| {
+        let mut command = if root { Command::new("setpriv") } else { Command::new(&binary) };
+        if root {
+            command.args(["--reuid=65534", "--regid=65534", "--clear-groups", &binary]);
+        }
+        let out = command.args(args).output().expect("run parley unprivileged");
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = unprivileged(&["serve", "--data-dir", data.to_str().expect("utf-8"), "--bind", "127.0.0.1:80"]);
+    assert!(err.contains("ports below 1024 need root or CAP_NET_BIND_SERVICE"), "{err}");
+    // A directory it may enter but not write.
+    let closed = shared.path().join("closed");
+    std::fs::create_dir(&closed).expect("dir");
+    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(if root { 0o755 } else { 0o555 })).expect("mode");
+    let inside = closed.join("data");
+    let err = unprivileged(&["serve", "--data-dir", inside.to_str().expect("utf-8"), "--bind", "127.0.0.1:0"]);
+    assert!(err.contains("Permission denied") && err.contains("choose a --data-dir it can write to"), "{err}");
 }
 
 #[test]

@@ -56,20 +56,20 @@ pub struct Opened {
 /// is written before this has passed.
 pub fn open_archive(file: &Path, kind: &str) -> Result<Opened, String> {
     let not = |e: &dyn std::fmt::Display| format!("{} is not a Parley {kind}: {e}", file.display());
-    let mut archive = File::open(file).map_err(|e| err(file.display(), e))?;
-    let entries = central_entries(&mut archive).map_err(|e| not(&e))?;
-    let mut zip = zip::ZipArchive::new(archive).map_err(|e| not(&e))?;
+    let open = || File::open(file).map_err(|e| err(file.display(), e));
+    let mut zip = zip::ZipArchive::new(open()?).map_err(|e| not(&e))?;
+    let entries = central_entries(&mut open()?, zip.central_directory_start()).map_err(|e| not(&e))?;
     if entries != zip.len() as u64 {
         return Err(not(&"two entries have the same name"));
     }
     let mut declared = 0u64;
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| not(&e))?;
-        if entry.size() > 1 << 20 && entry.size() / entry.compressed_size().max(1) > MAX_EXPANSION {
+        let expansion = entry.size() / entry.compressed_size().max(1);
+        if entry.size() > 1 << 20 && expansion > MAX_EXPANSION {
             return Err(not(&format!(
-                "{} expands {} times (from {} to {} bytes)",
+                "{} expands {expansion} times (from {} to {} bytes)",
                 entry.name(),
-                entry.size() / entry.compressed_size().max(1),
                 entry.compressed_size(),
                 entry.size()
             )));
@@ -87,14 +87,10 @@ pub fn open_archive(file: &Path, kind: &str) -> Result<Opened, String> {
     Ok(Opened { zip, manifest, declared })
 }
 
-/// The number of entries in the central directory, duplicates counted
-/// (the zip reader keeps one entry per name, the last).
-fn central_entries(file: &mut File) -> io::Result<u64> {
+/// The number of entries in the central directory that begins at `start`,
+/// duplicates counted (the zip reader keeps one entry per name, the last).
+fn central_entries(file: &mut File, start: u64) -> io::Result<u64> {
     use std::io::{Seek, SeekFrom};
-    let start = {
-        let zip = zip::ZipArchive::new(&mut *file).map_err(io::Error::other)?;
-        zip.central_directory_start()
-    };
     file.seek(SeekFrom::Start(start))?;
     let mut reader = io::BufReader::new(file);
     let mut count = 0u64;

@@ -1420,6 +1420,11 @@ INSERT INTO participants (conversation_id, user_id, created_at) VALUES
 INSERT INTO read_markers (id, conversation_id, user_id, last_read_post_id, last_read_at, created_at, updated_at) VALUES
     (35, 24, 3, 83, unixepoch('now', '-2 hours', '-53 minutes'), unixepoch('now', '-3 hours', '-4 minutes'), unixepoch('now', '-2 hours', '-53 minutes'));
 
+-- The mailbox customers write to, and replies on mail conversations leave from.
+INSERT INTO mailboxes (id, uuid, address, is_enabled, is_default, created_at, updated_at) VALUES
+    (1, '02a60873-8118-453c-8258-8f44029e657d', 'support@brewfictus.com', 1, 1,
+     unixepoch('now', '-30 days'), unixepoch('now', '-30 days'));
+
 -- ===========================================================================
 -- Each statement reads its own 'now', so a clock tick between a conversation's
 -- INSERT and its messages' could leave them a second apart. Align the

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 mod file;
+mod mail;
 pub use file::{config_path, load_file};
+pub use mail::{MailConfig, MailTransport};
 
 /// Parley: a self-hosted server for the customer-facing Kayako Conversations API.
 #[derive(Debug, Parser)]
@@ -89,6 +91,9 @@ pub enum Command {
     /// Check a configuration file: unknown keys and bad values.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The email channel.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Print the instance's messenger token (generated on first use), the secret
     /// your backend signs messenger identities with.
     MessengerToken {
@@ -99,6 +104,27 @@ pub enum Command {
         /// so that a mistyped `--data-dir` does not print a token no server uses).
         #[arg(long)]
         init: bool,
+    },
+}
+
+/// `parley mail ...`.
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Take one mail (RFC 5322) for the server, from a file or standard
+    /// input: an MTA's pipe delivery (Postfix `mailbox_command`, an alias).
+    /// It is checked, then left in the data directory's spool, which the
+    /// server drains (at once, or when it next starts). Exits 65 for a mail
+    /// it refuses, 75 when it could not be stored (the MTA retries).
+    Ingest {
+        /// The mail; `-` (the default) reads standard input.
+        #[arg(default_value = "-")]
+        file: PathBuf,
+        /// Directory holding `parley.db`.
+        #[arg(long, env = "PARLEY_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+        /// Largest mail accepted, in bytes.
+        #[arg(long, env = "PARLEY_MAX_MAIL_BYTES", default_value_t = 25 * 1024 * 1024)]
+        max_mail_bytes: usize,
     },
 }
 
@@ -286,6 +312,10 @@ pub struct ServeConfig {
     /// signature starts the time again.
     #[arg(long, env = "PARLEY_IDENTITY_LIFETIME_SECONDS", default_value_t = 7 * 86_400)]
     pub identity_lifetime_seconds: i64,
+
+    /// The email channel.
+    #[command(flatten)]
+    pub mail: MailConfig,
 }
 
 impl ServeConfig {
@@ -321,6 +351,7 @@ impl ServeConfig {
             max_unattached_bytes: 4 * 1024 * 1024 * 1024,
             identity_signatures: IdentitySignatures::V2,
             identity_lifetime_seconds: 7 * 86_400,
+            mail: MailConfig::default(),
         }
     }
 

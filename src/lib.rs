@@ -10,6 +10,7 @@ pub mod db;
 mod demo;
 pub mod error;
 pub mod limits;
+pub mod mail;
 pub mod metrics;
 pub mod realtime;
 pub mod secret;

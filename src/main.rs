@@ -1,8 +1,8 @@
 //! The `parley` binary: parse the command line, set up logging, run.
 
 use clap::Parser;
-use parley::commands::{backup, export, gen, import, user};
-use parley::config::{Cli, Command, ConfigCommand, LogFormat, UserCommand};
+use parley::commands::{backup, export, gen, import, mail, user};
+use parley::config::{Cli, Command, ConfigCommand, LogFormat, MailCommand, UserCommand};
 use parley::server::{Application, Signals};
 
 fn main() -> std::process::ExitCode {
@@ -101,6 +101,18 @@ fn main() -> std::process::ExitCode {
                 }
             }
         },
+        Command::Mail(MailCommand::Ingest { file, data_dir, max_mail_bytes }) => {
+            return match mail::ingest(&file, &data_dir, max_mail_bytes) {
+                Ok(path) => {
+                    tracing::info!(spooled = %path.display(), "mail taken; the server imports it");
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    tracing::error!("{}", e.message);
+                    std::process::ExitCode::from(e.code)
+                }
+            };
+        }
         Command::MessengerToken { data_dir, init } => {
             user::messenger_token(&data_dir, init).map(|token| println!("{token}"))
         }

@@ -38,6 +38,8 @@ pub struct AppState {
     pub storage: Arc<Storage>,
     /// Realtime fan-out.
     pub hub: Arc<Hub>,
+    /// The email channel.
+    pub mail: Arc<crate::mail::Mail>,
     /// Request counts and latencies for `/metrics`.
     pub metrics: crate::metrics::Metrics,
     /// The secret messenger identity signatures are keyed by (rotated by
@@ -104,6 +106,9 @@ pub enum StartError {
     /// Reading or writing the database.
     #[error("database: {0}")]
     Db(#[from] db::Error),
+    /// The mail settings (a relay URL, the SMTP receiver's certificate).
+    #[error("mail: {0}")]
+    Mail(String),
 }
 
 /// What to do when the listening address is refused, by its cause.

@@ -223,6 +223,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
     let caller = ctx.caller.clone();
     let view = ctx.view()?;
     let anonymous_answer = !matches!(caller.identity, Identity::User(_));
+    let mail = crate::mail::outbox::Settings::of(&ctx.state.mail.config);
     let now = db::now();
     let (data, token, replayed) = ctx
         .write_then(
@@ -275,7 +276,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
                 }
                 store::add_participant(tx, id, requester.id, now)?;
                 let target = Target { id, subject: &subject, channel: &channel };
-                super::messages::insert(tx, &target, &author, caller.fingerprint(), composed, now)?;
+                let (first, _) = super::messages::insert(tx, &target, &author, caller.fingerprint(), composed, now)?;
                 let token = if anonymous_answer {
                     let token = secret::random_hex(32);
                     let key = secret::digest(&token);
@@ -285,6 +286,10 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
                     None
                 };
                 let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
+                if author.role.is_staff() {
+                    // Staff starting a conversation for a customer: it reaches them by mail.
+                    crate::mail::outbox::after_staff_message(tx, &mail, &c, &first, now)?;
+                }
                 emit::conversation_created(tx, &c.realtime_channel, id, now)?;
                 let view = render::View { user_id: Some(author.id), ..view };
                 Ok((super::rows::conversation(tx, &view, c)?, token, false))
@@ -296,6 +301,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
         return ctx.finish(Reply::one("conversation", data)).await;
     }
     ctx.state.hub.wake();
+    ctx.state.mail.wake();
     let mut reply = Reply::created("conversation", data);
     if let Some(token) = token {
         reply = reply.with_header("X-Request-Token", token);

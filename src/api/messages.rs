@@ -11,17 +11,16 @@ use super::files::{check_file_count, keep_when, store_uploads};
 use super::params::{Form, Params};
 use super::{path_id, Ctx, Reply};
 use crate::db::files::{self, Uploader};
+use crate::db::mail::received;
 use crate::db::messages::{self as store, NewMessage};
 use crate::db::users::User;
 use crate::db::Conn;
-use crate::db::{self, auth as credentials, conversations, lookups, markers, users};
+use crate::db::{self, conversations, lookups, markers, users};
 use crate::error::{ApiError, FieldProblem, Problems};
+use crate::mail::outbox;
 use crate::realtime::emit;
 use crate::storage::StoredFile;
 use crate::wire::{render, text_to_html};
-
-/// Characters of a message kept as the conversation's `last_message_preview`.
-const PREVIEW_CHARS: usize = 255;
 
 /// The message part of a request, validated.
 #[derive(Debug, Clone)]
@@ -107,10 +106,9 @@ pub struct Target<'a> {
     pub channel: &'a str,
 }
 
-/// Writes a message and everything it changes: the conversation's summary,
-/// participants, the device link, the author's read marker and attachments.
-/// Must run inside the caller's write transaction. Returns the message as
-/// stored, with its files.
+/// Writes a message and everything it changes (`db::messages::post`), and
+/// attaches the files uploaded before. Must run inside the caller's write
+/// transaction. Returns the message as stored, with its files.
 pub fn insert(
     tx: &Conn,
     target: &Target,
@@ -139,26 +137,16 @@ pub fn insert(
         source,
         metadata: Value::Object(composed.metadata).to_string(),
     };
-    let preview: String = new.content_text.chars().take(PREVIEW_CHARS).collect();
-    let message = store::insert(tx, new, now)?;
-    let id = message.id;
     let has_files = !composed.file_ids.is_empty() || !composed.files.is_empty();
+    let post = store::Post { message: new, by_staff: author.role.is_staff(), fingerprint, files: &composed.files };
+    let message = store::post(tx, post, now)?;
     let uploader = Uploader { user_id: Some(author.id), fingerprint: fingerprint.map(str::to_owned), address: None };
     for file_id in composed.file_ids {
-        if !files::attach(tx, file_id, id, &uploader)? {
+        if !files::attach(tx, file_id, message.id, &uploader)? {
             return Err(ApiError::invalid("file_ids", format!("File {file_id} does not exist or is already attached")));
         }
     }
-    for stored in &composed.files {
-        files::insert(tx, stored, &uploader, Some(id), now)?;
-    }
-    conversations::record_reply(tx, target.id, author.id, author.role.is_staff(), &preview, now)?;
-    conversations::add_participant(tx, target.id, author.id, now)?;
-    markers::advance(tx, target.id, author.id, id, now)?;
-    if let Some(fp) = fingerprint {
-        credentials::link_device(tx, fp, target.id, now)?;
-    }
-    let files = if has_files { files::of_message(tx, id)? } else { Vec::new() };
+    let files = if has_files { files::of_message(tx, message.id)? } else { Vec::new() };
     Ok((message, files))
 }
 
@@ -173,12 +161,15 @@ pub async fn list(mut ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse,
     let (items, total) = ctx
         .read_in_conversation(id, move |conn, view| {
             let (rows, total) = store::list(conn, id, offset, limit)?;
-            let mut attached = files::of_messages(conn, &db::IdsIn::of(rows.iter().map(|m| m.id)))?;
+            let ids = db::IdsIn::of(rows.iter().map(|m| m.id));
+            let mut attached = files::of_messages(conn, &ids)?;
+            let mut mails = if view.staff && !rows.is_empty() { received::message_mail_of(conn, &ids)? } else { Default::default() };
             let items: Vec<_> = rows
                 .into_iter()
                 .map(|m| {
                     let files = attached.remove(&m.id).unwrap_or_default();
-                    render::message(view, m, files)
+                    let mail = mails.remove(&m.id);
+                    render::message(view, m, files).with_mail(view, mail)
                 })
                 .collect();
             Ok((items, total))
@@ -203,7 +194,8 @@ async fn message(ctx: &Ctx, id: i64, mid: i64) -> Result<render::MessageOut, Api
     ctx.read_in_conversation(id, move |conn, view| {
         let m = store::get(conn, id, mid)?.ok_or(ApiError::NotFound)?;
         let attached = files::of_message(conn, m.id)?;
-        Ok(render::message(view, m, attached))
+        let mail = if view.staff { received::message_mail_of(conn, &db::IdsIn::One(m.id))?.remove(&m.id) } else { None };
+        Ok(render::message(view, m, attached).with_mail(view, mail))
     })
     .await
 }
@@ -221,6 +213,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
     let view = ctx.view()?;
     let author = ctx.caller.user().cloned();
     let fingerprint = ctx.caller.fingerprint().map(str::to_owned);
+    let mail = outbox::Settings::of(&ctx.state.mail.config);
     let now = db::now();
     let (data, replayed) = ctx
         .write_then(
@@ -247,6 +240,9 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
                         emit::conversation_updated(tx, &c.realtime_channel, id, &["status"], hidden, now)?;
                     }
                 }
+                if author.role.is_staff() {
+                    outbox::after_staff_message(tx, &mail, &c, &m, now)?;
+                }
                 let data = render::message(&view, m, attached);
                 emit::message_created(tx, &c.realtime_channel, id, &data, now)?;
                 Ok((data, false))
@@ -256,6 +252,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
         .await?;
     if !replayed {
         ctx.state.hub.wake();
+        ctx.state.mail.wake();
     }
     let reply = if replayed {
         Reply::one("conversation_message", data).with_status(StatusCode::OK)

@@ -9,6 +9,7 @@ pub mod backup;
 pub mod export;
 pub mod gen;
 pub mod import;
+pub mod mail;
 pub mod user;
 
 pub use archive::Moved;

@@ -397,3 +397,13 @@ pub fn decorate(
         })
         .collect())
 }
+
+/// Whether the user with this email is a participant of a conversation.
+pub fn is_participant_email(conn: &Conn, conversation_id: i64, email: &str) -> Result<bool, Error> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM participants p JOIN users u ON u.id = p.user_id
+              WHERE p.conversation_id = ?1 AND u.email = ?2",
+        )?
+        .exists(params![conversation_id, email])?)
+}

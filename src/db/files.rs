@@ -272,3 +272,9 @@ pub fn total_bytes(conn: &Conn) -> Result<i64, Error> {
         |r| r.get(0),
     )?)
 }
+
+/// Sets the `Content-ID` a mail's HTML refers to a file by.
+pub fn set_content_id(conn: &Conn, file_id: i64, content_id: &str) -> Result<(), Error> {
+    conn.prepare_cached("UPDATE files SET content_id = ?2 WHERE id = ?1")?.execute(params![file_id, content_id])?;
+    Ok(())
+}

@@ -172,6 +172,43 @@ pub fn insert(conn: &Conn, m: NewMessage, now: i64) -> Result<Message, Error> {
     })
 }
 
+/// Characters of a message kept as the conversation's `last_message_preview`.
+const PREVIEW_CHARS: usize = 255;
+
+/// A message to post, with what it changes beside its row.
+#[derive(Debug)]
+pub struct Post<'a> {
+    /// The message itself.
+    pub message: NewMessage,
+    /// Whether its author is staff.
+    pub by_staff: bool,
+    /// The messenger device it came from.
+    pub fingerprint: Option<&'a str>,
+    /// Files that came with it, already durable on disk.
+    pub files: &'a [crate::storage::StoredFile],
+}
+
+/// Posts a message: its row, its files, the conversation's summary and
+/// participants, the author's read marker and the device link. Runs inside
+/// the caller's write transaction.
+pub fn post(conn: &Conn, post: Post, now: i64) -> Result<Message, Error> {
+    use crate::db::{auth, conversations, files, markers};
+    let (conversation_id, author) = (post.message.conversation_id, post.message.creator_id);
+    let preview: String = post.message.content_text.chars().take(PREVIEW_CHARS).collect();
+    let message = insert(conn, post.message, now)?;
+    let uploader = files::Uploader { user_id: Some(author), fingerprint: post.fingerprint.map(str::to_owned), address: None };
+    for stored in post.files {
+        files::insert(conn, stored, &uploader, Some(message.id), now)?;
+    }
+    conversations::record_reply(conn, conversation_id, author, post.by_staff, &preview, now)?;
+    conversations::add_participant(conn, conversation_id, author, now)?;
+    markers::advance(conn, conversation_id, author, message.id, now)?;
+    if let Some(fp) = post.fingerprint {
+        auth::link_device(conn, fp, conversation_id, now)?;
+    }
+    Ok(message)
+}
+
 /// Sets a message's status and returns whether it changed.
 pub fn set_status(conn: &Conn, id: i64, status: &str, now: i64) -> Result<bool, Error> {
     let n = conn

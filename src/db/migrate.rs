@@ -82,6 +82,9 @@ const MIGRATIONS: &[Migration] = &[
              used_at     INTEGER NOT NULL
          ) STRICT;",
     ),
+    // 9: the email channel: mailboxes, the mail received, every Message-ID
+    // known for threading, a message's mail headers, and the outbox.
+    Migration::Sql(include_str!("migrations/9_mail.sql")),
 ];
 
 fn digest_tokens(tx: &Transaction) -> rusqlite::Result<()> {

@@ -118,6 +118,26 @@ pub const TABLES: &[Table] = &[
         has_id: true,
     },
     Table { name: "thumbnails", refs: &[("file_id", "files")], key: &["storage_name"], has_id: true },
+    Table { name: "mailboxes", refs: &[], key: &["address"], has_id: true },
+    Table {
+        name: "conversation_mail",
+        refs: &[("conversation_id", "conversations"), ("mailbox_id", "mailboxes")],
+        key: &[],
+        has_id: false,
+    },
+    Table {
+        name: "mails",
+        refs: &[("mailbox_id", "mailboxes"), ("conversation_id", "conversations"), ("post_id", "messages")],
+        key: &["message_id"],
+        has_id: true,
+    },
+    Table {
+        name: "mail_ids",
+        refs: &[("post_id", "messages"), ("conversation_id", "conversations")],
+        key: &[],
+        has_id: false,
+    },
+    Table { name: "message_mail", refs: &[("post_id", "messages")], key: &[], has_id: false },
     Table {
         name: "audit_log",
         refs: &[("actor_id", "users")],

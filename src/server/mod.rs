@@ -31,6 +31,14 @@ pub struct Application {
     port: u16,
     state: web::Data<AppState>,
     closing: Arc<tokio::sync::Notify>,
+    mail: MailParts,
+}
+
+/// The email channel's parts that run beside the HTTP server.
+struct MailParts {
+    transport: Arc<crate::mail::transport::Transport>,
+    smtp: Option<crate::mail::smtp_in::Receiver>,
+    stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl Application {
@@ -85,6 +93,22 @@ impl Application {
         let limits = crate::limits::RateLimits::new(&config);
         let text_budget = config.max_buffered_text_bytes;
         let openapi = crate::api::openapi::document(&public_url).to_string().into();
+        let limits_of_files = crate::mail::FileLimits {
+            max_file_bytes: config.max_file_bytes,
+            max_files_per_message: config.max_files_per_message,
+        };
+        let mail = Arc::new(crate::mail::Mail::new(config.mail.clone(), config.data_dir.clone(), limits_of_files));
+        let transport = crate::mail::transport::Transport::from_config(&config.mail, mail.sent_dir())
+            .map_err(StartError::Mail)?;
+        let smtp = match config.mail.smtp_listen {
+            None => None,
+            Some(addr) => {
+                let listener = std::net::TcpListener::bind(addr).map_err(|source| StartError::Bind { addr, source })?;
+                let receiver = crate::mail::smtp_in::Receiver::new(listener, &config.mail).map_err(StartError::Mail)?;
+                tracing::info!(smtp = %receiver.local_addr()?, "receiving mail");
+                Some(receiver)
+            }
+        };
         let state = web::Data::new(AppState {
             db,
             config,
@@ -98,6 +122,7 @@ impl Application {
             text_budget: Arc::new(crate::limits::TextBudget::new(text_budget)),
             storage,
             hub: Arc::new(Hub::default()),
+            mail,
             metrics: crate::metrics::Metrics::default(),
             messenger_token: std::sync::RwLock::new(messenger_token),
             reply_time: Default::default(),
@@ -109,12 +134,19 @@ impl Application {
             body_idle: Duration::from_secs(state.config.body_idle_timeout_seconds.max(1)),
         };
         let server = serve(listener, state.clone(), workers, door, closing.clone())?;
-        Ok(Application { server, port, state, closing })
+        let (stopping, _) = tokio::sync::watch::channel(false);
+        let mail = MailParts { transport: Arc::new(transport), smtp, stopping };
+        Ok(Application { server, port, state, closing, mail })
     }
 
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port the SMTP receiver is bound to, if it runs.
+    pub fn smtp_port(&self) -> Option<u16> {
+        self.mail.smtp.as_ref().and_then(|r| r.local_addr().ok()).map(|a| a.port())
     }
 
     /// What stops this server cleanly (see [`Stopper::stop`]).
@@ -132,9 +164,35 @@ impl Application {
             crate::sweep::interval(self.state.config.unattached_file_seconds),
         ));
         let fetcher = actix_web::rt::spawn(self.state.hub.clone().run(self.state.db.clone()));
+        let state = &self.state;
+        let pipeline = crate::mail::ingest::Pipeline {
+            mail: state.mail.clone(),
+            db: state.db.clone(),
+            storage: state.storage.clone(),
+            hub: state.hub.clone(),
+            public_url: state.public_url.clone(),
+        };
+        let sender = crate::mail::send::Sender {
+            mail: state.mail.clone(),
+            db: state.db.clone(),
+            storage: state.storage.clone(),
+            hub: state.hub.clone(),
+            transport: self.mail.transport.clone(),
+        };
+        let sending = actix_web::rt::spawn(sender.run());
+        let spool = actix_web::rt::spawn(crate::mail::spool::drain(pipeline.clone()));
+        let receiving = self.mail.smtp.map(|r| actix_web::rt::spawn(r.run(pipeline.clone(), self.mail.stopping.subscribe())));
+        let stopping = self.mail.stopping;
         let result = self.server.await;
+        // Mail being received finishes; then nothing more is taken.
+        let _ = stopping.send(true);
+        if let Some(receiving) = receiving {
+            let _ = receiving.await;
+        }
         sweeper.abort();
         fetcher.abort();
+        sending.abort();
+        spool.abort();
         match self.state.db.checkpoint().await {
             Ok(true) => tracing::info!("stopped; the database file holds everything"),
             Ok(false) => tracing::warn!("stopped; the WAL could not be checkpointed completely"),

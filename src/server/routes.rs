@@ -95,6 +95,10 @@ api_routes! {
     "/cases/forms/{id}" => get: manage::get_form, put: manage::update_form, delete: manage::delete_form;
     "/settings" => get: manage::get_settings, put: manage::update_settings;
     "/messenger/token" => post: manage::rotate_messenger_token;
+    "/mailboxes" => get: manage::mailboxes, post: manage::create_mailbox;
+    "/mailboxes/{id}" => get: manage::mailbox, put: manage::update_mailbox, delete: manage::delete_mailbox;
+    "/mails" => get: manage::mails;
+    "/mails/{id}" => get: manage::mail;
     "/audit" => get: manage::audit_log;
     // Also `/openapi.json`: the suffix is optional everywhere (see `strip_json_suffix`).
     "/openapi" => get: crate::api::openapi::serve;

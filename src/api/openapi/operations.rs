@@ -314,6 +314,24 @@ pub(super) fn operations() -> Vec<Op> {
         op("post", "/api/v1/messenger/token", admin, "Rotate the messenger token", Admin)
             .describe("Answers the new token once; identity signatures made with the old one stop verifying.")
             .answers(One(200, "MessengerToken")),
+        op("get", "/api/v1/mailboxes", admin, "List mailboxes", Staff).paged().answers(Page("Mailbox")),
+        op("post", "/api/v1/mailboxes", admin, "Add a mailbox", Admin)
+            .describe("Mail to this address (and its `+token` forms) is taken; replies leave from it. The first mailbox is the default.")
+            .body("NewMailbox")
+            .answers(One(201, "Mailbox"))
+            .opens("getApiV1MailboxesId", "id")
+            .opens("putApiV1MailboxesId", "id")
+            .opens("deleteApiV1MailboxesId", "id"),
+        op("get", "/api/v1/mailboxes/{id}", admin, "Get a mailbox", Staff).answers(One(200, "Mailbox")),
+        op("put", "/api/v1/mailboxes/{id}", admin, "Change a mailbox", Admin).body("MailboxUpdate").answers(One(200, "Mailbox")),
+        op("delete", "/api/v1/mailboxes/{id}", admin, "Delete a mailbox", Admin)
+            .describe("Not the default while other mailboxes remain.")
+            .answers(Empty),
+        op("get", "/api/v1/mails", admin, "List the mail received", Admin)
+            .describe("Every mail received, newest first, and what became of it: processed into a message, or suspended with Kayako's code (LOOP_DETECTED, AUTOMATED_EMAIL, MAILER_DAEMON, ...).")
+            .paged()
+            .answers(Page("Mail")),
+        op("get", "/api/v1/mails/{id}", admin, "Get a mail received", Admin).answers(One(200, "Mail")),
         op("get", "/api/v1/audit", admin, "The audit log", Owner)
             .describe("Every change made through the admin API, newest first: who, what, when, before and after.")
             .paged()

@@ -59,7 +59,15 @@ pub(super) fn schemas() -> Value {
             "message_status": {"type": "string", "enum": ["SENT", "DELIVERED", "SEEN", "REJECTED"]},
             "message_status_reject_type": maybe_text, "message_status_reject_reason": maybe_text,
             "message_status_updated_at": time, "created_at": time, "updated_at": time,
+            "mail": {"$ref": "#/components/schemas/MessageMail"},
         })),
+        "MessageMail": {"type": "object", "description": "To staff, on messages that came or went by mail.", "properties": {
+            "message_id": text, "from": text,
+            "to": {"type": "array", "items": text}, "cc": {"type": "array", "items": text},
+            "quoted_text": maybe_text, "quoted_html": maybe_text, "automated": maybe_text,
+            "delivery": {"type": ["string", "null"], "enum": ["QUEUED", "SENT", "BOUNCED", "FAILED", null]},
+            "original": maybe_stub,
+        }},
         "Attachment": resource(json!({
             "name": text, "size": int, "width": int, "height": int, "type": text,
             "content_id": maybe_text, "alt": maybe_text, "url": text, "url_download": text,
@@ -96,6 +104,19 @@ pub(super) fn schemas() -> Value {
             "id": text, "name": text, "value": {"type": ["boolean", "string"]}, "resource_type": text,
         }},
         "MessengerToken": {"type": "object", "properties": {"token": text, "resource_type": text}},
+        "Mailbox": resource(json!({
+            "uuid": text, "service": text, "encryption": text, "address": text, "prefix": maybe_text,
+            "smtp_type": maybe_text, "host": maybe_text, "port": {"type": ["integer", "null"]}, "username": maybe_text,
+            "preserve_mails": flag, "brand": maybe_stub, "is_default": flag, "is_enabled": flag,
+            "created_at": time, "updated_at": time,
+        })),
+        "Mail": resource(json!({
+            "from": text, "from_name": maybe_text, "to": maybe_text, "recipients": map, "subject": text,
+            "source": {"type": "string", "enum": ["SMTP", "IMAP", "PIPE"]}, "is_suspended": flag,
+            "status": {"type": "string", "enum": ["PROCESSED", "SUSPENDED", "REJECTED"]},
+            "suspension_code": maybe_text, "reason": maybe_text, "message_id": text, "size": int,
+            "mailbox": maybe_stub, "case": maybe_stub, "case_post": maybe_stub, "created_at": time,
+        })),
         "AuditEntry": resource(json!({
             "actor": maybe_stub, "action": text, "object_type": text, "object_id": {"type": ["integer", "null"]},
             "before": {"type": ["object", "null"]}, "after": {"type": ["object", "null"]}, "created_at": time,
@@ -179,6 +200,11 @@ pub(super) fn schemas() -> Value {
         "TeamUpdate": body(&["title"], json!({"title": text})),
         "Members": body(&["agent_ids"], json!({"agent_ids": {"type": "string", "description": "Ids, comma-separated."}})),
         "NewOrganization": body(&["name"], json!({"name": text})),
+        "NewMailbox": body(&["address"], json!({"address": {"type": "string", "format": "email"}, "is_enabled": flag, "is_default": flag})),
+        "MailboxUpdate": body(&[], json!({
+            "address": {"type": "string", "format": "email"}, "is_enabled": flag,
+            "is_default": {"type": "boolean", "description": "Only `true`: make another mailbox the default instead."},
+        })),
         "NewStatus": body(&["label"], json!({
             "label": text, "type": {"type": "string", "enum": ["NEW", "OPEN", "PENDING", "COMPLETED", "CLOSED", "CUSTOM"]}, "sort_order": int,
         })),

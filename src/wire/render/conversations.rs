@@ -140,6 +140,22 @@ pub struct MessageOut {
     updated_at: Ts,
     resource_type: &'static str,
     resource_url: String,
+    /// Staff only: the mail it came or went as.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mail: Option<super::mail::MessageMailOut>,
+}
+
+impl MessageOut {
+    /// The message with its mail side, for staff (customers never get it).
+    pub fn with_mail(mut self, view: &View, mail: Option<crate::db::mail::received::MessageMail>) -> MessageOut {
+        if view.staff {
+            if let Some(m) = mail {
+                let original = self.attachments.iter().rev().find(|a| a.name == "original.eml").map(|a| a.id);
+                self.mail = Some(super::mail::message_mail(m, original));
+            }
+        }
+        self
+    }
 }
 
 /// A message with its attachments.
@@ -147,10 +163,18 @@ pub fn message(view: &View, m: Message, attachments: Vec<FileRow>) -> MessageOut
     let base = format!("conversations/{}/messages/{}", m.conversation_id, m.id);
     let metadata: Value = serde_json::from_str(&m.metadata).unwrap_or_else(|_| json!({}));
     let download_all = (!attachments.is_empty()).then(|| view.url(&format!("{base}/download_all")));
+    let attachments: Vec<AttachmentOut> =
+        attachments.iter().map(|a| attachment(view, m.conversation_id, m.id, a)).collect();
+    // A mail's inline images are its own files.
+    let mut content_html = m.content_html;
+    for a in attachments.iter().filter(|a| a.content_id.is_some()) {
+        let cid = a.content_id.as_deref().unwrap_or_default();
+        content_html = content_html.replace(&format!("src=\"cid:{cid}\""), &format!("src=\"{}\"", a.url));
+    }
     MessageOut {
         id: m.id,
         creator: Stub::user(Some(m.creator_id)),
-        attachments: attachments.iter().map(|a| attachment(view, m.conversation_id, m.id, a)).collect(),
+        attachments,
         download_all,
         metadata,
         message_status_updated_at: m.message_status_updated_at.map(Ts),
@@ -163,11 +187,12 @@ pub fn message(view: &View, m: Message, attachments: Vec<FileRow>) -> MessageOut
         subject: m.subject,
         channel: m.channel,
         content_text: m.content_text,
-        content_html: m.content_html,
+        content_html,
         source: m.source,
         message_status: m.message_status,
         message_status_reject_type: m.reject_type,
         message_status_reject_reason: m.reject_reason,
+        mail: None,
     }
 }
 

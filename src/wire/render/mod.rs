@@ -7,6 +7,7 @@
 mod admin;
 mod catalog;
 mod conversations;
+mod mail;
 mod people;
 
 use std::sync::Arc;
@@ -24,6 +25,7 @@ pub use catalog::{
 pub use conversations::{
     attachment, conversation, conversations, file, message, AttachmentOut, ConversationOut, MessageOut,
 };
+pub use mail::{mail, mailbox, MessageMailOut};
 pub use people::{avatar_url, organization, rating, read_marker, role, team, user_for_staff, user_minimal};
 
 /// Who the output is for.

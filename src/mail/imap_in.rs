@@ -1,0 +1,1 @@
+//! IMAP polling (to come).

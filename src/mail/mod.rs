@@ -1,0 +1,99 @@
+//! The email channel. Mail in: one pipeline (`ingest`) behind three doors,
+//! the SMTP receiver (`smtp_in`), IMAP polling (`imap_in`) and the spool
+//! that `parley mail ingest` drops mail into (`spool`). Mail out: a reply
+//! queues a row of the outbox in its own transaction (`outbox`); the sender
+//! (`send`) builds each mail (`compose`) and hands it to the transport
+//! (`transport`). Reading a mail (`parse`, `quote`, `html`) is pure.
+//! Below the API: nothing here knows HTTP.
+
+use std::path::PathBuf;
+use tokio::sync::Notify;
+
+use crate::config::MailConfig;
+
+pub mod compose;
+pub mod html;
+pub mod imap_in;
+pub mod ingest;
+pub mod outbox;
+pub mod parse;
+pub mod quote;
+pub mod send;
+pub mod thread;
+pub mod smtp_in;
+pub mod spool;
+pub mod transport;
+
+/// The mail service the server holds: its settings and the bell that wakes
+/// the sender.
+pub struct Mail {
+    /// The flags it started with.
+    pub config: MailConfig,
+    /// The data directory (`mail/spool/`, `mail/sent/` under it).
+    pub data_dir: PathBuf,
+    /// Largest attachment, and most files a message carries (the server's limits).
+    pub limits: FileLimits,
+    outbox: Notify,
+}
+
+/// The attachment limits mail is held to, as uploads are.
+#[derive(Debug, Clone, Copy)]
+pub struct FileLimits {
+    /// Largest file, in bytes.
+    pub max_file_bytes: u64,
+    /// Most files one message carries.
+    pub max_files_per_message: usize,
+}
+
+impl Mail {
+    /// The service for a data directory.
+    pub fn new(config: MailConfig, data_dir: PathBuf, limits: FileLimits) -> Mail {
+        Mail { config, data_dir, limits, outbox: Notify::new() }
+    }
+
+    /// Tells the sender that mail was queued.
+    pub fn wake(&self) {
+        self.outbox.notify_one();
+    }
+
+    /// What the sender waits on.
+    pub(crate) fn outbox_bell(&self) -> &Notify {
+        &self.outbox
+    }
+
+    /// Where `parley mail ingest` leaves mail for the server.
+    pub fn spool_dir(&self) -> PathBuf {
+        spool::dir(&self.data_dir)
+    }
+
+    /// Where the file transport writes what it sends.
+    pub fn sent_dir(&self) -> PathBuf {
+        self.data_dir.join("mail").join("sent")
+    }
+}
+
+/// The domain of an address (after its last `@`), lowercased.
+pub fn domain_of(address: &str) -> &str {
+    address.rsplit_once('@').map_or("", |(_, d)| d)
+}
+
+/// An address without its `+tag`, and the tag.
+pub fn split_plus(address: &str) -> (String, Option<String>) {
+    let Some((local, domain)) = address.rsplit_once('@') else { return (address.to_owned(), None) };
+    match local.split_once('+') {
+        Some((base, tag)) if !tag.is_empty() => (format!("{base}@{domain}"), Some(tag.to_ascii_lowercase())),
+        _ => (address.to_owned(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plus_tags_are_split_off() {
+        assert_eq!(split_plus("support+abc123@brewfictus.com"), ("support@brewfictus.com".into(), Some("abc123".into())));
+        assert_eq!(split_plus("support@brewfictus.com"), ("support@brewfictus.com".into(), None));
+        assert_eq!(domain_of("a@B.example"), "B.example");
+    }
+}

@@ -163,7 +163,11 @@ pub async fn list(mut ctx: Ctx, path: web::Path<String>) -> Result<HttpResponse,
             let (rows, total) = store::list(conn, id, offset, limit)?;
             let ids = db::IdsIn::of(rows.iter().map(|m| m.id));
             let mut attached = files::of_messages(conn, &ids)?;
-            let mut mails = if view.staff && !rows.is_empty() { received::message_mail_of(conn, &ids)? } else { Default::default() };
+            let mut mails = if view.staff && !rows.is_empty() {
+                received::message_mail_of(conn, &ids)?
+            } else {
+                Default::default()
+            };
             let items: Vec<_> = rows
                 .into_iter()
                 .map(|m| {
@@ -194,7 +198,8 @@ async fn message(ctx: &Ctx, id: i64, mid: i64) -> Result<render::MessageOut, Api
     ctx.read_in_conversation(id, move |conn, view| {
         let m = store::get(conn, id, mid)?.ok_or(ApiError::NotFound)?;
         let attached = files::of_message(conn, m.id)?;
-        let mail = if view.staff { received::message_mail_of(conn, &db::IdsIn::One(m.id))?.remove(&m.id) } else { None };
+        let mail =
+            if view.staff { received::message_mail_of(conn, &db::IdsIn::One(m.id))?.remove(&m.id) } else { None };
         Ok(render::message(view, m, attached).with_mail(view, mail))
     })
     .await

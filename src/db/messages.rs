@@ -196,7 +196,8 @@ pub fn post(conn: &Conn, post: Post, now: i64) -> Result<Message, Error> {
     let (conversation_id, author) = (post.message.conversation_id, post.message.creator_id);
     let preview: String = post.message.content_text.chars().take(PREVIEW_CHARS).collect();
     let message = insert(conn, post.message, now)?;
-    let uploader = files::Uploader { user_id: Some(author), fingerprint: post.fingerprint.map(str::to_owned), address: None };
+    let uploader =
+        files::Uploader { user_id: Some(author), fingerprint: post.fingerprint.map(str::to_owned), address: None };
     for stored in post.files {
         files::insert(conn, stored, &uploader, Some(message.id), now)?;
     }

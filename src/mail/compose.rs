@@ -126,7 +126,8 @@ pub fn build(d: &Draft) -> Result<Vec<u8>, String> {
     } else {
         let mut mixed = MultiPart::mixed().multipart(alternative);
         for f in &d.files {
-            let mime = ContentType::parse(&f.mime).unwrap_or(ContentType::parse("application/octet-stream").map_err(|e| e.to_string())?);
+            let mime = ContentType::parse(&f.mime)
+                .unwrap_or(ContentType::parse("application/octet-stream").map_err(|e| e.to_string())?);
             mixed = mixed.singlepart(Attachment::new(f.name.clone()).body(f.bytes.clone(), mime));
         }
         b.multipart(mixed)
@@ -142,7 +143,11 @@ fn bodies(d: &Draft) -> (String, String) {
     for (i, p) in d.pieces.iter().enumerate() {
         if several {
             text.push_str(&format!("{} ({}):\n", p.author, p.written));
-            html.push_str(&format!("<p style=\"color: #555\"><strong>{}</strong> ({})</p>", escape(&p.author), escape(&p.written)));
+            html.push_str(&format!(
+                "<p style=\"color: #555\"><strong>{}</strong> ({})</p>",
+                escape(&p.author),
+                escape(&p.written)
+            ));
         }
         text.push_str(&p.text);
         text.push_str("\n\n");
@@ -176,7 +181,12 @@ mod tests {
             message_id: "m.1234@brewfictus.com".into(),
             in_reply_to: Some("CAB=x@mail.gmail.com".into()),
             references: vec!["first@example.com".into(), "CAB=x@mail.gmail.com".into()],
-            pieces: vec![Piece { author: "Ana".into(), written: "now".into(), text: "Try descaling.".into(), html: "<p>Try descaling.</p>".into() }],
+            pieces: vec![Piece {
+                author: "Ana".into(),
+                written: "now".into(),
+                text: "Try descaling.".into(),
+                html: "<p>Try descaling.</p>".into(),
+            }],
             footer: "Reply to this mail to answer.".into(),
             files: vec![File { name: "guide.txt".into(), mime: "text/plain".into(), bytes: b"steps".to_vec() }],
             loop_mark: "support@brewfictus.com".into(),

@@ -242,16 +242,25 @@ fn take(
     }
     let existing = users::by_email(tx, &sender)?;
     if existing.as_ref().is_some_and(|u| u.role.is_staff()) {
-        return suspend(&mut record, "SOURCE_IS_AGENT", "Mail from a staff address is not taken as theirs: it could be forged");
+        return suspend(
+            &mut record,
+            "SOURCE_IS_AGENT",
+            "Mail from a staff address is not taken as theirs: it could be forged",
+        );
     }
     let found = thread::conversation_of(tx, token.as_deref(), &parsed, &sender)?;
     if parsed.automated.is_some() && found.is_none() {
-        return suspend(&mut record, "AUTOMATED_EMAIL", "Automated mail (an auto-reply, bulk or list mail) that answers no conversation");
+        return suspend(
+            &mut record,
+            "AUTOMATED_EMAIL",
+            "Automated mail (an auto-reply, bulk or list mail) that answers no conversation",
+        );
     }
     let author = match existing {
         Some(u) => u,
         None => {
-            let name = parsed.from_name.clone().unwrap_or_else(|| sender.split('@').next().unwrap_or("Customer").to_owned());
+            let name =
+                parsed.from_name.clone().unwrap_or_else(|| sender.split('@').next().unwrap_or("Customer").to_owned());
             let id = users::create_customer(tx, &name, &sender, now)?;
             users::get(tx, id)?.ok_or(db::Error::NotFound)?
         }
@@ -283,7 +292,8 @@ fn take(
         None => {
             let status = lookups::first_status_of_type(tx, "NEW")?.ok_or(db::Error::NotFound)?;
             let subject = parse::clean_subject(&parsed.subject);
-            let subject = if subject.is_empty() { "(no subject)".to_owned() } else { subject.chars().take(255).collect() };
+            let subject =
+                if subject.is_empty() { "(no subject)".to_owned() } else { subject.chars().take(255).collect() };
             let new = NewConversation {
                 subject,
                 channel: "MAIL".into(),
@@ -331,7 +341,8 @@ fn take(
         source: "MAIL".into(),
         metadata: "{}".into(),
     };
-    let post = messages::post(tx, messages::Post { message: new, by_staff: false, fingerprint: None, files: &[] }, now)?;
+    let post =
+        messages::post(tx, messages::Post { message: new, by_staff: false, fingerprint: None, files: &[] }, now)?;
     let uploader = files::Uploader { user_id: Some(author.id), fingerprint: None, address: None };
     for (stored, content_id) in &files {
         let file_id = files::insert(tx, stored, &uploader, Some(post.id), now)?;
@@ -381,12 +392,7 @@ fn take(
 }
 
 /// A bounce: the message it names is REJECTED with the reason; nothing is posted.
-fn take_bounce(
-    tx: &Conn,
-    mut record: received::NewMail,
-    bounce: &parse::Bounce,
-    now: i64,
-) -> Result<Outcome, Refused> {
+fn take_bounce(tx: &Conn, mut record: received::NewMail, bounce: &parse::Bounce, now: i64) -> Result<Outcome, Refused> {
     let known = received::known_id(tx, &bounce.original_ids)?.filter(|k| k.outbound);
     record.suspension_code = Some("MAILER_DAEMON");
     record.reason = Some(bounce.reason.clone());

@@ -19,9 +19,9 @@ pub mod outbox;
 pub mod parse;
 pub mod quote;
 pub mod send;
-pub mod thread;
 pub mod smtp_in;
 pub mod spool;
+pub mod thread;
 pub mod transport;
 
 /// The mail service the server holds: its settings and the bell that wakes
@@ -92,7 +92,10 @@ mod tests {
 
     #[test]
     fn plus_tags_are_split_off() {
-        assert_eq!(split_plus("support+abc123@brewfictus.com"), ("support@brewfictus.com".into(), Some("abc123".into())));
+        assert_eq!(
+            split_plus("support+abc123@brewfictus.com"),
+            ("support@brewfictus.com".into(), Some("abc123".into()))
+        );
         assert_eq!(split_plus("support@brewfictus.com"), ("support@brewfictus.com".into(), None));
         assert_eq!(domain_of("a@B.example"), "B.example");
     }

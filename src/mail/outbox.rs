@@ -99,7 +99,15 @@ pub fn after_staff_message(
                 }
                 _ => {
                     let recipients = [requester.email.to_lowercase()];
-                    outbox::enqueue(tx, conversation.id, "OFFLINE", &[post.id], &recipients, now + settings.offline_delay, now)?;
+                    outbox::enqueue(
+                        tx,
+                        conversation.id,
+                        "OFFLINE",
+                        &[post.id],
+                        &recipients,
+                        now + settings.offline_delay,
+                        now,
+                    )?;
                 }
             }
             Ok(Queued::Offline)

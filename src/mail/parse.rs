@@ -77,11 +77,7 @@ pub fn parse(raw: &[u8]) -> Option<Parsed> {
         return None;
     }
     let mut parsed = Parsed {
-        message_id: message
-            .message_id()
-            .map(clean_id)
-            .filter(|id| !id.is_empty())
-            .unwrap_or_else(|| digest_id(raw)),
+        message_id: message.message_id().map(clean_id).filter(|id| !id.is_empty()).unwrap_or_else(|| digest_id(raw)),
         subject: message.subject().map(|s| s.trim().to_owned()).unwrap_or_default(),
         to: addresses(message.to()),
         cc: addresses(message.cc()),

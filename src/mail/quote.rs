@@ -58,13 +58,29 @@ fn attribution(line: &str) -> bool {
         return false;
     }
     let starts = ["On ", "Le ", "Am ", "El ", "Il ", "Op ", "Em ", "W dniu ", "Den "];
-    let ends = ["wrote:", "écrit :", "écrit:", "schrieb:", "escribió:", "scritto:", "geschreven:", "escreveu:", "napisał:", "skrev:"];
+    let ends = [
+        "wrote:",
+        "écrit :",
+        "écrit:",
+        "schrieb:",
+        "escribió:",
+        "scritto:",
+        "geschreven:",
+        "escreveu:",
+        "napisał:",
+        "skrev:",
+    ];
     starts.iter().any(|s| line.starts_with(s)) && ends.iter().any(|e| line.ends_with(e))
 }
 
 fn is_original_message_rule(line: &str) -> bool {
     let inner = line.trim_matches('-').trim().to_ascii_lowercase();
-    line.starts_with("--") && line.ends_with("--") && matches!(inner.as_str(), "original message" | "forwarded message" | "ursprüngliche nachricht" | "message d'origine")
+    line.starts_with("--")
+        && line.ends_with("--")
+        && matches!(
+            inner.as_str(),
+            "original message" | "forwarded message" | "ursprüngliche nachricht" | "message d'origine"
+        )
 }
 
 /// `From:` followed within a few lines by `Sent:`/`Date:` and `To:` or `Subject:`.
@@ -136,7 +152,10 @@ mod tests {
     fn trailing_quotes_are_history_but_a_quote_alone_is_kept() {
         assert_eq!(split_text("Agreed.\n\n> earlier\n> text").0, "Agreed.");
         assert_eq!(split_text("> only a quote").0, "> only a quote");
-        assert_eq!(split_text("No history here.\nOn second thought, fine.").0, "No history here.\nOn second thought, fine.");
+        assert_eq!(
+            split_text("No history here.\nOn second thought, fine.").0,
+            "No history here.\nOn second thought, fine."
+        );
     }
 
     #[test]

@@ -68,6 +68,10 @@ impl Sender {
     /// Sends due mail until the task is dropped: wakes when mail is queued,
     /// when the next is due, and every 30 s.
     pub async fn run(self) {
+        // A restart is when an operator has fixed what made mail fail: try it again at once.
+        if let Err(e) = self.db.write(|tx| outbox::retry_now(tx, db::now())).await {
+            tracing::warn!(error = %e, "rescheduling the outbox failed");
+        }
         loop {
             let now = db::now();
             let due = self.db.read(move |c| outbox::due(c, now, 32)).await;
@@ -79,7 +83,24 @@ impl Sender {
                 }
             };
             let full = due.len() == 32;
-            futures_util::stream::iter(due).for_each_concurrent(PARALLEL, |row| self.clone().one(row)).await;
+            // Mail to one address goes in order, one at a time (so its caps
+            // count exactly); different addresses in parallel.
+            let mut by_address: Vec<(String, Vec<outbox::Outgoing>)> = Vec::new();
+            for row in due {
+                let to = row.recipients.first().cloned().unwrap_or_default();
+                match by_address.iter_mut().find(|(a, _)| *a == to) {
+                    Some((_, rows)) => rows.push(row),
+                    None => by_address.push((to, vec![row])),
+                }
+            }
+            let this = &self;
+            futures_util::stream::iter(by_address)
+                .for_each_concurrent(PARALLEL, |(_, rows)| async move {
+                    for row in rows {
+                        this.clone().one(row).await;
+                    }
+                })
+                .await;
             if full {
                 continue;
             }
@@ -104,8 +125,12 @@ impl Sender {
         };
         let now = db::now();
         match plan {
-            Plan::Cancel => self.record(move |tx| outbox::record_try(tx, id, "CANCELLED", row.attempts, now, None, now)).await,
-            Plan::Wait(until) => self.record(move |tx| outbox::record_try(tx, id, "QUEUED", row.attempts, until, None, now)).await,
+            Plan::Cancel => {
+                self.record(move |tx| outbox::record_try(tx, id, "CANCELLED", row.attempts, now, None, now)).await
+            }
+            Plan::Wait(until) => {
+                self.record(move |tx| outbox::record_try(tx, id, "QUEUED", row.attempts, until, None, now)).await
+            }
             Plan::Retry(why) => self.failed(row, Failure::Transient(why)).await,
             Plan::Send(ready) => {
                 let mut ready = *ready;
@@ -182,7 +207,9 @@ impl Sender {
         let Some(reject_type) = reject_type else {
             let delay = BACKOFF[(attempts as usize - 1).min(BACKOFF.len() - 1)];
             let due = (now + delay).min(give_up_at.max(now + 1));
-            return self.record(move |tx| outbox::record_try(tx, row.id, "QUEUED", attempts, due, Some(&reason), now)).await;
+            return self
+                .record(move |tx| outbox::record_try(tx, row.id, "QUEUED", attempts, due, Some(&reason), now))
+                .await;
         };
         self.record(move |tx| {
             outbox::record_try(tx, row.id, "FAILED", attempts, now, Some(&reason), now)?;
@@ -264,8 +291,10 @@ fn plan(conn: &Conn, config: &crate::config::MailConfig, row: &outbox::Outgoing,
     }
     let (local, mailbox_domain) = mailbox.address.rsplit_once('@').unwrap_or((&mailbox.address, &domain));
     let several = posts.len() > 1 || row.kind == "OFFLINE";
-    let from_name = if several { format!("{} support", org_name(mailbox_domain)) } else { author_name.unwrap_or_default() };
-    let (to, cc) = row.recipients.split_first().map_or((Vec::new(), Vec::new()), |(to, cc)| (vec![to.clone()], cc.to_vec()));
+    let from_name =
+        if several { format!("{} support", org_name(mailbox_domain)) } else { author_name.unwrap_or_default() };
+    let (to, cc) =
+        row.recipients.split_first().map_or((Vec::new(), Vec::new()), |(to, cc)| (vec![to.clone()], cc.to_vec()));
     let subject = if c.subject.trim().is_empty() { "Your conversation".to_owned() } else { c.subject.clone() };
     let subject = if inbound.is_empty() && !several { subject } else { format!("Re: {subject}") };
     let draft = Draft {
@@ -283,7 +312,13 @@ fn plan(conn: &Conn, config: &crate::config::MailConfig, row: &outbox::Outgoing,
         files: Vec::new(),
         loop_mark: mailbox.address.clone(),
     };
-    Ok(Plan::Send(Box::new(Ready { draft, recipients: row.recipients.clone(), post_ids, files: wanted, channel: c.realtime_channel })))
+    Ok(Plan::Send(Box::new(Ready {
+        draft,
+        recipients: row.recipients.clone(),
+        post_ids,
+        files: wanted,
+        channel: c.realtime_channel,
+    })))
 }
 
 /// A name for a mailbox's domain: `brewfictus.com` gives `Brewfictus`.

@@ -107,7 +107,8 @@ impl Receiver {
             while running.try_join_next().is_some() {}
         }
         drop(listener);
-        let _ = tokio::time::timeout(Duration::from_secs(30), async { while running.join_next().await.is_some() {} }).await;
+        let _ =
+            tokio::time::timeout(Duration::from_secs(30), async { while running.join_next().await.is_some() {} }).await;
         running.abort_all();
     }
 }
@@ -334,7 +335,13 @@ async fn read_line(io: &mut BufReader<Box<dyn Stream>>, line: &mut Vec<u8>) -> s
     loop {
         let buf = io.fill_buf().await?;
         if buf.is_empty() {
-            return Ok(if line.is_empty() && !too_long { Line::Eof } else if too_long { Line::TooLong } else { Line::Read });
+            return Ok(if line.is_empty() && !too_long {
+                Line::Eof
+            } else if too_long {
+                Line::TooLong
+            } else {
+                Line::Read
+            });
         }
         let (chunk, end) = match buf.iter().position(|b| *b == b'\n') {
             Some(i) => (&buf[..=i], true),

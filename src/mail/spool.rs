@@ -71,6 +71,8 @@ async fn take(pipeline: &Pipeline, dir: &Path, path: &Path) {
                 let _ = tokio::fs::rename(path, refused.join(name)).await;
             }
         }
-        Err(Refused::Failed(why)) => tracing::warn!(path = %path.display(), %why, "spooled mail not taken yet; retrying"),
+        Err(Refused::Failed(why)) => {
+            tracing::warn!(path = %path.display(), %why, "spooled mail not taken yet; retrying")
+        }
     }
 }

@@ -34,7 +34,12 @@ pub fn is_mailbox(conn: &Conn, address: &str) -> db::Result<bool> {
 
 /// The conversation a mail answers, if its sender takes part in it and it
 /// is not closed.
-pub fn conversation_of(conn: &Conn, token: Option<&str>, parsed: &Parsed, sender: &str) -> db::Result<Option<Conversation>> {
+pub fn conversation_of(
+    conn: &Conn,
+    token: Option<&str>,
+    parsed: &Parsed,
+    sender: &str,
+) -> db::Result<Option<Conversation>> {
     let mut found = None;
     if let Some(token) = token {
         found = tables::conversation_by_token(conn, token)?;

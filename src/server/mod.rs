@@ -98,8 +98,8 @@ impl Application {
             max_files_per_message: config.max_files_per_message,
         };
         let mail = Arc::new(crate::mail::Mail::new(config.mail.clone(), config.data_dir.clone(), limits_of_files));
-        let transport = crate::mail::transport::Transport::from_config(&config.mail, mail.sent_dir())
-            .map_err(StartError::Mail)?;
+        let transport =
+            crate::mail::transport::Transport::from_config(&config.mail, mail.sent_dir()).map_err(StartError::Mail)?;
         let smtp = match config.mail.smtp_listen {
             None => None,
             Some(addr) => {
@@ -181,7 +181,8 @@ impl Application {
         };
         let sending = actix_web::rt::spawn(sender.run());
         let spool = actix_web::rt::spawn(crate::mail::spool::drain(pipeline.clone()));
-        let receiving = self.mail.smtp.map(|r| actix_web::rt::spawn(r.run(pipeline.clone(), self.mail.stopping.subscribe())));
+        let receiving =
+            self.mail.smtp.map(|r| actix_web::rt::spawn(r.run(pipeline.clone(), self.mail.stopping.subscribe())));
         let stopping = self.mail.stopping;
         let result = self.server.await;
         // Mail being received finishes; then nothing more is taken.

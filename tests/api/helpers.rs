@@ -66,6 +66,11 @@ impl TestApp {
         spawn_in(self.dir.clone(), false, |_| {})
     }
 
+    /// Another server on the same data directory, configured by `adjust`.
+    pub fn restart_with(&self, adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
+        spawn_in(self.dir.clone(), false, adjust)
+    }
+
     /// The attachments directory's file names.
     pub fn stored_files(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.dir.path().join("attachments"))

@@ -24,6 +24,7 @@ mod inbox;
 mod limits;
 mod lists;
 mod lookups;
+mod mail;
 mod messages;
 mod metrics;
 mod openapi;

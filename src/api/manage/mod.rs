@@ -21,8 +21,8 @@ mod users;
 pub use audit::audit_log;
 pub use fields::{create_field, delete_field, get_field, list_fields, update_field};
 pub use forms::{create_form, delete_form, get_form, list_forms, update_form};
-pub use mailboxes::{create_mailbox, delete_mailbox, mail, mailbox, mailboxes, mails, update_mailbox};
 pub use lookups::{create_lookup, delete_lookup, roles, update_lookup};
+pub use mailboxes::{create_mailbox, delete_mailbox, mail, mailbox, mailboxes, mails, update_mailbox};
 pub use organizations::{
     create_organization, delete_organization, organization, organization_members, organizations, update_organization,
 };

@@ -102,14 +102,23 @@ pub fn create_mailbox(conn: &Conn, address: &str, changes: &MailboxChanges, now:
         "INSERT INTO mailboxes (uuid, address, is_enabled, is_default, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
     )?
-    .execute(params![uuid::Uuid::new_v4().to_string(), address, changes.is_enabled.unwrap_or(true), default, now])?;
+    .execute(params![
+        uuid::Uuid::new_v4().to_string(),
+        address,
+        changes.is_enabled.unwrap_or(true),
+        default,
+        now
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 
 /// Changes a mailbox.
 pub fn update_mailbox(conn: &Conn, id: i64, changes: &MailboxChanges, now: i64) -> Result<(), Error> {
     if changes.is_default == Some(true) {
-        conn.execute("UPDATE mailboxes SET is_default = 0, updated_at = ?2 WHERE is_default = 1 AND id <> ?1", [id, now])?;
+        conn.execute(
+            "UPDATE mailboxes SET is_default = 0, updated_at = ?2 WHERE is_default = 1 AND id <> ?1",
+            [id, now],
+        )?;
     }
     conn.prepare_cached(
         "UPDATE mailboxes SET address = COALESCE(?2, address), is_enabled = COALESCE(?3, is_enabled),
@@ -151,7 +160,9 @@ fn conversation_mail_row(r: &Row) -> rusqlite::Result<ConversationMail> {
 /// A conversation's mail side, if it has one yet.
 pub fn conversation_mail(conn: &Conn, conversation_id: i64) -> Result<Option<ConversationMail>, Error> {
     Ok(conn
-        .prepare_cached("SELECT conversation_id, token, mailbox_id, cc FROM conversation_mail WHERE conversation_id = ?1")?
+        .prepare_cached(
+            "SELECT conversation_id, token, mailbox_id, cc FROM conversation_mail WHERE conversation_id = ?1",
+        )?
         .query_row([conversation_id], conversation_mail_row)
         .optional()?)
 }

@@ -90,8 +90,11 @@ pub fn queued_of(conn: &Conn, conversation_id: i64, kind: &str) -> Result<Option
 
 /// Adds a message to a queued mail.
 pub fn add_post(conn: &Conn, id: i64, post_ids: &[i64], now: i64) -> Result<(), Error> {
-    conn.prepare_cached("UPDATE outbox SET post_ids = ?2, updated_at = ?3 WHERE id = ?1")?
-        .execute(params![id, serde_json::to_string(post_ids)?, now])?;
+    conn.prepare_cached("UPDATE outbox SET post_ids = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
+        id,
+        serde_json::to_string(post_ids)?,
+        now
+    ])?;
     Ok(())
 }
 
@@ -107,6 +110,14 @@ pub fn due(conn: &Conn, now: i64, limit: i64) -> Result<Vec<Outgoing>, Error> {
 /// When the next queued mail is due.
 pub fn next_due(conn: &Conn) -> Result<Option<i64>, Error> {
     Ok(conn.query_row("SELECT MIN(due_at) FROM outbox WHERE state = 'QUEUED'", [], |r| r.get(0))?)
+}
+
+/// Makes queued mail that failed before due now (not the mail still
+/// waiting for a messenger customer).
+pub fn retry_now(conn: &Conn, now: i64) -> Result<(), Error> {
+    conn.prepare_cached("UPDATE outbox SET due_at = ?1 WHERE state = 'QUEUED' AND attempts > 0 AND due_at > ?1")?
+        .execute([now])?;
+    Ok(())
 }
 
 /// One mail of the outbox.

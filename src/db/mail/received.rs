@@ -148,7 +148,13 @@ pub fn mail(conn: &Conn, id: i64) -> Result<Option<MailRow>, Error> {
 }
 
 /// Remembers a Message-ID as message `post_id` (the first to claim it keeps it).
-pub fn record_id(conn: &Conn, message_id: &str, post_id: i64, conversation_id: i64, outbound: bool) -> Result<(), Error> {
+pub fn record_id(
+    conn: &Conn,
+    message_id: &str,
+    post_id: i64,
+    conversation_id: i64,
+    outbound: bool,
+) -> Result<(), Error> {
     conn.prepare_cached(
         "INSERT INTO mail_ids (message_id, post_id, conversation_id, outbound) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (message_id) DO NOTHING",
@@ -194,7 +200,8 @@ pub fn thread_ids(conn: &Conn, conversation_id: i64, inbound_only: bool, limit: 
               ORDER BY post_id DESC LIMIT ?3)
           ORDER BY post_id",
     )?;
-    let rows = stmt.query_map(params![conversation_id, inbound_only, limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let rows =
+        stmt.query_map(params![conversation_id, inbound_only, limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 

@@ -40,7 +40,7 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API.
-    Serve(ServeConfig),
+    Serve(Box<ServeConfig>),
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),

@@ -34,7 +34,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Serve(config) => actix_web::rt::System::new().block_on(async move {
             let signals = Signals::listen().map_err(|e| format!("listening for signals: {e}"))?;
-            let app = Application::build(config).map_err(|e| e.to_string())?;
+            let app = Application::build(*config).map_err(|e| e.to_string())?;
             actix_web::rt::spawn(app.stopper().on(signals));
             app.run().await.map_err(|e| e.to_string())
         }),

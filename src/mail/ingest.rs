@@ -144,7 +144,7 @@ impl Pipeline {
                         staff: false,
                         user_id: None,
                         me: None,
-                        settings: catalog.settings.clone(),
+                        settings: catalog.settings,
                         catalog,
                     };
                     take(tx, &view, domain.as_deref(), door, &envelope, parsed, files, &left_out, size, db::now())
@@ -399,9 +399,7 @@ fn take_bounce(tx: &Conn, mut record: received::NewMail, bounce: &parse::Bounce,
     if let Some(k) = known {
         received::reject_message(tx, k.post_id, "BOUNCE", &bounce.reason, now)?;
         received::set_delivery(tx, &[k.post_id], "BOUNCED")?;
-        if let Some(c) = conversations::get_visible(tx, &Visibility::All, k.conversation_id)? {
-            emit::message_delivery(tx, &c.realtime_channel, c.id, k.post_id, "BOUNCED", now)?;
-        }
+        emit::message_delivery(tx, k.conversation_id, k.post_id, "BOUNCED", now)?;
         record.conversation_id = Some(k.conversation_id);
         record.post_id = Some(k.post_id);
     }

@@ -61,7 +61,6 @@ struct Ready {
     post_ids: Vec<i64>,
     /// The files to read from disk: (storage name, name, type).
     files: Vec<(String, String, String)>,
-    channel: String,
 }
 
 impl Sender {
@@ -182,7 +181,7 @@ impl Sender {
                 };
                 received::insert_message_mail(tx, &headers)?;
                 received::record_id(tx, &header_id, *post, row.conversation_id, true)?;
-                emit::message_delivery(tx, &ready.channel, row.conversation_id, *post, "SENT", now)?;
+                emit::message_delivery(tx, row.conversation_id, *post, "SENT", now)?;
             }
             Ok(())
         })
@@ -218,7 +217,7 @@ impl Sender {
             received::set_delivery(tx, &row.post_ids, delivery)?;
             for post in &row.post_ids {
                 received::reject_message(tx, *post, reject_type, &reason, now)?;
-                emit::message_delivery(tx, &c.realtime_channel, c.id, *post, delivery, now)?;
+                emit::message_delivery(tx, c.id, *post, delivery, now)?;
             }
             Ok(())
         })
@@ -312,13 +311,7 @@ fn plan(conn: &Conn, config: &crate::config::MailConfig, row: &outbox::Outgoing,
         files: Vec::new(),
         loop_mark: mailbox.address.clone(),
     };
-    Ok(Plan::Send(Box::new(Ready {
-        draft,
-        recipients: row.recipients.clone(),
-        post_ids,
-        files: wanted,
-        channel: c.realtime_channel,
-    })))
+    Ok(Plan::Send(Box::new(Ready { draft, recipients: row.recipients.clone(), post_ids, files: wanted })))
 }
 
 /// A name for a mailbox's domain: `brewfictus.com` gives `Brewfictus`.

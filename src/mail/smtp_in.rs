@@ -216,7 +216,7 @@ async fn session(
 ) -> std::io::Result<()> {
     let mailboxes: Vec<String> = pipeline
         .db
-        .read(|c| tables::mailboxes(c))
+        .read(tables::mailboxes)
         .await
         .map_err(|e| std::io::Error::other(e.to_string()))?
         .into_iter()

@@ -105,16 +105,10 @@ pub fn presence(tx: &Conn, channel: &str, user_id: i64, online: bool, now: i64) 
     events::append(tx, channel, if online { "presence.online" } else { "presence.offline" }, &data, now).map(drop)
 }
 
-/// What became of a message sent by mail: `QUEUED`, `SENT`, `BOUNCED` or
-/// `FAILED` (the last two also make it `REJECTED`).
-pub fn message_delivery(
-    tx: &Conn,
-    channel: &str,
-    conversation_id: i64,
-    message_id: i64,
-    delivery: &str,
-    now: i64,
-) -> db::Result<()> {
+/// What became of a message sent by mail: `SENT`, `BOUNCED` or `FAILED`
+/// (the last two also make it `REJECTED`). Staff only: it goes to the inbox
+/// channel, never to the conversation's.
+pub fn message_delivery(tx: &Conn, conversation_id: i64, message_id: i64, delivery: &str, now: i64) -> db::Result<()> {
     let data = json!({ "conversation_id": conversation_id, "message_id": message_id, "delivery": delivery });
-    events::append(tx, channel, "message.delivery", &data, now).map(drop)
+    events::append(tx, super::INBOX, "message.delivery", &data, now).map(drop)
 }

@@ -38,6 +38,7 @@ pub struct Application {
 struct MailParts {
     transport: Arc<crate::mail::transport::Transport>,
     smtp: Option<crate::mail::smtp_in::Receiver>,
+    imap: Option<crate::mail::imap_in::Account>,
     stopping: tokio::sync::watch::Sender<bool>,
 }
 
@@ -134,8 +135,16 @@ impl Application {
             body_idle: Duration::from_secs(state.config.body_idle_timeout_seconds.max(1)),
         };
         let server = serve(listener, state.clone(), workers, door, closing.clone())?;
+        let imap = state
+            .config
+            .mail
+            .imap_url
+            .as_deref()
+            .map(crate::mail::imap_in::Account::parse)
+            .transpose()
+            .map_err(StartError::Mail)?;
         let (stopping, _) = tokio::sync::watch::channel(false);
-        let mail = MailParts { transport: Arc::new(transport), smtp, stopping };
+        let mail = MailParts { transport: Arc::new(transport), smtp, imap, stopping };
         Ok(Application { server, port, state, closing, mail })
     }
 
@@ -183,6 +192,9 @@ impl Application {
         let spool = actix_web::rt::spawn(crate::mail::spool::drain(pipeline.clone()));
         let receiving =
             self.mail.smtp.map(|r| actix_web::rt::spawn(r.run(pipeline.clone(), self.mail.stopping.subscribe())));
+        let every = Duration::from_secs(state.config.mail.imap_poll_seconds.max(1));
+        let polling =
+            self.mail.imap.map(|a| actix_web::rt::spawn(crate::mail::imap_in::poll(pipeline.clone(), a, every)));
         let stopping = self.mail.stopping;
         let result = self.server.await;
         // Mail being received finishes; then nothing more is taken.
@@ -194,6 +206,9 @@ impl Application {
         fetcher.abort();
         sending.abort();
         spool.abort();
+        if let Some(polling) = polling {
+            polling.abort();
+        }
         match self.state.db.checkpoint().await {
             Ok(true) => tracing::info!("stopped; the database file holds everything"),
             Ok(false) => tracing::warn!("stopped; the WAL could not be checkpointed completely"),

@@ -300,3 +300,21 @@ pub fn reject_message(conn: &Conn, post_id: i64, reject_type: &str, reason: &str
         .execute(params![post_id, reject_type, reason, now])?;
     Ok(n > 0)
 }
+
+/// How far IMAP polling got in `account`: (UIDVALIDITY, last UID taken).
+pub fn imap_watermark(conn: &Conn, account: &str) -> Result<Option<(i64, i64)>, Error> {
+    Ok(conn
+        .prepare_cached("SELECT uid_validity, last_uid FROM imap_watermarks WHERE account = ?1")?
+        .query_row([account], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Records how far IMAP polling got in `account`.
+pub fn set_imap_watermark(conn: &Conn, account: &str, uid_validity: i64, last_uid: i64) -> Result<(), Error> {
+    conn.prepare_cached(
+        "INSERT INTO imap_watermarks (account, uid_validity, last_uid) VALUES (?1, ?2, ?3)
+         ON CONFLICT (account) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid",
+    )?
+    .execute(params![account, uid_validity, last_uid])?;
+    Ok(())
+}

@@ -88,3 +88,11 @@ CREATE TABLE mail_sent (
     sent_at         INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX mail_sent_by_address ON mail_sent (address, sent_at);
+
+-- How far IMAP polling got in each mailbox it reads: the folder's
+-- UIDVALIDITY and the last UID taken.
+CREATE TABLE imap_watermarks (
+    account      TEXT PRIMARY KEY,
+    uid_validity INTEGER NOT NULL,
+    last_uid     INTEGER NOT NULL
+) STRICT;

@@ -2,6 +2,7 @@
 //! binary), the embedded SMTP receiver (a real SMTP dialog), the file
 //! transport's `.eml` files and a real relay (aiosmtpd).
 
+mod imap;
 mod inbound;
 mod outbound;
 mod smtp;

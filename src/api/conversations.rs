@@ -288,7 +288,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
                 let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
                 if author.role.is_staff() {
                     // Staff starting a conversation for a customer: it reaches them by mail.
-                    crate::mail::outbox::after_staff_message(tx, &mail, &c, &first, now)?;
+                    crate::mail::outbox::after_staff_message(tx, &mail, &c, &first, &[], now)?;
                 }
                 emit::conversation_created(tx, &c.realtime_channel, id, now)?;
                 let view = render::View { user_id: Some(author.id), ..view };

@@ -96,6 +96,23 @@ pub fn friendly_user_agent(raw: &str) -> &'static str {
     }
 }
 
+/// `cc`: addresses (comma-separated) staff copy on the conversation's mail
+/// from this message on.
+fn copies(ctx: &Ctx, params: &Params) -> Result<Vec<String>, ApiError> {
+    let Some(text) = params.text("cc")? else { return Ok(Vec::new()) };
+    if !ctx.caller.is_staff() {
+        return Err(ApiError::denied_parameter("cc"));
+    }
+    let addresses: Vec<String> = text.split(',').map(|a| a.trim().to_lowercase()).filter(|a| !a.is_empty()).collect();
+    if addresses.len() > 20 {
+        return Err(ApiError::invalid("cc", "At most 20 addresses"));
+    }
+    if let Some(bad) = addresses.iter().find(|a| !crate::wire::valid_email(a)) {
+        return Err(ApiError::invalid("cc", format!("{bad:?} is not an email address")));
+    }
+    Ok(addresses)
+}
+
 /// The conversation a message is written to.
 pub struct Target<'a> {
     /// Conversation id.
@@ -210,6 +227,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
     let id = path_id(&path)?;
     ctx.caller.require_member(true)?;
     let mut composed = compose(&form.params)?;
+    let cc = copies(&ctx, &form.params)?;
     check_file_count(&ctx, form.uploads.len() + composed.file_ids.len())?;
     ctx.admit(true, form.uploads.iter().map(|u| u.size).sum(), false)?;
     let (uploads, stored) = store_uploads(&ctx, form.uploads).await?;
@@ -246,7 +264,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
                     }
                 }
                 if author.role.is_staff() {
-                    outbox::after_staff_message(tx, &mail, &c, &m, now)?;
+                    outbox::after_staff_message(tx, &mail, &c, &m, &cc, now)?;
                 }
                 let data = render::message(&view, m, attached);
                 emit::message_created(tx, &c.realtime_channel, id, &data, now)?;

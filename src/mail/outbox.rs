@@ -51,12 +51,14 @@ pub fn mailable(address: &str) -> bool {
     address.contains('@') && !address.ends_with(".invalid")
 }
 
-/// Queues what a staff member's message `post` on `conversation` sends.
+/// Queues what a staff member's message `post` on `conversation` sends;
+/// `cc` adds addresses to those the conversation's mail is copied to.
 pub fn after_staff_message(
     tx: &Conn,
     settings: &Settings,
     conversation: &Conversation,
     post: &Message,
+    cc: &[String],
     now: i64,
 ) -> db::Result<Queued> {
     let Some(mailbox) = mail::sending_mailbox(tx, conversation.id)? else { return Ok(Queued::Nothing) };
@@ -64,7 +66,18 @@ pub fn after_staff_message(
     if requester.role.is_staff() || !mailable(&requester.email) {
         return Ok(Queued::Nothing);
     }
-    let side = mail::ensure_conversation_mail(tx, conversation.id, Some(mailbox.id), &new_token())?;
+    let mut side = mail::ensure_conversation_mail(tx, conversation.id, Some(mailbox.id), &new_token())?;
+    let mut added = false;
+    for address in cc {
+        let address = address.to_lowercase();
+        if !side.cc.contains(&address) && address != requester.email.to_lowercase() && side.cc.len() < 20 {
+            side.cc.push(address);
+            added = true;
+        }
+    }
+    if added {
+        mail::set_cc(tx, conversation.id, &side.cc)?;
+    }
     let domain = settings.domain.clone().unwrap_or_else(|| super::domain_of(&mailbox.address).to_owned());
     match conversation.channel.as_str() {
         "MAIL" => {

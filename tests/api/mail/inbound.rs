@@ -278,3 +278,25 @@ fn what_is_not_a_mail_is_refused_at_the_door() {
     let spooled = std::fs::read_dir(app.dir.path().join("mail/spool")).map(|d| d.count()).unwrap_or(0);
     assert_eq!(spooled, 0, "nothing refused is spooled");
 }
+
+#[test]
+fn mail_shows_up_live_in_the_inbox_and_on_the_conversations_channel() {
+    let (app, simon, id) = with_new_mail();
+    let inbox = crate::realtime::sse(&app, "inbox", &[("X-Session-ID", simon.as_str())]).expect("the inbox stream");
+    let channel = app.get(&format!("/api/v1/conversations/{id}")).session(&simon).send().body["data"]["realtime_channel"].as_str().expect("channel").to_owned();
+    let conversation = crate::realtime::sse(&app, &channel, &[("X-Session-ID", simon.as_str())]).expect("the conversation's stream");
+    let second = b"From: Nadia Ilves <nadia@example.ee>\r\nTo: support@brewfictus.com\r\nSubject: Beans\r\nMessage-ID: <nadia.1@example.ee>\r\n\r\nDo you ship to Tallinn?\r\n";
+    let (_, _, new, _) = pipe(&app, second, "nadia.1@example.ee");
+    let created = inbox.next_of("conversation.created");
+    assert_eq!(created.data["conversation_id"], new.expect("new"));
+    let (ours, _) = agent_reply(&app, &simon, id, 0);
+    let fill = [("TO", "support@brewfictus.com"), ("IN_REPLY_TO", ours.as_str())];
+    pipe(&app, &fixture("gmail_reply.eml", &fill), "CAF=gmail.reply.1@mail.gmail.com");
+    let mut event = conversation.next_of("message.created");
+    while event.data["message"]["source"] != "MAIL" {
+        event = conversation.next_of("message.created");
+    }
+    assert_eq!(event.data["message"]["content_text"], "Descaling fixed it, thank you!");
+    assert!(event.data["message"].get("mail").is_none(), "events carry no mail headers");
+    assert_eq!(inbox.next_of("message.delivery").data["delivery"], "SENT");
+}

@@ -261,3 +261,25 @@ fn mail_to_one_address_is_capped_per_conversation_and_the_rest_waits() {
     });
     assert_eq!(sent(&app).len(), 2);
 }
+
+#[test]
+fn agents_copy_others_on_a_mail_conversation_and_customers_may_not() {
+    let app = spawn_demo();
+    let simon = app.session(SIMON);
+    let id = new_mail_conversation(&app);
+    let r = app.post(&format!("/api/v1/conversations/{id}/messages")).session(&simon).json(&json!({"contents": "Copying our technician.", "cc": "Tech@Brewfictus-Partners.example, bad address"})).send();
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.errors()[0].1, "cc");
+    let r = app.post(&format!("/api/v1/conversations/{id}/messages")).session(&simon).json(&json!({"contents": "Copying our technician.", "cc": "Tech@Brewfictus-Partners.example"})).send();
+    assert_eq!(r.status, 201, "{}", r.text);
+    let raw = sent_count(&app, 1).remove(0);
+    let cc = header(&raw, "Cc").expect("Cc");
+    assert!(cc.contains("kim.lee@example.net") && cc.contains("tech@brewfictus-partners.example"), "{cc}");
+    // The technician's answer joins the conversation.
+    let answer = format!("From: tech@brewfictus-partners.example\r\nTo: support@brewfictus.com\r\nSubject: Re: Grinder\r\nIn-Reply-To: {}\r\nMessage-ID: <tech.1@example>\r\n\r\nI can come on Thursday.\r\n", header(&raw, "Message-ID").expect("id"));
+    assert_eq!(pipe(&app, answer.as_bytes(), "tech.1@example").2, Some(id));
+
+    let caryn = app.session(CARYN);
+    let r = app.post("/api/v1/conversations/1/messages").session(&caryn).json(&json!({"contents": "Hi", "cc": "friend@example.com"})).send();
+    assert_eq!(r.status, 403, "{}", r.text);
+}

@@ -89,7 +89,6 @@ impl Application {
             .unwrap_or_else(|| format!("http://{}", listener.local_addr().map(|a| a.to_string()).unwrap_or_default()))
             .trim_end_matches('/')
             .to_owned();
-        tracing::info!(%public_url, data_dir = %config.data_dir.display(), "listening");
         let workers = config.workers;
         let limits = crate::limits::RateLimits::new(&config);
         let text_budget = config.max_buffered_text_bytes;
@@ -110,6 +109,7 @@ impl Application {
                 Some(receiver)
             }
         };
+        tracing::info!(%public_url, data_dir = %config.data_dir.display(), "listening");
         let state = web::Data::new(AppState {
             db,
             config,

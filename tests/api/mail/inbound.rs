@@ -283,8 +283,13 @@ fn what_is_not_a_mail_is_refused_at_the_door() {
 fn mail_shows_up_live_in_the_inbox_and_on_the_conversations_channel() {
     let (app, simon, id) = with_new_mail();
     let inbox = crate::realtime::sse(&app, "inbox", &[("X-Session-ID", simon.as_str())]).expect("the inbox stream");
-    let channel = app.get(&format!("/api/v1/conversations/{id}")).session(&simon).send().body["data"]["realtime_channel"].as_str().expect("channel").to_owned();
-    let conversation = crate::realtime::sse(&app, &channel, &[("X-Session-ID", simon.as_str())]).expect("the conversation's stream");
+    let channel = app.get(&format!("/api/v1/conversations/{id}")).session(&simon).send().body["data"]
+        ["realtime_channel"]
+        .as_str()
+        .expect("channel")
+        .to_owned();
+    let conversation =
+        crate::realtime::sse(&app, &channel, &[("X-Session-ID", simon.as_str())]).expect("the conversation's stream");
     let second = b"From: Nadia Ilves <nadia@example.ee>\r\nTo: support@brewfictus.com\r\nSubject: Beans\r\nMessage-ID: <nadia.1@example.ee>\r\n\r\nDo you ship to Tallinn?\r\n";
     let (_, _, new, _) = pipe(&app, second, "nadia.1@example.ee");
     let created = inbox.next_of("conversation.created");

@@ -2,6 +2,7 @@
 //! binary), the embedded SMTP receiver (a real SMTP dialog), the file
 //! transport's `.eml` files and a real relay (aiosmtpd).
 
+mod crash;
 mod imap;
 mod inbound;
 mod outbound;
@@ -173,6 +174,47 @@ impl Smtp {
         body.extend_from_slice(b".\r\n");
         self.raw(&body).expect("write the mail");
         self.reply()
+    }
+}
+
+/// A free loopback port (free when asked).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port()
+}
+
+/// A real SMTP relay: aiosmtpd, keeping what it receives in a Maildir.
+pub struct Relay {
+    child: std::process::Child,
+    maildir: tempfile::TempDir,
+    pub port: u16,
+}
+
+impl Relay {
+    pub fn start(port: u16) -> Relay {
+        let maildir = tempfile::tempdir().expect("maildir");
+        let child = std::process::Command::new("aiosmtpd")
+            .args(["-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(maildir.path().join("box"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("aiosmtpd (Debian's python3-aiosmtpd) must be installed");
+        eventually("the relay listens", || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
+        Relay { child, maildir, port }
+    }
+
+    pub fn received(&self) -> Vec<Vec<u8>> {
+        let new = self.maildir.path().join("box").join("new");
+        std::fs::read_dir(new)
+            .map(|d| d.filter_map(|e| e.ok()).filter_map(|e| std::fs::read(e.path()).ok()).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -1,8 +1,6 @@
 //! Replies go out by mail: the headers that thread them, the parts they
 //! carry, messenger customers who left, a real relay, retries and caps.
 
-use std::process::{Child, Command};
-
 use serde_json::{json, Value};
 
 use super::*;
@@ -121,42 +119,6 @@ fn messenger_customers_who_left_get_replies_by_mail_once_and_those_who_saw_them_
     assert_eq!(sent(&app).len(), 1);
 }
 
-/// A real SMTP relay: aiosmtpd, keeping what it receives in a Maildir.
-struct Relay {
-    child: Child,
-    maildir: tempfile::TempDir,
-    port: u16,
-}
-
-impl Relay {
-    fn start(port: u16) -> Relay {
-        let maildir = tempfile::tempdir().expect("maildir");
-        let child = Command::new("aiosmtpd")
-            .args(["-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(maildir.path().join("box"))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("aiosmtpd (Debian's python3-aiosmtpd) must be installed");
-        eventually("the relay listens", || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
-        Relay { child, maildir, port }
-    }
-
-    fn received(&self) -> Vec<Vec<u8>> {
-        let new = self.maildir.path().join("box").join("new");
-        std::fs::read_dir(new)
-            .map(|d| d.filter_map(|e| e.ok()).filter_map(|e| std::fs::read(e.path()).ok()).collect())
-            .unwrap_or_default()
-    }
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// [`eventually`], telling the outbox's state when it times out.
 fn eventually_or(app: &TestApp, what: &str, mut done: impl FnMut() -> bool) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
@@ -171,10 +133,6 @@ fn eventually_or(app: &TestApp, what: &str, mut done: impl FnMut() -> bool) {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port()
 }
 
 fn through(port: u16) -> impl FnOnce(&mut parley::config::ServeConfig) {
@@ -267,10 +225,18 @@ fn agents_copy_others_on_a_mail_conversation_and_customers_may_not() {
     let app = spawn_demo();
     let simon = app.session(SIMON);
     let id = new_mail_conversation(&app);
-    let r = app.post(&format!("/api/v1/conversations/{id}/messages")).session(&simon).json(&json!({"contents": "Copying our technician.", "cc": "Tech@Brewfictus-Partners.example, bad address"})).send();
+    let r = app
+        .post(&format!("/api/v1/conversations/{id}/messages"))
+        .session(&simon)
+        .json(&json!({"contents": "Copying our technician.", "cc": "Tech@Brewfictus-Partners.example, bad address"}))
+        .send();
     assert_eq!(r.status, 400, "{}", r.text);
     assert_eq!(r.errors()[0].1, "cc");
-    let r = app.post(&format!("/api/v1/conversations/{id}/messages")).session(&simon).json(&json!({"contents": "Copying our technician.", "cc": "Tech@Brewfictus-Partners.example"})).send();
+    let r = app
+        .post(&format!("/api/v1/conversations/{id}/messages"))
+        .session(&simon)
+        .json(&json!({"contents": "Copying our technician.", "cc": "Tech@Brewfictus-Partners.example"}))
+        .send();
     assert_eq!(r.status, 201, "{}", r.text);
     let raw = sent_count(&app, 1).remove(0);
     let cc = header(&raw, "Cc").expect("Cc");
@@ -280,6 +246,10 @@ fn agents_copy_others_on_a_mail_conversation_and_customers_may_not() {
     assert_eq!(pipe(&app, answer.as_bytes(), "tech.1@example").2, Some(id));
 
     let caryn = app.session(CARYN);
-    let r = app.post("/api/v1/conversations/1/messages").session(&caryn).json(&json!({"contents": "Hi", "cc": "friend@example.com"})).send();
+    let r = app
+        .post("/api/v1/conversations/1/messages")
+        .session(&caryn)
+        .json(&json!({"contents": "Hi", "cc": "friend@example.com"}))
+        .send();
     assert_eq!(r.status, 403, "{}", r.text);
 }

@@ -93,7 +93,13 @@ impl Header for LoopMark {
 
 fn mailbox(name: Option<&str>, address: &str) -> Result<Mailbox, String> {
     let address = address.parse().map_err(|e| format!("the address {address:?}: {e}"))?;
-    Ok(Mailbox::new(name.map(str::to_owned), address))
+    Ok(Mailbox::new(name.map(one_line), address))
+}
+
+/// A header's words on one line, one space apart: lettre would put a run of
+/// spaces between two encoded words, where readers drop it (RFC 2047, 6.2).
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The mail as bytes, ready for any transport.
@@ -101,7 +107,7 @@ pub fn build(d: &Draft) -> Result<Vec<u8>, String> {
     let mut b = lettre::Message::builder()
         .from(mailbox(Some(&d.from_name), &d.from_address)?)
         .reply_to(mailbox(None, &d.reply_to)?)
-        .subject(d.subject.clone())
+        .subject(one_line(&d.subject))
         .message_id(Some(format!("<{}>", d.message_id)))
         .date_now()
         .header(SuppressAutoResponses)

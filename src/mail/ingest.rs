@@ -11,7 +11,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::parse::{self, Parsed};
-use super::{html, quote, thread, Mail};
+use super::{thread, Mail};
 use crate::db::conversations::{self, NewConversation, Visibility};
 use crate::db::mail::{self as tables, received};
 use crate::db::messages::{self, NewMessage};
@@ -313,30 +313,14 @@ fn take(
     };
 
     // The message: the reply without its quoted history.
-    let (text, quoted_text) = quote::split_text(&parsed.text);
-    let (reply_html, quoted_html) = match &parsed.html {
-        Some(h) => {
-            let (reply, quoted) = quote::split_html(h);
-            (Some(html::sanitize(&reply)), (!quoted.is_empty()).then(|| html::sanitize(&quoted)))
-        }
-        None => (None, None),
-    };
-    let text = match (&parsed.html, text.trim().is_empty()) {
-        (Some(_), true) => reply_html.as_deref().map(mail_parser::decoders::html::html_to_text).unwrap_or_default(),
-        _ => text,
-    };
-    let mut text = if text.trim().is_empty() { "(no text)".to_owned() } else { text };
-    if !left_out.is_empty() {
-        text.push_str(&format!("\n\n[Not kept: {}]", left_out.join("; ")));
-    }
-    let content_html = reply_html.unwrap_or_else(|| crate::wire::text_to_html(&text));
+    let content = super::content::content(&parsed, left_out);
     let new = NewMessage {
         conversation_id: conversation.id,
         client_id: None,
         subject: conversation.subject.clone(),
         channel: conversation.channel.clone(),
-        content_text: text,
-        content_html,
+        content_text: content.text,
+        content_html: content.html,
         creator_id: author.id,
         source: "MAIL".into(),
         metadata: "{}".into(),
@@ -358,8 +342,8 @@ fn take(
             from_address: sender.clone(),
             to: parsed.to.clone(),
             cc: parsed.cc.clone(),
-            quoted_text: (!quoted_text.is_empty()).then_some(quoted_text),
-            quoted_html,
+            quoted_text: content.quoted_text,
+            quoted_html: content.quoted_html,
             automated: parsed.automated.map(str::to_owned),
             delivery: None,
         },

@@ -12,6 +12,7 @@ use tokio::sync::Notify;
 use crate::config::MailConfig;
 
 pub mod compose;
+pub mod content;
 pub mod html;
 pub mod imap_in;
 pub mod ingest;

@@ -3,6 +3,8 @@
 //! encodings of the same parameters decode alike; `include`, `fields` and
 //! `_case` keep their promises on any input.
 
+mod mail;
+
 use std::collections::HashSet;
 
 use parley::api::{params, rows, shape};

@@ -61,6 +61,7 @@ pub async fn starter(ctx: Ctx) -> Result<HttpResponse, ApiError> {
             }
             active.sort_by_key(|a| std::cmp::Reverse((a.0, a.1)));
             active.truncate(STARTER_CONVERSATIONS as usize);
+            let replies_by_mail = db::mail::mailboxes(conn)?.iter().any(|m| m.is_default && m.is_enabled);
             Ok(json!({
                 "last_active_agents": agents,
                 "average_reply_time": average_reply_time,
@@ -70,6 +71,8 @@ pub async fn starter(ctx: Ctx) -> Result<HttpResponse, ApiError> {
                 "team_name": words.team_name,
                 "greeting": words.greeting,
                 "reply_time_text": words.reply_time,
+                // Whether a customer who gave an email gets the replies they miss by mail.
+                "replies_by_mail": replies_by_mail,
                 "resource_type": "conversation_starter",
             }))
         })

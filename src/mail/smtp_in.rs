@@ -22,7 +22,7 @@ use super::ingest::{Door, Outcome, Pipeline, Refused};
 use super::split_plus;
 use crate::config::MailConfig;
 use crate::db::mail as tables;
-use crate::limits::Connections;
+use crate::limits::{Connections, Held, TextBudget};
 
 /// Longest line taken, in bytes (RFC 5321 asks for 1,000; real mail has longer).
 const MAX_LINE: usize = 1024 * 1024;
@@ -32,6 +32,10 @@ const MAX_RECIPIENTS: usize = 100;
 
 /// Seconds a session may stay silent.
 const IDLE: Duration = Duration::from_secs(120);
+
+/// Bytes of mail all sessions may hold in memory at once (three quarters of
+/// it; see `TextBudget`); a mail beyond it is answered `452` and retried.
+const IN_FLIGHT: usize = 256 * 1024 * 1024;
 
 /// The receiver, bound.
 pub struct Receiver {
@@ -76,7 +80,8 @@ impl Receiver {
         };
         let sessions = Arc::new(Semaphore::new(self.max_sessions));
         let per_address: Arc<Connections<IpAddr>> = Connections::new(self.per_address);
-        let shared = Arc::new(Shared { tls: self.tls, max_bytes: self.max_bytes, name: self.name });
+        let budget = Arc::new(TextBudget::new(IN_FLIGHT));
+        let shared = Arc::new(Shared { tls: self.tls, max_bytes: self.max_bytes, name: self.name, budget });
         let mut running = tokio::task::JoinSet::new();
         loop {
             let (stream, peer) = tokio::select! {
@@ -136,6 +141,7 @@ struct Shared {
     tls: Option<tokio_rustls::TlsAcceptor>,
     max_bytes: usize,
     name: String,
+    budget: Arc<TextBudget>,
 }
 
 /// What one mail of a session gathers, shared between the handler (which
@@ -144,13 +150,17 @@ struct Shared {
 struct Gathered {
     recipients: Vec<String>,
     data: Vec<u8>,
+    /// The share of the in-flight budget `data` holds.
+    held: Option<Held>,
     too_big: bool,
+    over_budget: bool,
     done: bool,
 }
 
 struct Gatherer {
     mailboxes: Vec<String>,
     max_bytes: usize,
+    budget: Arc<TextBudget>,
     mail: Arc<Mutex<Gathered>>,
 }
 
@@ -180,21 +190,33 @@ impl Handler for Gatherer {
     }
 
     fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, _to: &[String]) -> Response {
+        let budget = self.budget.clone();
         let mut mail = self.gathered();
         mail.data.clear();
+        mail.held = Some(Held::new(budget, false));
         mail.too_big = false;
+        mail.over_budget = false;
         mailin::response::START_DATA
     }
 
     fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
         let max = self.max_bytes;
-        let mut mail = self.gathered();
-        if mail.too_big || mail.data.len() + buf.len() > max {
+        let mut guard = self.gathered();
+        let mail = &mut *guard;
+        if mail.too_big || mail.over_budget {
+            return Ok(());
+        }
+        if mail.data.len() + buf.len() > max {
             mail.too_big = true;
-            mail.data = Vec::new();
+        } else if mail.held.as_mut().is_some_and(|h| h.grow(buf.len()).is_err()) {
+            mail.over_budget = true;
         } else {
             mail.data.extend_from_slice(buf);
+            return Ok(());
         }
+        // Refused at its end; meanwhile it is read in bounded memory.
+        mail.data = Vec::new();
+        mail.held = None;
         Ok(())
     }
 
@@ -224,7 +246,8 @@ async fn session(
         .map(|m| m.address.to_lowercase())
         .collect();
     let gathered = Arc::new(Mutex::new(Gathered::default()));
-    let handler = Gatherer { mailboxes, max_bytes: shared.max_bytes, mail: gathered.clone() };
+    let handler =
+        Gatherer { mailboxes, max_bytes: shared.max_bytes, budget: shared.budget.clone(), mail: gathered.clone() };
     let mut builder = SessionBuilder::new(shared.name.clone());
     if shared.tls.is_some() {
         builder.enable_start_tls();
@@ -234,13 +257,26 @@ async fn session(
     io.get_mut().write_all(&smtp.greeting().buffer()?).await?;
     let mut line = Vec::with_capacity(1024);
     let mut in_data = false;
+    let mut closing = closing;
     loop {
         if *closing.borrow() && !in_data {
             io.get_mut().write_all(b"421 4.3.2 Shutting down, try again later\r\n").await?;
             return Ok(());
         }
         line.clear();
-        let read = tokio::time::timeout(IDLE, read_line(&mut io, &mut line)).await;
+        // Between mails, stopping ends the session at once; a mail being
+        // received is read to its end first.
+        let read = tokio::select! {
+            read = tokio::time::timeout(IDLE, read_line(&mut io, &mut line)) => read,
+            changed = closing.changed(), if !in_data => {
+                if changed.is_err() {
+                    // The server is gone without a word: nothing more is taken either.
+                    io.get_mut().write_all(b"421 4.3.2 Shutting down, try again later\r\n").await?;
+                    return Ok(());
+                }
+                continue;
+            }
+        };
         let Ok(read) = read else {
             io.get_mut().write_all(b"421 4.4.2 Idle too long, closing\r\n").await?;
             return Ok(());
@@ -252,6 +288,7 @@ async fn session(
                 let mut mail = gathered.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                 mail.too_big = true;
                 mail.data = Vec::new();
+                mail.held = None;
                 continue;
             }
             Line::TooLong => {
@@ -267,17 +304,18 @@ async fn session(
         let response = smtp.process(&line);
         let finished = {
             let mut mail = gathered.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            mail.done.then(|| {
-                let taken = std::mem::take(&mut *mail);
-                (taken.data, taken.recipients, taken.too_big)
-            })
+            mail.done.then(|| std::mem::take(&mut *mail))
         };
-        if let Some((data, recipients, too_big)) = finished {
+        if let Some(taken) = finished {
             in_data = false;
-            let answer = if too_big {
+            let answer = if taken.too_big {
                 format!("552 5.3.4 The mail is larger than {} bytes, or has a line over 1 MiB\r\n", shared.max_bytes)
+            } else if taken.over_budget {
+                "452 4.3.1 Too much mail is arriving at once, try again later\r\n".to_owned()
             } else {
-                answer(pipeline.ingest(data, Door::Smtp, recipients).await)
+                // The mail's share of the budget is held until its import is done.
+                let _held = taken.held;
+                answer(pipeline.ingest(taken.data, Door::Smtp, taken.recipients).await)
             };
             io.get_mut().write_all(answer.as_bytes()).await?;
             continue;

@@ -113,6 +113,7 @@ pub async fn scrape(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
     }
     let db = state.db.clone();
     let attachment_bytes = state.db.read(crate::db::files::total_bytes).await?;
+    let mail = state.db.read(crate::db::mail::outbox::counts).await?;
     let database_bytes: u64 = ["", "-wal"]
         .iter()
         .filter_map(|suffix| std::fs::metadata(format!("{}{suffix}", state.config.db_path().display())).ok())
@@ -151,6 +152,13 @@ pub async fn scrape(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
         state.hub.subscriber_count().to_string(),
     );
     gauge("parley_attachment_bytes", "gauge", "Bytes of stored attachments.", attachment_bytes.to_string());
+    gauge("parley_mail_queued", "gauge", "Outgoing mails waiting to be sent.", mail.queued.to_string());
+    gauge(
+        "parley_mail_oldest_queued_seconds",
+        "gauge",
+        "How long the oldest outgoing mail has waited (0: none waits).",
+        mail.oldest_seconds.to_string(),
+    );
     gauge("parley_database_bytes", "gauge", "Bytes of the database file and its WAL.", database_bytes.to_string());
     if let Some(rss) = resident_bytes() {
         gauge("parley_process_resident_memory_bytes", "gauge", "Resident memory of the server.", rss.to_string());

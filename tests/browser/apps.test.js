@@ -342,3 +342,67 @@ test("the Messenger speaks the instance's words as soon as an admin sets them", 
     assert.equal(reset.status, 200);
   });
 });
+
+test('an agent answers a mail: addresses, collapsed history, a Cc and the delivery state, live', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { readdirSync } = await import('node:fs');
+  const { BINARY } = await import('./harness.js');
+  await withBrowser('mail-reply', async (browser) => {
+    const agent = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+    await signIn(agent, SIMON);
+    await agent.getByRole('heading', { name: /All conversations/ }).waitFor();
+    // A mail arrives through the MTA's pipe.
+    const mail = [
+      'From: Priya Natarajan <priya@cafe-luna.example>',
+      'To: support@brewfictus.com',
+      'Cc: Tom Berg <tom@cafe-luna.example>',
+      'Subject: Fwd: Steam wand leaking',
+      'Message-ID: <priya.1@cafe-luna.example>',
+      '',
+      'The steam wand on our second machine leaks at the joint.',
+      '',
+      'On Mon, Dec 7, 2026 at 9:00 AM Tom Berg <tom@cafe-luna.example> wrote:',
+      '> Can you write to Brewfictus about the wand?',
+      '',
+    ].join('\r\n');
+    execFileSync(BINARY, ['mail', 'ingest', '--data-dir', server.dir], { input: mail });
+    const item = listItem(agent, 'Steam wand leaking');
+    await item.waitFor();
+    await item.click();
+    const message = agent.locator('.timeline .message', { hasText: 'leaks at the joint' });
+    await message.locator('.mail-addresses', { hasText: 'priya@cafe-luna.example' }).waitFor();
+    await message.locator('.mail-addresses', { hasText: 'tom@cafe-luna.example' }).waitFor();
+    const history = message.locator('details.quoted');
+    assert.equal(await history.getAttribute('open'), null, 'the quoted history starts collapsed');
+    assert.equal(await message.locator('.text').first().innerText(), 'The steam wand on our second machine leaks at the joint.');
+    await history.locator('summary').click();
+    await history.getByText('Can you write to Brewfictus about the wand?').waitFor();
+
+    // The reply is a mail, copying one more.
+    await agent.getByText('This reply is mailed to priya@cafe-luna.example, copying tom@cafe-luna.example.').waitFor();
+    await agent.getByLabel('Add Cc').fill('service@brewfictus-partners.example');
+    await agent.getByLabel('Reply').fill('A new seal is on its way.');
+    await agent.getByRole('button', { name: 'Send' }).click();
+    const reply = agent.locator('.timeline .message.own', { hasText: 'A new seal is on its way.' });
+    await reply.locator('.delivery.sent', { hasText: 'Sent by mail' }).waitFor();
+    const sent = readdirSync(join(server.dir, 'mail', 'sent')).filter((f) => f.endsWith('.eml'));
+    assert.equal(sent.length, 1);
+    const raw = readFileSync(join(server.dir, 'mail', 'sent', sent[0]), 'utf8');
+    assert.match(raw, /^Cc: .*tom@cafe-luna\.example.*service@brewfictus-partners\.example/m);
+    assert.match(raw, /^In-Reply-To: <priya\.1@cafe-luna\.example>/m);
+  });
+});
+
+test('the Messenger tells a customer who gave an email that replies also come by mail', async () => {
+  await withBrowser('messenger-mail-note', async (browser) => {
+    const customer = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+    await customer.goto(`${server.base}/messenger`);
+    await customer.getByRole('button', { name: 'Start a conversation' }).click();
+    await customer.getByLabel('Your name').fill('Sam Ortiz');
+    await customer.getByLabel('Your email').fill('sam@ortiz.example');
+    await customer.getByLabel('Message', { exact: true }).fill('Do you sell descaler in bulk?');
+    await customer.getByRole('button', { name: 'Send', exact: true }).click();
+    await customer.getByText('Do you sell descaler in bulk?').waitFor();
+    await customer.locator('.mail-note', { hasText: 'sam@ortiz.example' }).waitFor();
+  });
+});

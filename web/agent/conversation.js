@@ -51,6 +51,7 @@ export function Conversation({ api, id, me, lookups, subscribe, onOpen }) {
   const [ratings, setRatings] = useState([]);
   const [typing, setTyping] = useState(null);
   const [text, setText] = useState('');
+  const [cc, setCc] = useState('');
   const [status, setStatus] = useState('');
   const zone = useRef(null);
   const { files, setFiles, dragging } = useAttachments(zone);
@@ -115,6 +116,9 @@ export function Conversation({ api, id, me, lookups, subscribe, onOpen }) {
           case 'conversation.updated':
             loadConversation();
             break;
+          case 'message.delivery':
+            loadMessages();
+            break;
           case 'rating.created':
           case 'rating.updated':
             api.get(`/conversations/${id}/ratings`).then((r) => setRatings(r.data)).catch(() => {});
@@ -157,7 +161,7 @@ export function Conversation({ api, id, me, lookups, subscribe, onOpen }) {
     patch({ failed: false });
     try {
       await api.retrying(() =>
-        api.upload(`/conversations/${id}/messages`, { contents: item.contents, client_id: item.client_id }, item.files, (progress) => patch({ progress })),
+        api.upload(`/conversations/${id}/messages`, { contents: item.contents, client_id: item.client_id, ...(item.cc ? { cc: item.cc } : {}) }, item.files, (progress) => patch({ progress })),
       );
       await loadMessages();
       setPending((list) => list.filter((x) => x.client_id !== item.client_id));
@@ -169,14 +173,17 @@ export function Conversation({ api, id, me, lookups, subscribe, onOpen }) {
   const submit = (e) => {
     e?.preventDefault();
     if (!text.trim() && files.length === 0) return;
-    const item = { client_id: uuid4(), contents: text.trim() || '(file)', files, progress: files.length ? 0 : undefined };
+    const item = { client_id: uuid4(), contents: text.trim() || '(file)', files, cc: cc.trim(), progress: files.length ? 0 : undefined };
     setPending((list) => [...list, item]);
     setText('');
+    setCc('');
     setFiles([]);
     send(item);
   };
 
   if (!c) return html`<p class="hint empty" role="status">${status || 'Loading…'}</p>`;
+  // Who the conversation's mail is copied to: the newest message by mail says.
+  const copied = [...messages].reverse().find((m) => m.mail)?.mail.cc || [];
   const values = Object.fromEntries((c.custom_fields || []).map((v) => [v.field.id, v.value]));
   const rating = ratings[0];
   const read = c.read_marker;
@@ -191,6 +198,11 @@ export function Conversation({ api, id, me, lookups, subscribe, onOpen }) {
         <p class="typing" aria-live="polite">${typing ? `${typing.full_name} is typing…` : ''}</p>
       </div>
       <form class="composer" onSubmit=${submit}>
+        ${c.channel === 'MAIL' && html`<div class="mail-reply">
+          <p class="hint">This reply is mailed to ${requester?.email || 'the customer'}${copied.length > 0 ? `, copying ${copied.join(', ')}` : ''}.</p>
+          <label for="reply-cc">Add Cc</label>
+          <input id="reply-cc" type="text" inputmode="email" placeholder="name@example.com, …" value=${cc} onInput=${(e) => setCc(e.target.value)} />
+        </div>`}
         <label for="reply" class="visually-hidden">Reply</label>
         <textarea id="reply" value=${text} placeholder="Reply… (Ctrl+Enter sends)"
           onInput=${(e) => {

@@ -52,6 +52,15 @@ export const store = {
   },
 };
 
+/** The email the customer gave when they first wrote, if any. */
+function knownEmail() {
+  try {
+    return JSON.parse(store.get('parley.me') || '{}').email || null;
+  } catch {
+    return null;
+  }
+}
+
 function deviceFingerprint() {
   let fp = store.get('parley.fingerprint');
   if (!fp) {
@@ -159,6 +168,7 @@ function App() {
       }} />`;
   } else if (screen.name === 'thread') {
     body = html`<${Thread} key=${screen.id} api=${api} id=${screen.id} subscribe=${subscribe} shown=${shown}
+      email=${api.identity?.email || knownEmail()}
       onBack=${() => {
         setScreen({ name: 'home' });
         refresh();

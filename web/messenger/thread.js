@@ -52,8 +52,9 @@ function Rating({ api, conversationId }) {
   </form>`;
 }
 
-export function Thread({ api, id, subscribe, shown, onBack, onRead }) {
+export function Thread({ api, id, subscribe, shown, email, onBack, onRead }) {
   const [conversation, setConversation] = useState(null);
+  const [byMail, setByMail] = useState(false);
   const [messages, setMessages] = useState([]);
   const [pending, setPending] = useState([]);
   const [typing, setTyping] = useState(null);
@@ -63,6 +64,12 @@ export function Thread({ api, id, subscribe, shown, onBack, onRead }) {
   const input = useRef(null);
   const { files, setFiles, dragging } = useAttachments(zone);
   const reported = useRef(new Map());
+
+  // A customer who gave an email also gets the replies they miss here by mail.
+  useEffect(() => {
+    if (!email) return;
+    api.get('/conversations/starter').then((s) => setByMail(Boolean(s.data.replies_by_mail))).catch(() => {});
+  }, [email]);
 
   const upsert = (list, m) => {
     const others = list.filter((x) => x.id !== m.id);
@@ -190,6 +197,7 @@ export function Thread({ api, id, subscribe, shown, onBack, onRead }) {
       <button type="button" class="link back" onClick=${onBack} aria-label="Back to conversations">←</button>
       <h1 id="thread-title">${conversation?.subject || 'Conversation'}</h1>
     </header>
+    ${byMail && !conversation?.is_closed && html`<p class="mail-note hint">Replies you miss here also come to you by mail at <strong>${email}</strong>; you can answer them from your inbox.</p>`}
     <div class="scroll">
       <${Timeline} api=${api} messages=${messages} mine=${mine} people=${{}} pending=${pending} onRetry=${send} />
       <p class="typing" aria-live="polite">${typing ? `${typing.full_name} is typing…` : ''}</p>

@@ -43,6 +43,27 @@ export function Ticks({ status }) {
   return html`<span class=${`ticks ${String(status).toLowerCase()}`} role="img" aria-label=${label} title=${label}>${marks}</span>`;
 }
 
+/** Who a message by mail came from and went to (staff see this). */
+function MailAddresses({ mail }) {
+  const list = (label, xs) => xs?.length > 0 && html`<span><span class="label">${label}</span> ${xs.join(', ')}</span>`;
+  return html`<div class="mail-addresses">
+    <span><span class="label">From</span> ${mail.from}</span>${list('To', mail.to)}${list('Cc', mail.cc)}
+    ${mail.automated && html`<span class="automated">Automatic reply</span>`}
+  </div>`;
+}
+
+/** What became of a reply sent by mail. */
+function Delivery({ m }) {
+  const words = {
+    QUEUED: ['Queued for mail', 'queued'],
+    SENT: ['Sent by mail', 'sent'],
+    BOUNCED: ['Bounced', 'bounced'],
+    FAILED: ['Not delivered', 'failed'],
+  }[m.mail.delivery] || [m.mail.delivery, ''];
+  const why = m.message_status_reject_reason;
+  return html`<span class=${`delivery ${words[1]}`} title=${why || words[0]}>✉ ${words[0]}${why ? `: ${why}` : ''}</span>`;
+}
+
 function humanSize(n) {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
@@ -112,11 +133,14 @@ export function Timeline({ api, messages, mine, people, pending = [], onRetry })
       ${!own && html`<${Avatar} user=${who} />`}
       <div class="bubble">
         ${!own && html`<div class="author">${who?.full_name || 'Support'}</div>`}
+        ${m.mail && html`<${MailAddresses} mail=${m.mail} />`}
         ${m.content_text && html`<p class="text">${m.content_text}</p>`}
+        ${m.mail?.quoted_text && html`<details class="quoted"><summary>Quoted history</summary><p class="text">${m.mail.quoted_text}</p></details>`}
         ${m.attachments?.length > 0 && html`<div class="attachments">${m.attachments.map((a) => html`<${Attachment} key=${a.id} api=${api} a=${a} />`)}</div>`}
         <div class="meta">
           <time datetime=${m.created_at} title=${new Date(m.created_at).toLocaleString()}>${relative(m.created_at)}</time>
-          ${own && html`<${Ticks} status=${m.message_status} />`}
+          ${m.mail?.delivery && html`<${Delivery} m=${m} />`}
+          ${own && !m.mail?.delivery && html`<${Ticks} status=${m.message_status} />`}
         </div>
       </div>
     </li>`);

@@ -128,6 +128,7 @@ pub(super) fn schemas() -> Value {
             "active_conversations": {"type": "array", "items": {"$ref": "#/components/schemas/Conversation"}},
             "realtime_url": text, "resource_type": text,
             "team_name": maybe_text, "greeting": maybe_text, "reply_time_text": maybe_text,
+            "replies_by_mail": {"type": "boolean", "description": "Whether customers who gave an email get the replies they miss by mail."},
         }},
     })));
     out.extend(object(json!({

@@ -179,7 +179,20 @@ pub fn sent_to(conn: &Conn, address: &str, conversation_id: i64, since: i64) -> 
         .query_row(params![address, conversation_id, since], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
-/// How many mails are queued, for `/metrics`.
-pub fn queued_count(conn: &Conn) -> Result<i64, Error> {
-    Ok(conn.query_row("SELECT COUNT(*) FROM outbox WHERE state = 'QUEUED'", [], |r| r.get(0))?)
+/// What `/metrics` shows of the outbox.
+#[derive(Debug, Clone, Copy)]
+pub struct Counts {
+    /// Outgoing mail waiting.
+    pub queued: i64,
+    /// Seconds the oldest of it has waited.
+    pub oldest_seconds: i64,
+}
+
+/// What `/metrics` shows of the outbox (queued rows only: an index's worth).
+pub fn counts(conn: &Conn) -> Result<Counts, Error> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*), COALESCE(unixepoch() - MIN(created_at), 0) FROM outbox WHERE state = 'QUEUED'",
+        [],
+        |r| Ok(Counts { queued: r.get(0)?, oldest_seconds: r.get(1)? }),
+    )?)
 }

@@ -102,3 +102,58 @@ fn a_kill_in_the_middle_of_an_smtp_session_leaves_no_half_imported_mail() {
         .expect("posts");
     assert_eq!(posts, 1);
 }
+
+#[test]
+fn stopping_ends_idle_smtp_sessions_with_421_and_the_server_exits() {
+    let dir = tempfile::tempdir().expect("dir");
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut server = serve(dir.path(), &["--demo", "--smtp-listen", listen.as_str()]);
+    let (mut smtp, _) = Smtp::connect(port);
+    assert!(smtp.cmd("EHLO client.example.net").starts_with("250"));
+    server.terminate();
+    let bye = smtp.reply();
+    assert!(bye.starts_with("421"), "{bye}");
+    let status = server.exits_within(std::time::Duration::from_secs(20)).expect("it stops");
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn hostile_mail_neither_stalls_the_binary_nor_bloats_its_memory() {
+    let dir = tempfile::tempdir().expect("dir");
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let server = serve(dir.path(), &["--demo", "--smtp-listen", listen.as_str()]);
+    let pid = server.child.id();
+    let before = crate::process::rss_kib(pid);
+    let (mut smtp, _) = Smtp::connect(port);
+    smtp.cmd("EHLO client.example.net");
+    // A line of 100 MB: read to its end in bounded memory, then refused.
+    assert!(smtp.cmd("MAIL FROM:<a@example.net>").starts_with("250"));
+    assert!(smtp.cmd("RCPT TO:<support@brewfictus.com>").starts_with("250"));
+    assert!(smtp.cmd("DATA").starts_with("354"));
+    smtp.raw(b"From: a@example.net\r\nSubject: long\r\n\r\n").expect("head");
+    let chunk = vec![b'x'; 1024 * 1024];
+    for _ in 0..100 {
+        smtp.raw(&chunk).expect("the line");
+    }
+    smtp.raw(b"\r\n.\r\n").expect("end");
+    let r = smtp.reply();
+    assert!(r.starts_with("552"), "{r}");
+    // A header bomb, within the size limit: refused with why.
+    let mut bomb = String::from("From: b@example.net\r\nMessage-ID: <bomb@example.net>\r\n");
+    for i in 0..50_000 {
+        bomb.push_str(&format!("X-B{i}: {}\r\n", "v".repeat(100)));
+    }
+    bomb.push_str("\r\nbody\r\n");
+    let r = smtp.send("b@example.net", &["support@brewfictus.com"], bomb.as_bytes());
+    assert!(r.starts_with("554") && r.contains("header lines"), "{r}");
+    let started = std::time::Instant::now();
+    let health = ureq::get(&format!("{}/healthz", server.base)).call().expect("healthz");
+    assert_eq!(health.status(), 200);
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "the server answers at once");
+    let grown = crate::process::rss_kib(pid).saturating_sub(before);
+    assert!(grown < 96 * 1024, "resident memory grew by {grown} KiB");
+    let kept: i64 = db(dir.path()).query_row("SELECT COUNT(*) FROM mails", [], |r| r.get(0)).expect("mails");
+    assert_eq!(kept, 0);
+}

@@ -174,6 +174,10 @@ fn a_relay_receives_replies_and_one_that_is_down_gets_them_when_it_is_back() {
         .expect("row");
     assert_eq!(state, "QUEUED");
     assert!(error.is_some());
+    let (_, _, metrics) = app.get("/metrics").send_bytes();
+    let metrics = String::from_utf8_lossy(&metrics).into_owned();
+    assert!(metrics.contains("\nparley_mail_queued 1\n"), "{metrics}");
+    assert!(metrics.contains("\nparley_mail_oldest_queued_seconds "), "{metrics}");
     assert_eq!(message(&app, &simon, id, &m["id"])["mail"]["delivery"], "QUEUED");
     // Back up, and a restart tries again at once.
     let relay = Relay::start(down);

@@ -108,3 +108,58 @@ fn hostile_mime_is_refused_or_flagged_and_the_receiver_keeps_serving() {
     assert_eq!(taken(&app, "a1b2c3d4.new@mail.example.net").0, "PROCESSED");
     assert_eq!(app.get("/healthz").send().status, 200);
 }
+
+#[test]
+fn the_receiver_speaks_starttls_when_given_a_certificate() {
+    let certs = tempfile::tempdir().expect("dir");
+    let (cert, key) = (certs.path().join("smtp.crt"), certs.path().join("smtp.key"));
+    let made = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"])
+        .args(["-addext", "subjectAltName=DNS:localhost", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl");
+    assert!(made.success());
+    let (app, port) = with_receiver(|c| {
+        c.mail.smtp_tls_cert = Some(cert.clone());
+        c.mail.smtp_tls_key = Some(key.clone());
+    });
+    let (mut smtp, _) = Smtp::connect(port);
+    assert!(smtp.cmd("EHLO client.example").contains("STARTTLS"), "offered");
+    // lettre, a real client, upgrades and sends.
+    use lettre::transport::smtp::client::{Tls, TlsParameters};
+    let tls = TlsParameters::builder("localhost".into()).dangerous_accept_invalid_certs(true).build().expect("tls");
+    let client = lettre::SmtpTransport::builder_dangerous("127.0.0.1").port(port).tls(Tls::Required(tls)).build();
+    let envelope = lettre::address::Envelope::new(
+        Some("joe.bloggs@example.net".parse().expect("from")),
+        vec!["support@brewfictus.com".parse().expect("to")],
+    )
+    .expect("envelope");
+    lettre::Transport::send_raw(&client, &envelope, &fixture("new_mail.eml", &[])).expect("sent over TLS");
+    assert_eq!(taken(&app, "a1b2c3d4.new@mail.example.net").0, "PROCESSED");
+}
+
+#[test]
+fn pythons_smtplib_delivers_like_any_mta() {
+    let (app, port) = with_receiver(|_| {});
+    let raw = fixture("windows1252.eml", &[]);
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("mail.eml");
+    std::fs::write(&path, &raw).expect("write");
+    let script = format!(
+        "import smtplib\nwith smtplib.SMTP('127.0.0.1', {port}) as s:\n    s.ehlo('python.example')\n    \
+         s.sendmail('renee@example.fr', ['support+anything@brewfictus.com'], open({:?}, 'rb').read())\n",
+        path.display().to_string()
+    );
+    let out = std::process::Command::new("python3").args(["-c", &script]).output().expect("python3");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(taken(&app, "cp1252.1@example.fr").0, "PROCESSED");
+    let refused = std::process::Command::new("python3")
+        .args(["-c", &format!("import smtplib\ntry:\n    smtplib.SMTP('127.0.0.1', {port}).sendmail('x@example.org', ['y@elsewhere.example'], b'Subject: x\\r\\n\\r\\nx')\nexcept smtplib.SMTPRecipientsRefused as e:\n    print(list(e.recipients.values())[0][0])\n")])
+        .output()
+        .expect("python3");
+    assert_eq!(String::from_utf8_lossy(&refused.stdout).trim(), "550");
+}

@@ -381,8 +381,8 @@ test('an agent answers a mail: addresses, collapsed history, a Cc and the delive
     // The reply is a mail, copying one more.
     await agent.getByText('This reply is mailed to priya@cafe-luna.example, copying tom@cafe-luna.example.').waitFor();
     await agent.getByLabel('Add Cc').fill('service@brewfictus-partners.example');
-    await agent.getByLabel('Reply').fill('A new seal is on its way.');
-    await agent.getByRole('button', { name: 'Send' }).click();
+    await agent.getByLabel('Reply', { exact: true }).fill('A new seal is on its way.');
+    await agent.getByRole('button', { name: 'Send', exact: true }).click();
     const reply = agent.locator('.timeline .message.own', { hasText: 'A new seal is on its way.' });
     await reply.locator('.delivery.sent', { hasText: 'Sent by mail' }).waitFor();
     const sent = readdirSync(join(server.dir, 'mail', 'sent')).filter((f) => f.endsWith('.eml'));
@@ -400,9 +400,10 @@ test('the Messenger tells a customer who gave an email that replies also come by
     await customer.getByRole('button', { name: 'Start a conversation' }).click();
     await customer.getByLabel('Your name').fill('Sam Ortiz');
     await customer.getByLabel('Your email').fill('sam@ortiz.example');
+    await customer.getByLabel('Reported issues').fill('0');
     await customer.getByLabel('Message', { exact: true }).fill('Do you sell descaler in bulk?');
     await customer.getByRole('button', { name: 'Send', exact: true }).click();
-    await customer.getByText('Do you sell descaler in bulk?').waitFor();
+    await customer.locator('.timeline .message', { hasText: 'Do you sell descaler in bulk?' }).waitFor();
     await customer.locator('.mail-note', { hasText: 'sam@ortiz.example' }).waitFor();
   });
 });

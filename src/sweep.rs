@@ -2,7 +2,8 @@
 //! `--unattached-file-seconds` (an hour by default) lose their rows and
 //! files; files no row names (left by a crash between rename and commit) and
 //! `.part` leftovers are removed; realtime events older than two days are
-//! pruned. Runs at start-up and then every [`interval`].
+//! pruned, and so are the file transport's mails and refused spooled mail
+//! past `--mail-files-keep-days`. Runs at start-up and then every [`interval`].
 
 use std::time::Duration;
 
@@ -46,6 +47,11 @@ pub async fn once(state: &AppState) -> Result<(usize, usize), ApiError> {
             files::delete_unattached_before(tx, cutoff)
         })
         .await?;
+    let mail = state.mail.clone();
+    let pruned = web::block(move || mail.prune_files()).await?;
+    if pruned > 0 {
+        tracing::info!(mail_files = pruned, "removed mail files past --mail-files-keep-days");
+    }
     let storage = state.storage.clone();
     let stale_files = stale.len();
     let referenced = state.db.read(files::referenced_names).await?;

@@ -81,6 +81,11 @@ pub struct MailConfig {
     /// Seconds between IMAP polls.
     #[arg(long, env = "PARLEY_IMAP_POLL_SECONDS", default_value_t = 60)]
     pub imap_poll_seconds: u64,
+
+    /// Days the file transport's `.eml` files (`mail/sent/`) and refused
+    /// spooled mail (`mail/spool/refused/`) are kept (0: for ever).
+    #[arg(long, env = "PARLEY_MAIL_FILES_KEEP_DAYS", default_value_t = 30)]
+    pub mail_files_keep_days: u64,
 }
 
 impl Default for MailConfig {
@@ -101,6 +106,7 @@ impl Default for MailConfig {
             max_mail_bytes: 25 * 1024 * 1024,
             imap_url: None,
             imap_poll_seconds: 60,
+            mail_files_keep_days: 30,
         }
     }
 }

@@ -92,11 +92,13 @@ pub struct Pipeline {
     pub public_url: String,
 }
 
-/// The bytes of a mail that no file of it may exceed, and what was left out.
+/// A mail's files as stored (their uploads kept once the import commits), and what was left out.
 struct Stored {
     files: Vec<(StoredFile, Option<String>)>,
     uploads: Vec<Upload>,
     left_out: Vec<String>,
+    /// The mail's bytes.
+    size: i64,
 }
 
 impl Pipeline {
@@ -130,8 +132,7 @@ impl Pipeline {
         .await
         .map_err(|e| Refused::Failed(e.to_string()))?;
         let stored = stored.map_err(|e| Refused::Failed(format!("storing the mail's files: {e}")))?;
-        let Stored { files, uploads, left_out } = stored;
-        let size = parsed.text.len() as i64;
+        let Stored { files, uploads, left_out, size } = stored;
         let view_base = self.public_url.clone();
         let catalog = self.db.catalog()?;
         let domain = self.mail.config.mail_domain.clone();
@@ -165,7 +166,7 @@ impl Pipeline {
 /// Stores a mail's files (and the mail itself, as `original.eml`), leaving
 /// out those over the limits.
 fn store_files(storage: &Storage, parsed: &Parsed, raw: &[u8], limits: super::FileLimits) -> std::io::Result<Stored> {
-    let mut out = Stored { files: Vec::new(), uploads: Vec::new(), left_out: Vec::new() };
+    let mut out = Stored { files: Vec::new(), uploads: Vec::new(), left_out: Vec::new(), size: raw.len() as i64 };
     for part in &parsed.files {
         let too_big = part.bytes.len() as u64 > limits.max_file_bytes;
         if too_big || out.files.len() >= limits.max_files_per_message {

@@ -73,6 +73,32 @@ impl Mail {
     }
 }
 
+impl Mail {
+    /// Removes the file transport's mails and refused spooled mail older than
+    /// `--mail-files-keep-days`; returns how many went.
+    pub fn prune_files(&self) -> usize {
+        let days = self.config.mail_files_keep_days;
+        if days == 0 {
+            return 0;
+        }
+        let Some(cutoff) = std::time::SystemTime::now().checked_sub(std::time::Duration::from_secs(days * 86_400))
+        else {
+            return 0;
+        };
+        let mut removed = 0;
+        for dir in [self.sent_dir(), self.spool_dir().join("refused")] {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let old = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < cutoff);
+                if old && entry.path().is_file() && std::fs::remove_file(entry.path()).is_ok() {
+                    removed += 1;
+                }
+            }
+        }
+        removed
+    }
+}
+
 /// The domain of an address (after its last `@`), lowercased.
 pub fn domain_of(address: &str) -> &str {
     address.rsplit_once('@').map_or("", |(_, d)| d)

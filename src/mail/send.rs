@@ -25,7 +25,7 @@ use crate::storage::Storage;
 const BACKOFF: &[i64] = &[60, 300, 1_800, 7_200, 43_200];
 
 /// Mails sent at once.
-const PARALLEL: usize = 4;
+const PARALLEL: usize = 8;
 
 /// What the sender needs.
 #[derive(Clone)]

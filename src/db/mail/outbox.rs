@@ -120,14 +120,6 @@ pub fn retry_now(conn: &Conn, now: i64) -> Result<(), Error> {
     Ok(())
 }
 
-/// One mail of the outbox.
-pub fn get(conn: &Conn, id: i64) -> Result<Option<Outgoing>, Error> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"))?
-        .query_row([id], from_row)
-        .optional()?)
-}
-
 /// Records a try: its new state, the tries so far, when it is next due and why it failed.
 pub fn record_try(
     conn: &Conn,
@@ -143,19 +135,6 @@ pub fn record_try(
     )?
     .execute(params![id, state, attempts, due_at, error, now])?;
     Ok(())
-}
-
-/// The outbox mail that carried a message.
-pub fn carrying(conn: &Conn, post_id: i64) -> Result<Option<Outgoing>, Error> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM outbox
-              WHERE conversation_id = (SELECT conversation_id FROM messages WHERE id = ?1)
-                AND EXISTS (SELECT 1 FROM json_each(post_ids) WHERE value = ?1)
-              ORDER BY id DESC LIMIT 1"
-        ))?
-        .query_row([post_id], from_row)
-        .optional()?)
 }
 
 /// Remembers that mail went to `addresses`, for the caps.

@@ -126,9 +126,6 @@ fn counts(app: &TestApp) -> (i64, i64) {
 #[test]
 fn polling_takes_each_mail_once_across_restarts_and_uidvalidity_changes() {
     let mut dovecot = Dovecot::new();
-    for n in 1..=3 {
-        dovecot.deliver(n, &mail(n));
-    }
     dovecot.start();
     let url = dovecot.url();
     let poll = |c: &mut parley::config::ServeConfig| {
@@ -136,6 +133,13 @@ fn polling_takes_each_mail_once_across_restarts_and_uidvalidity_changes() {
         c.mail.imap_poll_seconds = 1;
     };
     let app = crate::helpers::spawn_with(true, poll);
+    // An empty folder is read without a fault, and its place remembered.
+    eventually("the empty folder is polled", || {
+        app.db().query_row("SELECT last_uid FROM imap_watermarks", [], |r| r.get::<_, i64>(0)).is_ok_and(|uid| uid == 0)
+    });
+    for n in 1..=3 {
+        dovecot.deliver(n, &mail(n));
+    }
     eventually("three mails are taken", || counts(&app) == (3, 3));
     eventually("they are flagged seen", || {
         std::fs::read_dir(dovecot.maildir().join("cur"))

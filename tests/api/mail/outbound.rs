@@ -257,3 +257,21 @@ fn agents_copy_others_on_a_mail_conversation_and_customers_may_not() {
         .send();
     assert_eq!(r.status, 403, "{}", r.text);
 }
+
+#[test]
+fn the_file_transports_mails_are_kept_for_their_days_then_swept() {
+    let dir = tempfile::tempdir().expect("dir");
+    let sent = dir.path().join("mail").join("sent");
+    std::fs::create_dir_all(&sent).expect("mkdir");
+    std::fs::write(sent.join("old.eml"), b"Subject: old\r\n\r\nold\r\n").expect("old");
+    std::fs::write(sent.join("new.eml"), b"Subject: new\r\n\r\nnew\r\n").expect("new");
+    let aged = std::process::Command::new("touch")
+        .args(["-d", "40 days ago"])
+        .arg(sent.join("old.eml"))
+        .status()
+        .expect("touch");
+    assert!(aged.success());
+    let app = spawn_in_dir(dir, |c| c.mail.mail_files_keep_days = 30);
+    eventually("the old mail is swept", || !app.dir.path().join("mail/sent/old.eml").exists());
+    assert!(app.dir.path().join("mail/sent/new.eml").exists(), "a recent one stays");
+}

@@ -6,7 +6,6 @@
 //! the folder again from its start: the Message-IDs already taken make
 //! those mails duplicates, so none is imported twice.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -76,24 +75,11 @@ pub async fn poll(pipeline: Pipeline, account: Account, every: Duration) {
 pub async fn once(pipeline: &Pipeline, account: &Account) -> Result<usize, String> {
     let tcp = TcpStream::connect((account.host.as_str(), account.port)).await.map_err(|e| e.to_string())?;
     if account.tls {
-        let tls = connector()?.connect(server_name(&account.host)?, tcp).await.map_err(|e| e.to_string())?;
+        let tls = super::tls_client()?.connect(server_name(&account.host)?, tcp).await.map_err(|e| e.to_string())?;
         session(pipeline, account, tls).await
     } else {
         session(pipeline, account, tcp).await
     }
-}
-
-fn connector() -> Result<tokio_rustls::TlsConnector, String> {
-    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    // ring, as lettre's client uses.
-    #[allow(deprecated)]
-    let provider = rustls::crypto::ring::default_provider();
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(provider))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))
 }
 
 fn server_name(host: &str) -> Result<rustls::pki_types::ServerName<'static>, String> {
@@ -159,23 +145,19 @@ where
             }
         }
         last = i64::from(uid);
-        let key = key.clone();
-        pipeline
-            .db
-            .write(move |tx| received::set_imap_watermark(tx, &key, validity, last))
-            .await
-            .map_err(|e| e.to_string())?;
+        remember(pipeline, &key, validity, last).await?;
         let mut stored = imap.uid_store(uid.to_string(), "+FLAGS (\\Seen)").await.map_err(err)?;
         while stored.next().await.is_some() {}
     }
     if known.is_none_or(|(v, _)| v != validity) {
-        let key = key.clone();
-        pipeline
-            .db
-            .write(move |tx| received::set_imap_watermark(tx, &key, validity, last))
-            .await
-            .map_err(|e| e.to_string())?;
+        remember(pipeline, &key, validity, last).await?;
     }
     let _ = imap.logout().await;
     Ok(taken)
+}
+
+/// Moves the watermark of `key`.
+async fn remember(pipeline: &Pipeline, key: &str, validity: i64, last: i64) -> Result<(), String> {
+    let key = key.to_owned();
+    pipeline.db.write(move |tx| received::set_imap_watermark(tx, &key, validity, last)).await.map_err(|e| e.to_string())
 }

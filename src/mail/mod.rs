@@ -99,6 +99,21 @@ impl Mail {
     }
 }
 
+/// A TLS client trusting the webpki roots (IMAP over TLS, `smtps://` relays).
+pub(crate) fn tls_client() -> Result<tokio_rustls::TlsConnector, String> {
+    use tokio_rustls::rustls;
+    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    // ring, as lettre's client uses: no C toolchain beyond the one `bundled` SQLite needs.
+    #[allow(deprecated)]
+    let provider = rustls::crypto::ring::default_provider();
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(provider))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_rustls::TlsConnector::from(std::sync::Arc::new(config)))
+}
+
 /// The domain of an address (after its last `@`), lowercased.
 pub fn domain_of(address: &str) -> &str {
     address.rsplit_once('@').map_or("", |(_, d)| d)

@@ -10,7 +10,7 @@
 
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -179,7 +179,7 @@ impl Relay {
         let stream: Box<dyn AsyncTokioStream> = if self.tls == Tls::Implicit {
             let name =
                 rustls::pki_types::ServerName::try_from(self.host.clone()).map_err(|e| transient("naming", &e))?;
-            let tls = connector()
+            let tls = super::tls_client()
                 .map_err(|e| transient("TLS to", &e))?
                 .connect(name, tcp)
                 .await
@@ -219,19 +219,6 @@ fn failure(e: &lettre::transport::smtp::Error) -> Failure {
 
 fn timed_out() -> Failure {
     Failure::Transient(format!("the relay did not answer within {} s", EXCHANGE.as_secs()))
-}
-
-fn connector() -> Result<tokio_rustls::TlsConnector, String> {
-    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    // ring, as lettre's client uses.
-    #[allow(deprecated)]
-    let provider = rustls::crypto::ring::default_provider();
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(provider))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))
 }
 
 /// A TLS stream lettre can speak SMTP over (its trait, our stream).

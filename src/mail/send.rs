@@ -68,7 +68,10 @@ impl Sender {
     /// when the next is due, and every 30 s.
     pub async fn run(self) {
         // A restart is when an operator has fixed what made mail fail: try it again at once.
-        if let Err(e) = self.db.write(|tx| outbox::retry_now(tx, db::now())).await {
+        let now = db::now();
+        let failed_before = self.db.read(move |c| outbox::failed_waiting(c, now)).await.unwrap_or(true);
+        let retried = if failed_before { self.db.write(move |tx| outbox::retry_now(tx, now)).await } else { Ok(()) };
+        if let Err(e) = retried {
             tracing::warn!(error = %e, "rescheduling the outbox failed");
         }
         loop {

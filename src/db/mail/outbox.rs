@@ -112,6 +112,13 @@ pub fn next_due(conn: &Conn) -> Result<Option<i64>, Error> {
     Ok(conn.query_row("SELECT MIN(due_at) FROM outbox WHERE state = 'QUEUED'", [], |r| r.get(0))?)
 }
 
+/// Whether queued mail that failed before waits for a later try.
+pub fn failed_waiting(conn: &Conn, now: i64) -> Result<bool, Error> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM outbox WHERE state = 'QUEUED' AND attempts > 0 AND due_at > ?1")?
+        .exists([now])?)
+}
+
 /// Makes queued mail that failed before due now (not the mail still
 /// waiting for a messenger customer).
 pub fn retry_now(conn: &Conn, now: i64) -> Result<(), Error> {

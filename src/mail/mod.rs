@@ -71,9 +71,7 @@ impl Mail {
     pub fn sent_dir(&self) -> PathBuf {
         self.data_dir.join("mail").join("sent")
     }
-}
 
-impl Mail {
     /// Removes the file transport's mails and refused spooled mail older than
     /// `--mail-files-keep-days`; returns how many went.
     pub fn prune_files(&self) -> usize {

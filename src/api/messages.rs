@@ -159,7 +159,7 @@ pub fn insert(
     let message = store::post(tx, post, now)?;
     let uploader = Uploader { user_id: Some(author.id), fingerprint: fingerprint.map(str::to_owned), address: None };
     for file_id in composed.file_ids {
-        if !files::attach(tx, file_id, message.id, &uploader)? {
+        if !files::attach(tx, file_id, files::Holder::Message(message.id), &uploader)? {
             return Err(ApiError::invalid("file_ids", format!("File {file_id} does not exist or is already attached")));
         }
     }

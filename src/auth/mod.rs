@@ -141,6 +141,15 @@ impl Caller {
         }
     }
 
+    /// The staff user calling: `401` for no one, `403` for customers and devices.
+    pub fn staff_user(&self) -> Result<&User, ApiError> {
+        match &self.identity {
+            Identity::User(u) if u.role.is_staff() => Ok(u),
+            Identity::User(_) | Identity::Device { .. } => Err(ApiError::denied("Only the support team may do this")),
+            _ => Err(ApiError::AuthenticationRequired),
+        }
+    }
+
     /// The user acting: a session/Basic user, or a bound device's customer.
     pub fn user(&self) -> Option<&User> {
         match &self.identity {

@@ -37,6 +37,8 @@ pub struct FileRow {
     pub uploader_fingerprint: Option<String>,
     /// The message it is attached to.
     pub message_id: Option<i64>,
+    /// The note it is attached to.
+    pub note_id: Option<i64>,
     /// Unix seconds.
     pub created_at: i64,
     /// Its thumbnails.
@@ -63,7 +65,7 @@ pub struct Thumbnail {
 }
 
 const COLUMNS: &str = "id, storage_name, name, size, type, width, height, content_id, alt, uploader_id, \
-    uploader_fingerprint, message_id, created_at";
+    uploader_fingerprint, message_id, created_at, note_id";
 
 fn from_row(r: &Row) -> rusqlite::Result<FileRow> {
     Ok(FileRow {
@@ -80,6 +82,7 @@ fn from_row(r: &Row) -> rusqlite::Result<FileRow> {
         uploader_fingerprint: r.get(10)?,
         message_id: r.get(11)?,
         created_at: r.get(12)?,
+        note_id: r.get(13)?,
         thumbnails: Vec::new(),
     })
 }
@@ -173,8 +176,18 @@ pub fn of_message(conn: &Conn, message_id: i64) -> Result<Vec<FileRow>, Error> {
 /// [`IdsIn`]) that have any, with their thumbnails: two queries,
 /// whatever the number of messages.
 pub fn of_messages(conn: &Conn, ids: &IdsIn) -> Result<HashMap<i64, Vec<FileRow>>, Error> {
+    of_holders(conn, Holder::Message(0), ids)
+}
+
+/// The files attached to each of the notes in `ids`, like [`of_messages`].
+pub fn of_notes(conn: &Conn, ids: &IdsIn) -> Result<HashMap<i64, Vec<FileRow>>, Error> {
+    of_holders(conn, Holder::Note(0), ids)
+}
+
+fn of_holders(conn: &Conn, kind: Holder, ids: &IdsIn) -> Result<HashMap<i64, Vec<FileRow>>, Error> {
+    let column = kind.column();
     let mut stmt =
-        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM files WHERE message_id {} ORDER BY id", ids.sql(1)))?;
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM files WHERE {column} {} ORDER BY id", ids.sql(1)))?;
     let files: Vec<FileRow> = stmt.query_map([ids.value()], from_row)?.collect::<Result<_, _>>()?;
     if files.is_empty() {
         return Ok(HashMap::new());
@@ -201,24 +214,53 @@ pub fn of_messages(conn: &Conn, ids: &IdsIn) -> Result<HashMap<i64, Vec<FileRow>
     let mut out: HashMap<i64, Vec<FileRow>> = HashMap::new();
     for mut f in files {
         f.thumbnails = thumbnails.remove(&f.id).unwrap_or_default();
-        if let Some(message_id) = f.message_id {
-            out.entry(message_id).or_default().push(f);
+        let holder = match kind {
+            Holder::Message(_) => f.message_id,
+            Holder::Note(_) => f.note_id,
+        };
+        if let Some(holder) = holder {
+            out.entry(holder).or_default().push(f);
         }
     }
     Ok(out)
 }
 
+/// What a file is attached to.
+#[derive(Debug, Clone, Copy)]
+pub enum Holder {
+    /// A message, by id.
+    Message(i64),
+    /// A note, by id.
+    Note(i64),
+}
+
+impl Holder {
+    fn column(self) -> &'static str {
+        match self {
+            Holder::Message(_) => "message_id",
+            Holder::Note(_) => "note_id",
+        }
+    }
+
+    fn id(self) -> i64 {
+        match self {
+            Holder::Message(id) | Holder::Note(id) => id,
+        }
+    }
+}
+
 /// Attaches a not yet attached file that `uploader` uploaded; `false` when
 /// there is no such file (absent, attached already, or someone else's).
-pub fn attach(conn: &Conn, file_id: i64, message_id: i64, uploader: &Uploader) -> Result<bool, Error> {
+pub fn attach(conn: &Conn, file_id: i64, holder: Holder, uploader: &Uploader) -> Result<bool, Error> {
     let n = conn
-        .prepare_cached(
-            "UPDATE files SET message_id = ?2
-             WHERE id = ?1 AND message_id IS NULL
+        .prepare_cached(&format!(
+            "UPDATE files SET {} = ?2
+             WHERE id = ?1 AND message_id IS NULL AND note_id IS NULL
                AND (CASE WHEN ?4 IS NOT NULL THEN uploader_fingerprint = ?4
                          ELSE uploader_fingerprint IS NULL AND uploader_id = ?3 END)",
-        )?
-        .execute(params![file_id, message_id, uploader.user_id, uploader.fingerprint])?;
+            holder.column()
+        ))?
+        .execute(params![file_id, holder.id(), uploader.user_id, uploader.fingerprint])?;
     Ok(n == 1)
 }
 
@@ -227,7 +269,7 @@ pub fn unattached_bytes(conn: &Conn, address: &str) -> Result<(u64, u64), Error>
     let (mine, all): (i64, i64) = conn
         .prepare_cached(
             "SELECT COALESCE(SUM(CASE WHEN uploader_address = ?1 THEN size END), 0), COALESCE(SUM(size), 0)
-             FROM files WHERE message_id IS NULL",
+             FROM files WHERE message_id IS NULL AND note_id IS NULL",
         )?
         .query_row([address], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok((mine.max(0) as u64, all.max(0) as u64))
@@ -239,16 +281,19 @@ pub fn delete_unattached_before(conn: &Conn, cutoff: i64) -> Result<Vec<String>,
     let mut names: Vec<String> = conn
         .prepare_cached(
             "SELECT t.storage_name FROM thumbnails t JOIN files f ON f.id = t.file_id
-             WHERE f.message_id IS NULL AND f.created_at < ?1",
+             WHERE f.message_id IS NULL AND f.note_id IS NULL AND f.created_at < ?1",
         )?
         .query_map([cutoff], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     let files: Vec<String> = conn
-        .prepare_cached("SELECT storage_name FROM files WHERE message_id IS NULL AND created_at < ?1")?
+        .prepare_cached(
+            "SELECT storage_name FROM files WHERE message_id IS NULL AND note_id IS NULL AND created_at < ?1",
+        )?
         .query_map([cutoff], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     names.extend(files);
-    conn.prepare_cached("DELETE FROM files WHERE message_id IS NULL AND created_at < ?1")?.execute([cutoff])?;
+    conn.prepare_cached("DELETE FROM files WHERE message_id IS NULL AND note_id IS NULL AND created_at < ?1")?
+        .execute([cutoff])?;
     Ok(names)
 }
 

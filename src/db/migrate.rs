@@ -85,7 +85,49 @@ const MIGRATIONS: &[Migration] = &[
     // 9: the email channel: mailboxes, the mail received, every Message-ID
     // known for threading, a message's mail headers, and the outbox.
     Migration::Sql(include_str!("migrations/9_mail.sql")),
+    // 10: the agents' desk: notes, saved replies, notifications, and the
+    // search index, built from what the database holds (with a progress bar).
+    Migration::Rust(desk),
 ];
+
+/// Migration 10: the desk's tables, then the search index over every
+/// message and conversation already there.
+fn desk(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(include_str!("migrations/10_desk.sql"))?;
+    tx.execute_batch(
+        "INSERT INTO user_search (user_search) VALUES ('rebuild');
+         INSERT INTO organization_search (organization_search) VALUES ('rebuild');",
+    )?;
+    let count = |table: &str| tx.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get::<_, u64>(0));
+    let mut progress = super::progress::Progress::new("search index", count("messages")? + count("conversations")?);
+    const BATCH: i64 = 20_000;
+    for (table, fill) in [
+        (
+            "conversations",
+            "INSERT INTO conversation_search (rowid, subject, requester_name, requester_email)
+             SELECT c.id, c.subject, u.full_name, u.email FROM conversations c JOIN users u ON u.id = c.requester_id
+              WHERE c.id > ?1 AND c.id <= ?2",
+        ),
+        (
+            "messages",
+            "INSERT INTO message_search (rowid, content_text)
+             SELECT id, content_text FROM messages WHERE id > ?1 AND id <= ?2",
+        ),
+    ] {
+        let next = format!("SELECT MAX(id), COUNT(*) FROM (SELECT id FROM {table} WHERE id > ?1 ORDER BY id LIMIT ?2)");
+        let mut after = 0i64;
+        loop {
+            let (bound, rows): (Option<i64>, u64) =
+                tx.query_row(&next, params![after, BATCH], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let Some(bound) = bound else { break };
+            tx.execute(fill, params![after, bound])?;
+            progress.advance(rows);
+            after = bound;
+        }
+    }
+    progress.finish();
+    Ok(())
+}
 
 fn digest_tokens(tx: &Transaction) -> rusqlite::Result<()> {
     let sessions: Vec<(String, Option<String>)> = tx

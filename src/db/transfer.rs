@@ -112,8 +112,15 @@ pub const TABLES: &[Table] = &[
         has_id: true,
     },
     Table {
+        name: "notes",
+        refs: &[("conversation_id", "conversations"), ("creator_id", "users")],
+        key: &["uuid"],
+        has_id: true,
+    },
+    Table { name: "note_mentions", refs: &[("note_id", "notes"), ("user_id", "users")], key: &[], has_id: false },
+    Table {
         name: "files",
-        refs: &[("uploader_id", "users"), ("message_id", "messages")],
+        refs: &[("uploader_id", "users"), ("message_id", "messages"), ("note_id", "notes")],
         key: &["uuid"],
         has_id: true,
     },
@@ -138,6 +145,25 @@ pub const TABLES: &[Table] = &[
         has_id: false,
     },
     Table { name: "message_mail", refs: &[("post_id", "messages")], key: &[], has_id: false },
+    Table {
+        name: "macros",
+        refs: &[
+            ("owner_id", "users"),
+            ("status_id", "case_statuses"),
+            ("priority_id", "case_priorities"),
+            ("assigned_agent_id", "users"),
+            ("assigned_team_id", "teams"),
+        ],
+        key: &[],
+        has_id: true,
+    },
+    Table {
+        name: "notifications",
+        refs: &[("user_id", "users"), ("conversation_id", "conversations"), ("actor_id", "users")],
+        key: &[],
+        has_id: true,
+    },
+    Table { name: "notification_preferences", refs: &[("user_id", "users")], key: &[], has_id: false },
     Table {
         name: "audit_log",
         refs: &[("actor_id", "users")],

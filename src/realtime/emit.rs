@@ -112,3 +112,10 @@ pub fn message_delivery(tx: &Conn, conversation_id: i64, message_id: i64, delive
     let data = json!({ "conversation_id": conversation_id, "message_id": message_id, "delivery": delivery });
     events::append(tx, super::INBOX, "message.delivery", &data, now).map(drop)
 }
+
+/// A note was written or changed (`note.created`, `note.updated`). Staff
+/// only: it goes to the inbox channel, never to the conversation's.
+pub fn note(tx: &Conn, conversation_id: i64, kind: &str, note: &Value, now: i64) -> db::Result<()> {
+    let data = json!({ "conversation_id": conversation_id, "note": note });
+    events::append(tx, super::INBOX, kind, &data, now).map(drop)
+}

@@ -12,7 +12,8 @@ use actix_web::web;
 use crate::api::lookups::CaseLookup;
 use crate::api::realtime::{phoenix, stream as realtime};
 use crate::api::{
-    attachments, conversations, files, forms, lookups, manage, messages, messenger, ratings, session, system, triage,
+    attachments, conversations, files, forms, lookups, manage, messages, messenger, notes, ratings, search, session,
+    system, triage,
 };
 use crate::auth;
 use crate::web as pages;
@@ -100,6 +101,11 @@ api_routes! {
     "/mails" => get: manage::mails;
     "/mails/{id}" => get: manage::mail;
     "/audit" => get: manage::audit_log;
+    "/search" => get: search::search;
+    "/conversations/{id}/notes" => get: notes::list, post: notes::create;
+    "/conversations/{id}/notes/{nid}" => get: notes::get, put: notes::update;
+    "/conversations/{id}/notes/{nid}/attachments/{aid}/url" => get: notes::attachment;
+    "/conversations/{id}/notes/{nid}/attachments/{aid}/download" => get: notes::attachment;
     // Also `/openapi.json`: the suffix is optional everywhere (see `strip_json_suffix`).
     "/openapi" => get: crate::api::openapi::serve;
 }

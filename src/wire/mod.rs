@@ -7,7 +7,9 @@
 
 pub mod decode;
 pub mod include;
+pub mod mention;
 pub mod render;
+pub mod search;
 pub mod text;
 mod time;
 

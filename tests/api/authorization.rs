@@ -128,6 +128,10 @@ enum Rule {
     SignedIn,
     /// Staff only: members who are not staff are refused.
     StaffOnly,
+    /// A staff write (notes), then `ok`; other members are refused.
+    StaffWrite { ok: Expect },
+    /// Changing Simon's note: Simon, admins and owners; other members are refused.
+    SimonsNote,
     /// The admin API's writes: admins and owners, then `ok`; other members are refused.
     AdminOnly { ok: Expect },
     /// The audit log: owners only.
@@ -143,7 +147,15 @@ fn expect(rule: Rule, who: Who) -> Expect {
         return FAILED;
     }
     let member = |devices: bool| who.user() || (devices && who.device());
-    let unsafe_method = matches!(rule, Rule::Write1 { .. } | Rule::Create | Rule::Upload | Rule::AdminOnly { .. });
+    let unsafe_method = matches!(
+        rule,
+        Rule::Write1 { .. }
+            | Rule::Create
+            | Rule::Upload
+            | Rule::AdminOnly { .. }
+            | Rule::StaffWrite { .. }
+            | Rule::SimonsNote
+    );
     if unsafe_method && who == Who::NoCsrf {
         return CSRF;
     }
@@ -201,6 +213,16 @@ fn expect(rule: Rule, who: Who) -> Expect {
             }
         }
         Rule::StaffOnly => match (member(true), who.staff()) {
+            (false, _) => REQUIRED,
+            (true, true) => OK,
+            (true, false) => DENIED,
+        },
+        Rule::StaffWrite { ok } => match (member(true), who.staff()) {
+            (false, _) => REQUIRED,
+            (true, true) => ok,
+            (true, false) => DENIED,
+        },
+        Rule::SimonsNote => match (member(true), matches!(who, Who::Agent | Who::Admin | Who::Owner)) {
             (false, _) => REQUIRED,
             (true, true) => OK,
             (true, false) => DENIED,
@@ -350,6 +372,15 @@ fn fixture() -> (Fixture, Vec<Endpoint>) {
         .parts(&[Part::file("content", "notes.txt", "text/plain", b"notes")])
         .send();
     let fid = upload.body["data"]["id"].as_i64().expect("file");
+    // A note on conversation 1 with a file, by Simon.
+    let noted = app
+        .post("/api/v1/conversations/1/notes")
+        .session(&simon)
+        .parts(&[Part::text("contents", "Private"), Part::file("files[]", "n.txt", "text/plain", b"note file")])
+        .send();
+    assert_eq!(noted.status, 201, "{}", noted.text);
+    let nid = noted.body["data"]["id"].as_i64().expect("note");
+    let naid = noted.body["data"]["attachments"][0]["id"].as_i64().expect("note file");
     let one = app.get("/api/v1/conversations/1").session(&simon).send();
     let channel = one.body["data"]["realtime_channel"].as_str().expect("channel").to_owned();
     let caryn_user = app.get("/api/v1/users/2").session(&simon).send();
@@ -465,6 +496,24 @@ fn fixture() -> (Fixture, Vec<Endpoint>) {
         get("/api/v1/cases/priorities/3".into(), Rule::Public),
         get("/api/v1/cases/types".into(), Rule::Public),
         get("/api/v1/cases/types/1".into(), Rule::Public),
+        // The agents' desk: staff only, whoever else asks.
+        get("/api/v1/search?query=coffee".into(), Rule::StaffOnly),
+        get("/api/v1/conversations/1/notes".into(), Rule::StaffOnly),
+        get(format!("/api/v1/conversations/1/notes/{nid}"), Rule::StaffOnly),
+        get(format!("/api/v1/conversations/1/notes/{nid}/attachments/{naid}/url"), Rule::StaffOnly),
+        get(format!("/api/v1/conversations/1/notes/{nid}/attachments/{naid}/download"), Rule::StaffOnly),
+        Endpoint {
+            method: "POST",
+            path: "/api/v1/conversations/1/notes".into(),
+            body: Some(Body::Json(json!({"contents": "From the matrix"}))),
+            rule: Rule::StaffWrite { ok: CREATED },
+        },
+        Endpoint {
+            method: "PUT",
+            path: format!("/api/v1/conversations/1/notes/{nid}"),
+            body: Some(Body::Json(json!({"contents": "Private, still"}))),
+            rule: Rule::SimonsNote,
+        },
         get("/healthz".into(), Rule::Outside),
         get(format!("/avatar/get/{avatar}"), Rule::Outside),
     ];

@@ -10,6 +10,7 @@ mod backup;
 mod bodies_and_errors;
 mod conversations;
 mod crash;
+mod desk;
 mod disk_full;
 mod exhaustion;
 mod exhaustion_files;

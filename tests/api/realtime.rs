@@ -40,7 +40,7 @@ impl Client {
     }
 
     /// The next logged or typing event, skipping heartbeats and presence.
-    fn next_content(&self) -> Event {
+    pub(crate) fn next_content(&self) -> Event {
         loop {
             let e = self.next();
             if !e.kind.starts_with(':') && !e.kind.starts_with("presence.") {

@@ -130,6 +130,14 @@ fn an_export_imported_into_an_empty_instance_answers_every_request_the_same() {
         .parts(&[Part::text("contents", "Photo attached"), Part::file("files", "shot.png", "image/png", &png(40, 30))])
         .send();
     assert_eq!(upload.status, 201, "{}", upload.text);
+    // The reply goes out by mail: the export is taken once it has, so that
+    // both instances tell of the same delivery.
+    crate::mail::sent_count(&a, 1);
+    eventually("the delivery is recorded", || {
+        a.db()
+            .query_row("SELECT COUNT(*) FROM message_mail WHERE delivery = 'QUEUED'", [], |r| r.get::<_, i64>(0))
+            .is_ok_and(|n| n == 0)
+    });
 
     let work = tempfile::tempdir().expect("dir");
     let archive = work.path().join("instance.zip");

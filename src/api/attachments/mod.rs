@@ -73,7 +73,7 @@ pub async fn thumbnail(
 }
 
 /// An attachment body with the right headers, Range and ETag support.
-async fn serve(
+pub(super) async fn serve(
     ctx: &Ctx,
     req: &HttpRequest,
     storage_name: &str,

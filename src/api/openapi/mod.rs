@@ -19,6 +19,7 @@ use op::{Access, Answer, Op};
 use operations::operations;
 use schemas::schemas;
 
+mod desk;
 mod op;
 mod operations;
 mod schemas;
@@ -34,7 +35,7 @@ pub async fn serve(state: web::Data<AppState>) -> HttpResponse {
 /// The document, for the server at `public_url`.
 pub fn document(public_url: &str) -> Value {
     let mut paths = Map::new();
-    for o in operations() {
+    for o in operations().into_iter().chain(desk::operations()) {
         let entry = paths.entry(o.path).or_insert_with(|| json!({})).as_object_mut().expect("path items are objects");
         entry.insert(o.method.to_owned(), operation(&o));
     }
@@ -51,7 +52,7 @@ pub fn document(public_url: &str) -> Value {
         "tags": [
             {"name": "Conversations"}, {"name": "Messages"}, {"name": "Attachments"},
             {"name": "Forms and fields"}, {"name": "Realtime"}, {"name": "Users and teams"},
-            {"name": "Statuses, priorities and types"}, {"name": "Administration"}, {"name": "Operations"},
+            {"name": "Statuses, priorities and types"}, {"name": "Administration"}, {"name": "Desk"}, {"name": "Operations"},
         ],
         "paths": paths,
         "components": {

@@ -269,6 +269,7 @@ pub(super) fn schemas() -> Value {
             "content": {"type": "string", "contentMediaType": "application/octet-stream"}, "name": text,
         })),
     })));
+    out.extend(super::desk::schemas());
     Value::Object(out)
 }
 

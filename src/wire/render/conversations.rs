@@ -233,7 +233,12 @@ struct ThumbnailOut {
 
 /// A file attached to a message, with every field of the reference.
 pub fn attachment(view: &View, conversation_id: i64, message_id: i64, f: &FileRow) -> AttachmentOut {
-    let at = format!("conversations/{conversation_id}/messages/{message_id}/attachments/{}", f.id);
+    attachment_under(view, &format!("conversations/{conversation_id}/messages/{message_id}"), f)
+}
+
+/// A file attached to what lives at `holder` (a message's or a note's path).
+pub(super) fn attachment_under(view: &View, holder: &str, f: &FileRow) -> AttachmentOut {
+    let at = format!("{holder}/attachments/{}", f.id);
     AttachmentOut {
         id: f.id,
         name: f.name.clone(),

@@ -1,0 +1,65 @@
+//! The agents' desk on the wire: notes and search results. Staff only;
+//! handlers never render these for anyone else.
+
+use serde_json::{json, Value};
+
+use super::conversations::attachment_under;
+use super::{stub, user_stub, View};
+use crate::db::files::FileRow;
+use crate::db::notes::Note;
+use crate::db::search::{MARK_END, MARK_START};
+use crate::wire::{text_to_html, ts};
+
+/// A note, with its attachments.
+pub fn note(view: &View, n: &Note, files: &[FileRow]) -> Value {
+    let base = format!("conversations/{}/notes/{}", n.conversation_id, n.id);
+    json!({
+        "id": n.id,
+        "uuid": n.uuid,
+        "conversation": stub("conversation", n.conversation_id),
+        "creator": user_stub(Some(n.creator_id)),
+        "client_id": n.client_id,
+        "body_text": n.body_text,
+        "body_html": n.body_html,
+        "mentions": n.mentions.iter().map(|id| stub("user_minimal", *id)).collect::<Vec<_>>(),
+        "attachments": files.iter().map(|f| attachment_under(view, &base, f)).collect::<Vec<_>>(),
+        "created_at": ts(Some(n.created_at)),
+        "updated_at": ts(Some(n.updated_at)),
+        "resource_type": "note",
+        "resource_url": view.url(&base),
+    })
+}
+
+/// Marked snippet text as HTML on one line: escaped, each match in `<em>`.
+pub fn snippet_html(marked: &str) -> String {
+    let line = marked.split_whitespace().collect::<Vec<_>>().join(" ");
+    text_to_html(&line).replace(MARK_START, "<em>").replace(MARK_END, "</em>")
+}
+
+/// One search result (Kayako's shape): what was found (`resource`: the
+/// type's singular, `data`: its stub, which `include` expands), a title,
+/// the highlighted snippet, and `relevance` when ranked (higher is better).
+pub fn search_result(
+    view: &View,
+    kind: &'static str,
+    id: i64,
+    title: &str,
+    snippet: Option<&str>,
+    relevance: Option<f64>,
+) -> Value {
+    let (path, stub_kind) = match kind {
+        "conversation" => ("conversations", "conversation"),
+        "organization" => ("organizations", "organization"),
+        _ => ("users", "user"),
+    };
+    json!({
+        "id": id,
+        "resource": kind,
+        "title": title,
+        "snippet": snippet.map(snippet_html),
+        "relevance": relevance,
+        "data": stub(stub_kind, id),
+        "resource_type": "search_result",
+        "resource_url": view.url(&format!("{path}/{id}")),
+    })
+}

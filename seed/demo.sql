@@ -1425,6 +1425,53 @@ INSERT INTO mailboxes (id, uuid, address, is_enabled, is_default, created_at, up
     (1, '02a60873-8118-453c-8258-8f44029e657d', 'support@brewfictus.com', 1, 1,
      unixepoch('now', '-30 days'), unixepoch('now', '-30 days'));
 
+-- The agents' desk: private notes (some mentioning a colleague).
+INSERT INTO notes (id, uuid, conversation_id, creator_id, body_text, body_html, created_at, updated_at) VALUES
+    (1, '4f0c4a52-7d5e-4a57-9a43-2f8e2b1c0a01', 3, 5, '@Simon Blackhouse can you check whether their burr set is from the recalled batch? The serial starts with GR-21.',
+     '<span class="mention" data-user-id="1">@Simon Blackhouse</span> can you check whether their burr set is from the recalled batch? The serial starts with GR-21.',
+     unixepoch('now', '-5 hours'), unixepoch('now', '-5 hours')),
+    (2, '4f0c4a52-7d5e-4a57-9a43-2f8e2b1c0a02', 4, 1, 'Finance says the VAT rate is right for the Bridge Rd address. @Morgan Reyes can you confirm before I reply?',
+     'Finance says the VAT rate is right for the Bridge Rd address. <span class="mention" data-user-id="7">@Morgan Reyes</span> can you confirm before I reply?',
+     unixepoch('now', '-26 hours'), unixepoch('now', '-26 hours')),
+    (3, '4f0c4a52-7d5e-4a57-9a43-2f8e2b1c0a03', 22, 5, 'Offer 10% off the second grinder if they sign the maintenance contract this month.',
+     'Offer 10% off the second grinder if they sign the maintenance contract this month.',
+     unixepoch('now', '-3 hours'), unixepoch('now', '-3 hours')),
+    (4, '4f0c4a52-7d5e-4a57-9a43-2f8e2b1c0a04', 21, 1, 'Most likely the heating element. @Jordan Kim please bring a spare to Thursday''s visit.',
+     'Most likely the heating element. <span class="mention" data-user-id="6">@Jordan Kim</span> please bring a spare to Thursday&#39;s visit.',
+     unixepoch('now', '-90 minutes'), unixepoch('now', '-90 minutes'));
+
+INSERT INTO note_mentions (note_id, user_id) VALUES (1, 1), (2, 7), (4, 6);
+
+-- Saved replies the whole team shares, and one of Simon's own.
+INSERT INTO macros (id, title, reply_text, owner_id, status_id, priority_id, assigned_agent_id, assigned_team_id,
+                    usage_count, created_at, updated_at) VALUES
+    (1, 'Ask for the serial number',
+     'Hi {{customer.first_name}},
+
+Thanks for getting in touch. Could you send us the serial number from the back panel of the machine, and a photo of the display if it shows an error?
+
+Best regards,
+{{agent.name}}',
+     NULL, 3, NULL, NULL, NULL, 14, unixepoch('now', '-60 days'), unixepoch('now', '-60 days')),
+    (2, 'Technician visit booked',
+     'Hi {{customer.first_name}},
+
+A technician will visit on the day we agreed, between 9 and 12. Your reference is #{{conversation.id}}.
+
+Best regards,
+{{agent.name}}',
+     NULL, 3, 3, NULL, 6, 9, unixepoch('now', '-45 days'), unixepoch('now', '-45 days')),
+    (3, 'Warranty replacement sent',
+     'Good news, {{customer.first_name}}: this is covered by your warranty, and the replacement part is in the post. It should arrive within two working days.
+
+{{agent.name}}',
+     NULL, 4, NULL, NULL, NULL, 5, unixepoch('now', '-30 days'), unixepoch('now', '-30 days')),
+    (4, 'My sign-off for Atmosphere Coffee',
+     'Say hello to the Bridge Rd team for me!
+
+Simon',
+     1, NULL, NULL, NULL, NULL, 2, unixepoch('now', '-10 days'), unixepoch('now', '-10 days'));
+
 -- ===========================================================================
 -- Each statement reads its own 'now', so a clock tick between a conversation's
 -- INSERT and its messages' could leave them a second apart. Align the

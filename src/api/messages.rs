@@ -15,7 +15,7 @@ use crate::db::mail::received;
 use crate::db::messages::{self as store, NewMessage};
 use crate::db::users::User;
 use crate::db::Conn;
-use crate::db::{self, conversations, lookups, markers, users};
+use crate::db::{self, conversations, lookups, macros, markers, users};
 use crate::error::{ApiError, FieldProblem, Problems};
 use crate::mail::outbox;
 use crate::realtime::emit;
@@ -228,6 +228,10 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
     ctx.caller.require_member(true)?;
     let mut composed = compose(&form.params)?;
     let cc = copies(&ctx, &form.params)?;
+    let macro_id = form.params.int("macro_id")?;
+    if macro_id.is_some() && !ctx.caller.is_staff() {
+        return Err(ApiError::denied_parameter("macro_id"));
+    }
     check_file_count(&ctx, form.uploads.len() + composed.file_ids.len())?;
     ctx.admit(true, form.uploads.iter().map(|u| u.size).sum(), false)?;
     let (uploads, stored) = store_uploads(&ctx, form.uploads).await?;
@@ -266,6 +270,9 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
                 if author.role.is_staff() {
                     outbox::after_staff_message(tx, &mail, &c, &m, &cc, now)?;
                 }
+                if let Some(macro_id) = macro_id {
+                    use_macro(tx, &c, &author, macro_id, &view, now)?;
+                }
                 let data = render::message(&view, m, attached);
                 emit::message_created(tx, &c.realtime_channel, id, &data, now)?;
                 Ok((data, false))
@@ -283,6 +290,34 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
         Reply::created("conversation_message", data)
     };
     ctx.finish(reply).await
+}
+
+/// Applies the changes of saved reply `macro_id` to `c`, in the reply's write.
+fn use_macro(
+    tx: &Conn,
+    c: &conversations::Conversation,
+    author: &User,
+    macro_id: i64,
+    view: &render::View,
+    now: i64,
+) -> Result<(), ApiError> {
+    let m = macros::get_usable(tx, author.id, macro_id)?
+        .ok_or_else(|| ApiError::invalid("macro_id", "There is no such macro"))?;
+    if m.changes_anything() {
+        if !author.role.may_triage() {
+            return Err(ApiError::denied_parameter("macro_id"));
+        }
+        let changes = conversations::Changes {
+            status_id: m.status_id,
+            priority_id: m.priority_id,
+            assigned_agent: m.assigned_agent_id.map(Some),
+            assigned_team: m.assigned_team_id.map(Some),
+            ..Default::default()
+        };
+        super::triage::apply(tx, c, &changes, &[], view, now)?;
+    }
+    macros::used(tx, macro_id, now)?;
+    Ok(())
 }
 
 /// Position in the forward-only lifecycle `SENT → DELIVERED → SEEN`.

@@ -11,9 +11,10 @@ use super::field_values::{self, Access};
 use super::params::Params;
 use super::{path_id, Ctx, Reply};
 use crate::db::conversations::{self as store, Changes};
-use crate::db::{self, fields, lookups, users};
+use crate::db::{self, fields, lookups, users, Conn};
 use crate::error::{ApiError, FieldProblem, Problems};
 use crate::realtime::emit;
+use crate::wire::render::View;
 
 /// `PUT /conversations/:id`.
 pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result<HttpResponse, ApiError> {
@@ -94,57 +95,71 @@ pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
             problems.finish()?;
 
             let changes = Changes { subject, status_id, priority_id, type_id, assigned_agent, assigned_team };
-            let mut changed = Vec::new();
-            if changes.subject.as_ref().is_some_and(|s| *s != c.subject) {
-                changed.push("subject");
-            }
-            if changes.status_id.is_some_and(|s| s != c.status_id) {
-                changed.push("status");
-            }
-            if changes.priority_id.is_some_and(|p| Some(p) != c.priority_id) {
-                changed.push("priority");
-            }
-            if changes.type_id.is_some_and(|t| Some(t) != c.type_id) {
-                changed.push("type");
-            }
-            if changes.assigned_agent.is_some_and(|a| a != c.assigned_agent_id) {
-                changed.push("assigned_agent");
-            }
-            if changes.assigned_team.is_some_and(|t| t != c.assigned_team_id) {
-                changed.push("assigned_team");
-            }
-            if !values.is_empty() {
-                changed.push("custom_fields");
-            }
-            let touched = !changed.is_empty();
-            store::update(tx, id, &changes, touched, now)?;
-            for (field_id, value) in &values {
-                fields::set_value(tx, id, *field_id, value)?;
-            }
-            // Customers hear only of changes to what they may see.
-            let s = &view.settings;
-            let mut hidden = Vec::new();
-            for (name, shown) in [
-                ("status", s.customers_see_status),
-                ("priority", s.customers_see_priority),
-                ("type", s.customers_see_type),
-            ] {
-                if !shown {
-                    hidden.push(name);
-                }
-            }
-            let mut any_shown = false;
-            for (field_id, _) in &values {
-                any_shown |= fields::by_id(tx, *field_id)?.is_some_and(|f| f.is_visible_to_customers);
-            }
-            if !any_shown {
-                hidden.push("custom_fields");
-            }
-            emit::conversation_updated(tx, &c.realtime_channel, id, &changed, &hidden, now)?;
+            apply(tx, &c, &changes, &values, &view, now)?;
             let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
             super::rows::conversation(tx, &view, c)
         })
         .await?;
     ctx.state.hub.wake();
     ctx.finish(Reply::one("conversation", data)).await
+}
+
+/// Applies checked `changes` and field `values` to conversation `c` (as it
+/// was before them) and tells subscribers what changed, customers only what
+/// they may see. Runs inside the caller's write; shared with the macros a
+/// reply applies.
+pub fn apply(
+    tx: &Conn,
+    c: &store::Conversation,
+    changes: &Changes,
+    values: &[(i64, String)],
+    view: &View,
+    now: i64,
+) -> Result<(), ApiError> {
+    let mut changed = Vec::new();
+    if changes.subject.as_ref().is_some_and(|s| *s != c.subject) {
+        changed.push("subject");
+    }
+    if changes.status_id.is_some_and(|s| s != c.status_id) {
+        changed.push("status");
+    }
+    if changes.priority_id.is_some_and(|p| Some(p) != c.priority_id) {
+        changed.push("priority");
+    }
+    if changes.type_id.is_some_and(|t| Some(t) != c.type_id) {
+        changed.push("type");
+    }
+    if changes.assigned_agent.is_some_and(|a| a != c.assigned_agent_id) {
+        changed.push("assigned_agent");
+    }
+    if changes.assigned_team.is_some_and(|t| t != c.assigned_team_id) {
+        changed.push("assigned_team");
+    }
+    if !values.is_empty() {
+        changed.push("custom_fields");
+    }
+    let touched = !changed.is_empty();
+    store::update(tx, c.id, changes, touched, now)?;
+    for (field_id, value) in values {
+        fields::set_value(tx, c.id, *field_id, value)?;
+    }
+    // Customers hear only of changes to what they may see.
+    let s = &view.settings;
+    let mut hidden = Vec::new();
+    for (name, shown) in
+        [("status", s.customers_see_status), ("priority", s.customers_see_priority), ("type", s.customers_see_type)]
+    {
+        if !shown {
+            hidden.push(name);
+        }
+    }
+    let mut any_shown = false;
+    for (field_id, _) in values {
+        any_shown |= fields::by_id(tx, *field_id)?.is_some_and(|f| f.is_visible_to_customers);
+    }
+    if !any_shown {
+        hidden.push("custom_fields");
+    }
+    emit::conversation_updated(tx, &c.realtime_channel, c.id, &changed, &hidden, now)?;
+    Ok(())
 }

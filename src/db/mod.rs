@@ -27,6 +27,7 @@ pub mod fields;
 pub mod files;
 pub mod lists;
 pub mod lookups;
+pub mod macros;
 pub mod mail;
 pub mod manage;
 pub mod markers;

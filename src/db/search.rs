@@ -21,7 +21,7 @@ use super::{Conn, Error};
 /// Hits counted per resource type at most; pages end there too.
 pub const CAP: usize = 1000;
 /// Above this many matching documents, relevance gives way to newest first.
-pub const RELEVANCE_HITS: usize = 2000;
+pub const RELEVANCE_HITS: usize = 10_000;
 /// Marks a match's start in a snippet (escaped and replaced by the caller).
 pub const MARK_START: char = '\u{2}';
 /// Marks a match's end in a snippet.

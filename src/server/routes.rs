@@ -102,6 +102,8 @@ api_routes! {
     "/mails/{id}" => get: manage::mail;
     "/audit" => get: manage::audit_log;
     "/search" => get: search::search;
+    "/macros" => get: manage::macros, post: manage::create_macro;
+    "/macros/{id}" => get: manage::get_macro, put: manage::update_macro, delete: manage::delete_macro;
     "/conversations/{id}/notes" => get: notes::list, post: notes::create;
     "/conversations/{id}/notes/{nid}" => get: notes::get, put: notes::update;
     "/conversations/{id}/notes/{nid}/attachments/{aid}/url" => get: notes::attachment;

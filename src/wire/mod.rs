@@ -13,5 +13,5 @@ pub mod search;
 pub mod text;
 mod time;
 
-pub use text::{text_to_html, valid_email};
+pub use text::{fill_placeholders, text_to_html, valid_email};
 pub use time::{ts, Ts};

@@ -514,6 +514,20 @@ fn fixture() -> (Fixture, Vec<Endpoint>) {
             body: Some(Body::Json(json!({"contents": "Private, still"}))),
             rule: Rule::SimonsNote,
         },
+        get("/api/v1/macros".into(), Rule::StaffOnly),
+        get("/api/v1/macros/1".into(), Rule::StaffOnly),
+        Endpoint {
+            method: "POST",
+            path: "/api/v1/macros".into(),
+            body: Some(Body::Json(json!({"title": "Matrix", "reply_text": "From the matrix"}))),
+            rule: Rule::StaffWrite { ok: CREATED },
+        },
+        Endpoint {
+            method: "PUT",
+            path: "/api/v1/macros/1".into(),
+            body: Some(Body::Json(json!({"title": "Ask for the serial number"}))),
+            rule: Rule::AdminOnly { ok: OK },
+        },
         get("/healthz".into(), Rule::Outside),
         get(format!("/avatar/get/{avatar}"), Rule::Outside),
     ];

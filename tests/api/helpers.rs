@@ -369,7 +369,8 @@ pub fn version_1_database(dir: &std::path::Path, then: &str) {
     // Version 1 had no mailboxes: its demo ends before the mailbox.
     let demo = include_str!("../../seed/demo.sql");
     let (before, after) = demo.split_once("-- The mailbox customers write to").expect("the demo's mailbox");
-    let after = &after[after.find(";\n").expect("the mailbox's statement") + 2..];
+    // Nor the desk (the mailbox's statement, the notes): everything up to the closing alignment.
+    let after = &after[after.find("-- =====").expect("the demo's closing section")..];
     db.execute_batch(&format!("{before}{after}")).expect("demo");
     db.execute_batch(then).expect("version 1 data");
 }

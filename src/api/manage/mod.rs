@@ -12,6 +12,7 @@ mod audit;
 mod fields;
 mod forms;
 mod lookups;
+mod macros;
 mod mailboxes;
 mod organizations;
 mod settings;
@@ -22,6 +23,7 @@ pub use audit::audit_log;
 pub use fields::{create_field, delete_field, get_field, list_fields, update_field};
 pub use forms::{create_form, delete_form, get_form, list_forms, update_form};
 pub use lookups::{create_lookup, delete_lookup, roles, update_lookup};
+pub use macros::{create_macro, delete_macro, filled as filled_macro, get_macro, macros, update_macro};
 pub use mailboxes::{create_mailbox, delete_mailbox, mail, mailbox, mailboxes, mails, update_mailbox};
 pub use organizations::{
     create_organization, delete_organization, organization, organization_members, organizations, update_organization,

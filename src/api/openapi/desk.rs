@@ -17,7 +17,7 @@ pub(super) fn operations() -> Vec<Op> {
                  `-word`, and the filters `status:`, `assignee:me|none|email`, `channel:`, \
                  `from:me|email` (who wrote the matching message or note; the requester for subject \
                  matches), `before:`/`after:` (`YYYY-MM-DD`) and `in:users|conversations|organizations`. \
-                 Any text is a valid query. Newest first; `sort=relevance` ranks when at most 2,000 \
+                 Any text is a valid query. Newest first; `sort=relevance` ranks when at most 10,000 \
                  documents match, and stays newest first beyond. At most 1,000 hits per resource type \
                  are counted and paged.",
             )
@@ -53,6 +53,31 @@ pub(super) fn operations() -> Vec<Op> {
             .answers(Raw(200, "application/octet-stream", "The file")),
         op("get", "/api/v1/conversations/{id}/notes/{nid}/attachments/{aid}/download", desk, "Download a note's file", Staff)
             .answers(Raw(200, "application/octet-stream", "The file")),
+        op("get", "/api/v1/macros", desk, "List saved replies", Staff)
+            .describe("The shared macros and the caller's own, by title.")
+            .paged()
+            .answers(Page("Macro")),
+        op("post", "/api/v1/macros", desk, "Save a reply", Staff)
+            .describe(
+                "Placeholders `{{customer.name}}`, `{{customer.first_name}}`, `{{agent.name}}`, \
+                 `{{agent.first_name}}` and `{{conversation.id}}` are filled in when used. `is_shared` \
+                 (admins and owners) makes it the whole team's; otherwise it is the caller's own. \
+                 Changes to status, priority and assignment are applied when a reply names it in \
+                 `macro_id`, in the reply's own write. Audited.",
+            )
+            .body("NewMacro")
+            .answers(One(201, "Macro"))
+            .opens("getApiV1MacrosId", "id")
+            .opens("putApiV1MacrosId", "id")
+            .opens("deleteApiV1MacrosId", "id"),
+        op("get", "/api/v1/macros/{id}", desk, "Get a saved reply", Staff)
+            .query("conversation_id", json!({"type": "integer", "minimum": 1}), "Fill the reply in for this conversation (`reply_filled`).")
+            .answers(One(200, "Macro")),
+        op("put", "/api/v1/macros/{id}", desk, "Change a saved reply", Staff)
+            .describe("Its owner changes a personal one; admins and owners a shared one. Audited.")
+            .body("MacroUpdate")
+            .answers(One(200, "Macro")),
+        op("delete", "/api/v1/macros/{id}", desk, "Delete a saved reply", Staff).answers(Empty),
     ]
 }
 
@@ -89,10 +114,33 @@ pub(super) fn schemas() -> Map<String, Value> {
             "file_ids": {"type": "string", "description": "Ids of uploaded files, comma-separated."},
             "files": {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"}},
         }},
+        "Macro": resource(json!({
+            "title": text, "reply_text": text, "reply_filled": text, "is_shared": {"type": "boolean"},
+            "owner": {"anyOf": [stub, {"type": "null"}]},
+            "changes": {"type": "object", "properties": {
+                "status": {"anyOf": [stub, {"type": "null"}]}, "priority": {"anyOf": [stub, {"type": "null"}]},
+                "assigned_agent": {"anyOf": [stub, {"type": "null"}]}, "assigned_team": {"anyOf": [stub, {"type": "null"}]},
+            }},
+            "usage_count": {"type": "integer"}, "last_used_at": time, "created_at": time, "updated_at": time,
+        })),
+        "NewMacro": {"type": "object", "required": ["title"], "properties": macro_fields(true)},
+        "MacroUpdate": {"type": "object", "properties": macro_fields(false)},
         "NoteUpdate": {"type": "object", "required": ["contents"], "properties": {"contents": {"type": "string", "maxLength": 20000}}},
     });
     match out {
         Value::Object(m) => m,
         _ => Map::new(),
     }
+}
+
+fn macro_fields(creating: bool) -> Value {
+    let id = json!({"type": ["integer", "null"], "minimum": 1});
+    let mut fields = json!({
+        "title": {"type": "string", "maxLength": 255}, "reply_text": {"type": "string", "maxLength": 20000},
+        "status_id": id, "priority_id": id, "assigned_agent_id": id, "assigned_team_id": id,
+    });
+    if creating {
+        fields["is_shared"] = json!({"type": "boolean"});
+    }
+    fields
 }

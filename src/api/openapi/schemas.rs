@@ -177,6 +177,7 @@ pub(super) fn schemas() -> Value {
             "file_ids": {"type": "string", "description": "Ids of uploaded files, comma-separated."},
             "files": {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"}},
             "cc": {"type": "string", "description": "Staff: addresses (comma-separated) to copy on the conversation's mail from this message on."},
+            "macro_id": {"type": "integer", "minimum": 1, "description": "Staff: the saved reply used; its changes are applied with the message."},
         })),
         "MessageStatus": body(&["message_status"], json!({"message_status": {"type": "string", "enum": ["DELIVERED", "SEEN"]}})),
         "NewRating": body(&["score"], json!({"score": {"type": "string", "enum": ["GOOD", "BAD"]}, "comment": text})),

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use super::conversations::attachment_under;
 use super::{stub, user_stub, View};
 use crate::db::files::FileRow;
+use crate::db::macros::Macro;
 use crate::db::notes::Note;
 use crate::db::search::{MARK_END, MARK_START};
 use crate::wire::{text_to_html, ts};
@@ -62,4 +63,33 @@ pub fn search_result(
         "resource_type": "search_result",
         "resource_url": view.url(&format!("{path}/{id}")),
     })
+}
+
+/// A saved reply: its text, and the changes using it applies (stubs);
+/// `filled`, when asked for a conversation, is the text as it would be sent.
+pub fn macro_out(view: &View, m: &Macro, filled: Option<&str>) -> Value {
+    let maybe = |kind: &str, id: Option<i64>| id.map_or(Value::Null, |id| stub(kind, id));
+    let mut out = json!({
+        "id": m.id,
+        "title": m.title,
+        "reply_text": m.reply_text,
+        "is_shared": m.owner_id.is_none(),
+        "owner": user_stub(m.owner_id),
+        "changes": {
+            "status": maybe("case_status", m.status_id),
+            "priority": maybe("case_priority", m.priority_id),
+            "assigned_agent": maybe("user_minimal", m.assigned_agent_id),
+            "assigned_team": maybe("team", m.assigned_team_id),
+        },
+        "usage_count": m.usage_count,
+        "last_used_at": ts(m.last_used_at),
+        "created_at": ts(Some(m.created_at)),
+        "updated_at": ts(Some(m.updated_at)),
+        "resource_type": "macro",
+        "resource_url": view.url(&format!("macros/{}", m.id)),
+    });
+    if let Some(text) = filled {
+        out["reply_filled"] = json!(text);
+    }
+    out
 }

@@ -1,6 +1,7 @@
 //! The agents' desk: search, private notes, saved replies, notifications,
 //! and the colleague presence that prevents double replies.
 
+mod macros;
 mod notes;
 mod search;
 

@@ -61,7 +61,8 @@ fn staff_write_read_and_edit_notes_with_files_and_mentions() {
     assert_eq!(empty.errors(), vec![("FIELD_REQUIRED".into(), "contents".into())]);
     let missing = app.post("/api/v1/conversations/999/notes").session(&simon).json(&json!({"contents": "x"})).send();
     assert_eq!(missing.status, 404);
-    let count: i64 = app.db().query_row("SELECT COUNT(*) FROM notes", [], |r| r.get(0)).expect("count");
+    let count: i64 =
+        app.db().query_row("SELECT COUNT(*) FROM notes WHERE conversation_id = 2", [], |r| r.get(0)).expect("count");
     assert_eq!(count, 2);
 }
 

@@ -249,10 +249,10 @@ fn relevance_ranks_few_hits_and_gives_way_to_newest_first_beyond_the_bound() {
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
     // Newest first carries no relevance.
     assert!(hits(&search(&app, &simon, "burrs", "").body)[0]["relevance"].is_null());
-    // Past the bound (2,000 matching documents), the order is newest first again.
+    // Past the bound (10,000 matching documents), the order is newest first again.
     app.db()
         .execute_batch(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2001)
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001)
              INSERT INTO messages (uuid, conversation_id, subject, channel, content_text, content_html, creator_id,
                                    source, created_at, updated_at)
              SELECT 'bulk-' || i, 1 + i % 20, 's', 'MAIL', 'zeppelin', 'zeppelin', 1, 'AGENT', unixepoch(), unixepoch()

@@ -50,9 +50,12 @@ pub(super) fn operations() -> Vec<Op> {
             .body("NoteUpdate")
             .answers(One(200, "Note")),
         op("get", "/api/v1/conversations/{id}/notes/{nid}/attachments/{aid}/url", desk, "A note's file, inline where safe", Staff)
-            .answers(Raw(200, "application/octet-stream", "The file")),
+            .describe("Served inline where the type is safe to show (images, PDF, plain text); otherwise as a download.")
+            .answers(Raw(200, "*/*", "The file"))
+            .unshaped(),
         op("get", "/api/v1/conversations/{id}/notes/{nid}/attachments/{aid}/download", desk, "Download a note's file", Staff)
-            .answers(Raw(200, "application/octet-stream", "The file")),
+            .answers(Raw(200, "*/*", "The file, as an attachment"))
+            .unshaped(),
         op("get", "/api/v1/macros", desk, "List saved replies", Staff)
             .describe("The shared macros and the caller's own, by title.")
             .paged()

@@ -291,6 +291,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
                     crate::mail::outbox::after_staff_message(tx, &mail, &c, &first, &[], now)?;
                 }
                 emit::conversation_created(tx, &c.realtime_channel, id, now)?;
+                crate::realtime::notify::conversation_created(tx, &c, author.id, now)?;
                 let view = render::View { user_id: Some(author.id), ..view };
                 Ok((super::rows::conversation(tx, &view, c)?, token, false))
             },

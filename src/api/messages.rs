@@ -269,6 +269,8 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
                 }
                 if author.role.is_staff() {
                     outbox::after_staff_message(tx, &mail, &c, &m, &cc, now)?;
+                } else {
+                    crate::realtime::notify::customer_replied(tx, &c, author.id, now)?;
                 }
                 if let Some(macro_id) = macro_id {
                     use_macro(tx, &c, &author, macro_id, &view, now)?;
@@ -314,7 +316,7 @@ fn use_macro(
             assigned_team: m.assigned_team_id.map(Some),
             ..Default::default()
         };
-        super::triage::apply(tx, c, &changes, &[], view, now)?;
+        super::triage::apply(tx, c, Some(author.id), &changes, &[], view, now)?;
     }
     macros::used(tx, macro_id, now)?;
     Ok(())

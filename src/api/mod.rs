@@ -16,6 +16,7 @@ pub mod memo;
 pub mod messages;
 pub mod messenger;
 pub mod notes;
+pub mod notifications;
 pub mod openapi;
 pub mod params;
 pub mod ratings;

@@ -113,6 +113,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
                 let attached = files::of_notes(tx, &IdsIn::One(note.id))?.remove(&note.id).unwrap_or_default();
                 let data = render::note(&view, &note, &attached);
                 emit::note(tx, c.id, "note.created", &data, now)?;
+                crate::realtime::notify::mentioned(tx, &c, &note.mentions, author.id, now)?;
                 Ok((data, false))
             },
             keep_when(uploads, |(_, replayed)| *replayed),

@@ -72,6 +72,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
             let r = store::get(tx, rid)?.ok_or(ApiError::NotFound)?;
             let data = render::rating(&view, &r);
             emit::rating(tx, &c.realtime_channel, "rating.created", id, data.clone(), now)?;
+            crate::realtime::notify::rated(tx, &c, c.requester_id, &score, now)?;
             Ok(data)
         })
         .await?;

@@ -34,6 +34,7 @@ pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
     let values: Map<String, Value> = problems.absorb(params.map("field_values"))?.flatten().unwrap_or_default();
 
     let role = ctx.caller.role();
+    let actor = ctx.caller.user().map(|u| u.id);
     let settings = ctx.state.db.catalog()?.settings;
     if !role.may_triage() {
         if type_id.is_some() {
@@ -95,7 +96,7 @@ pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
             problems.finish()?;
 
             let changes = Changes { subject, status_id, priority_id, type_id, assigned_agent, assigned_team };
-            apply(tx, &c, &changes, &values, &view, now)?;
+            apply(tx, &c, actor, &changes, &values, &view, now)?;
             let c = store::get_visible(tx, &store::Visibility::All, id)?.ok_or(ApiError::NotFound)?;
             super::rows::conversation(tx, &view, c)
         })
@@ -106,11 +107,12 @@ pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
 
 /// Applies checked `changes` and field `values` to conversation `c` (as it
 /// was before them) and tells subscribers what changed, customers only what
-/// they may see. Runs inside the caller's write; shared with the macros a
+/// they may see; a newly assigned agent is notified (unless `actor` is them). Runs inside the caller's write; shared with the macros a
 /// reply applies.
 pub fn apply(
     tx: &Conn,
     c: &store::Conversation,
+    actor: Option<i64>,
     changes: &Changes,
     values: &[(i64, String)],
     view: &View,
@@ -161,5 +163,8 @@ pub fn apply(
         hidden.push("custom_fields");
     }
     emit::conversation_updated(tx, &c.realtime_channel, c.id, &changed, &hidden, now)?;
+    if let Some(Some(agent)) = changes.assigned_agent.filter(|a| *a != c.assigned_agent_id) {
+        crate::realtime::notify::assigned(tx, c, agent, actor, now)?;
+    }
     Ok(())
 }

@@ -35,6 +35,7 @@ pub mod memo;
 pub mod messages;
 pub mod migrate;
 pub mod notes;
+pub mod notifications;
 pub mod offline;
 mod open;
 mod progress;

@@ -363,6 +363,9 @@ fn take(
     }
     if created {
         emit::conversation_created(tx, &conversation.realtime_channel, conversation.id, now)?;
+        crate::realtime::notify::conversation_created(tx, &conversation, post.creator_id, now)?;
+    } else if parsed.automated.is_none() {
+        crate::realtime::notify::customer_replied(tx, &conversation, post.creator_id, now)?;
     }
     let attached = files::of_message(tx, post.id)?;
     let data = render::message(view, post.clone(), attached);

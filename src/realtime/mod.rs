@@ -9,6 +9,7 @@
 //! reconnects with its last event id, replaying from the log.
 
 pub mod emit;
+pub mod notify;
 pub mod presence;
 
 use std::collections::HashMap;

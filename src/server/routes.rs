@@ -12,8 +12,8 @@ use actix_web::web;
 use crate::api::lookups::CaseLookup;
 use crate::api::realtime::{phoenix, stream as realtime};
 use crate::api::{
-    attachments, conversations, files, forms, lookups, manage, messages, messenger, notes, ratings, search, session,
-    system, triage,
+    attachments, conversations, files, forms, lookups, manage, messages, messenger, notes, notifications, ratings,
+    search, session, system, triage,
 };
 use crate::auth;
 use crate::web as pages;
@@ -103,6 +103,9 @@ api_routes! {
     "/audit" => get: manage::audit_log;
     "/search" => get: search::search;
     "/macros" => get: manage::macros, post: manage::create_macro;
+    "/notifications" => get: notifications::list, put: notifications::mark_all;
+    "/notifications/{id}" => put: notifications::mark_one;
+    "/notification_preferences" => get: notifications::preferences, put: notifications::set_preferences;
     "/macros/{id}" => get: manage::get_macro, put: manage::update_macro, delete: manage::delete_macro;
     "/conversations/{id}/notes" => get: notes::list, post: notes::create;
     "/conversations/{id}/notes/{nid}" => get: notes::get, put: notes::update;

@@ -514,6 +514,20 @@ fn fixture() -> (Fixture, Vec<Endpoint>) {
             body: Some(Body::Json(json!({"contents": "Private, still"}))),
             rule: Rule::SimonsNote,
         },
+        get("/api/v1/notifications".into(), Rule::StaffOnly),
+        get("/api/v1/notification_preferences".into(), Rule::StaffOnly),
+        Endpoint {
+            method: "PUT",
+            path: "/api/v1/notifications".into(),
+            body: Some(Body::Json(json!({"is_read": true}))),
+            rule: Rule::StaffWrite { ok: OK },
+        },
+        Endpoint {
+            method: "PUT",
+            path: "/api/v1/notification_preferences".into(),
+            body: Some(Body::Json(json!({"values": {"case_rated": {"channel_email": false}}}))),
+            rule: Rule::StaffWrite { ok: OK },
+        },
         get("/api/v1/macros".into(), Rule::StaffOnly),
         get("/api/v1/macros/1".into(), Rule::StaffOnly),
         Endpoint {

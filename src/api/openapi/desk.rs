@@ -3,6 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use super::op::{op, Access, Answer, Op};
+use crate::db::notifications::KINDS;
 
 /// The desk's operations.
 pub(super) fn operations() -> Vec<Op> {
@@ -81,6 +82,29 @@ pub(super) fn operations() -> Vec<Op> {
             .body("MacroUpdate")
             .answers(One(200, "Macro")),
         op("delete", "/api/v1/macros/{id}", desk, "Delete a saved reply", Staff).answers(Empty),
+        op("get", "/api/v1/notifications", desk, "The caller's notifications", Staff)
+            .describe(
+                "Newest first: new conversations (unassigned, of the agent's team or of none), customer \
+                 replies and ratings on conversations assigned to them, assignments to them and mentions \
+                 in notes, never of their own doing. Live on the realtime channel `notifications` (each \
+                 agent's own) as `notification.created`.",
+            )
+            .paged()
+            .query("unread", json!({"type": "boolean"}), "Only those not read (`total_count` is then the unread count).")
+            .answers(Page("Notification")),
+        op("put", "/api/v1/notifications", desk, "Mark notifications read", Staff)
+            .describe("All of them, those up to `up_to_id`, or those about `conversation_id`.")
+            .body("NotificationsRead")
+            .answers(Empty),
+        op("put", "/api/v1/notifications/{id}", desk, "Mark a notification read", Staff)
+            .body("NotificationRead")
+            .answers(One(200, "Notification")),
+        op("get", "/api/v1/notification_preferences", desk, "What the caller hears of, and where", Staff)
+            .answers(All("NotificationPreference")),
+        op("put", "/api/v1/notification_preferences", desk, "Change what the caller hears of", Staff)
+            .describe("As `values[kind][channel_desktop|channel_email|channel_mobile]=true|false`; channels not named keep their value.")
+            .body("NotificationPreferencesUpdate")
+            .answers(All("NotificationPreference")),
     ]
 }
 
@@ -128,6 +152,25 @@ pub(super) fn schemas() -> Map<String, Value> {
         })),
         "NewMacro": {"type": "object", "required": ["title"], "properties": macro_fields(true)},
         "MacroUpdate": {"type": "object", "properties": macro_fields(false)},
+        "Notification": {"type": "object", "required": ["id"], "properties": {
+            "id": {"type": "integer"}, "notification_type": {"type": "string", "enum": KINDS}, "conversation": {"anyOf": [stub, {"type": "null"}]},
+            "actor": {"anyOf": [stub, {"type": "null"}]}, "summary": text, "is_read": {"type": "boolean"},
+            "read_at": time, "created_at": time, "resource_type": text,
+        }},
+        "NotificationPreference": {"type": "object", "properties": {
+            "notification_type": {"type": "string", "enum": KINDS}, "channel_desktop": {"type": "boolean"},
+            "channel_email": {"type": "boolean"}, "channel_mobile": {"type": "boolean"}, "resource_type": text,
+        }},
+        "NotificationsRead": {"type": "object", "required": ["is_read"], "properties": {
+            "is_read": {"type": "boolean", "enum": [true]}, "up_to_id": {"type": "integer", "minimum": 1},
+            "conversation_id": {"type": "integer", "minimum": 1},
+        }},
+        "NotificationRead": {"type": "object", "required": ["is_read"], "properties": {"is_read": {"type": "boolean", "enum": [true]}}},
+        "NotificationPreferencesUpdate": {"type": "object", "required": ["values"], "properties": {
+            "values": {"type": "object", "additionalProperties": {"type": "object", "properties": {
+                "channel_desktop": {"type": "boolean"}, "channel_email": {"type": "boolean"}, "channel_mobile": {"type": "boolean"},
+            }}},
+        }},
         "NoteUpdate": {"type": "object", "required": ["contents"], "properties": {"contents": {"type": "string", "maxLength": 20000}}},
     });
     match out {

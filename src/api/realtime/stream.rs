@@ -41,6 +41,8 @@ async fn authorize(ctx: &Ctx, channels: &[String]) -> Result<(), ApiError> {
             for channel in &channels {
                 let ok = if channel == INBOX {
                     staff
+                } else if let Some(user) = channel.strip_prefix("notifications@") {
+                    staff && me.is_some_and(|me| user == me.to_string())
                 } else if conversations::by_realtime_channel(conn, &vis, channel)?.is_some() {
                     true
                 } else {
@@ -103,8 +105,13 @@ fn channel_param(ctx: &Ctx) -> Result<Vec<String>, ApiError> {
     let mut channels: Vec<String> = Vec::new();
     for value in ctx.query_all("channel") {
         for channel in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-            if !channels.iter().any(|c| c == channel) {
-                channels.push(channel.to_owned());
+            // `notifications` is each agent's own feed.
+            let channel = match (channel, ctx.caller.staff_user()) {
+                ("notifications", Ok(me)) => crate::realtime::notify::channel_of(me.id),
+                _ => channel.to_owned(),
+            };
+            if !channels.contains(&channel) {
+                channels.push(channel);
             }
         }
     }

@@ -8,6 +8,7 @@ use super::{stub, user_stub, View};
 use crate::db::files::FileRow;
 use crate::db::macros::Macro;
 use crate::db::notes::Note;
+use crate::db::notifications::{Notification, Preference};
 use crate::db::search::{MARK_END, MARK_START};
 use crate::wire::{text_to_html, ts};
 
@@ -92,4 +93,30 @@ pub fn macro_out(view: &View, m: &Macro, filled: Option<&str>) -> Value {
         out["reply_filled"] = json!(text);
     }
     out
+}
+
+/// One item of an agent's feed.
+pub fn notification(n: &Notification) -> Value {
+    json!({
+        "id": n.id,
+        "notification_type": n.kind,
+        "conversation": n.conversation_id.map_or(Value::Null, |id| stub("conversation", id)),
+        "actor": user_stub(n.actor_id),
+        "summary": n.summary,
+        "is_read": n.read_at.is_some(),
+        "read_at": ts(n.read_at),
+        "created_at": ts(Some(n.created_at)),
+        "resource_type": "notification",
+    })
+}
+
+/// One of an agent's notification preferences, as Kayako names them.
+pub fn notification_preference(p: &Preference) -> Value {
+    json!({
+        "notification_type": p.kind,
+        "channel_desktop": p.desktop,
+        "channel_email": p.email,
+        "channel_mobile": p.mobile,
+        "resource_type": "notification_preference",
+    })
 }

@@ -26,7 +26,7 @@ pub use catalog::{
 pub use conversations::{
     attachment, conversation, conversations, file, message, AttachmentOut, ConversationOut, MessageOut,
 };
-pub use desk::{macro_out, note, search_result, snippet_html};
+pub use desk::{macro_out, note, notification, notification_preference, search_result, snippet_html};
 pub use mail::{mail, mailbox, MessageMailOut};
 pub use people::{avatar_url, organization, rating, read_marker, role, team, user_for_staff, user_minimal};
 

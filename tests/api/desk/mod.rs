@@ -3,6 +3,7 @@
 
 mod macros;
 mod notes;
+mod notifications;
 mod search;
 
 use serde_json::Value;

@@ -206,6 +206,11 @@ pub struct ServeConfig {
     #[arg(long, env = "PARLEY_MAX_FILES_PER_MESSAGE", default_value_t = 10)]
     pub max_files_per_message: usize,
 
+    /// Milliseconds one search may take before it is stopped (a `400` asks
+    /// for more words or longer prefixes).
+    #[arg(long, env = "PARLEY_SEARCH_TIMEOUT_MS", default_value_t = 2000)]
+    pub search_timeout_ms: u64,
+
     /// Seconds between heartbeats on idle realtime connections.
     #[arg(long, env = "PARLEY_HEARTBEAT_SECONDS", default_value_t = 20)]
     pub heartbeat_seconds: u64,
@@ -330,6 +335,7 @@ impl ServeConfig {
             max_file_bytes: 20 * 1024 * 1024,
             max_request_bytes: 50 * 1024 * 1024,
             max_files_per_message: 10,
+            search_timeout_ms: 2000,
             heartbeat_seconds: 20,
             socket_timeout_seconds: 60,
             metrics_token: None,

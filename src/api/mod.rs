@@ -48,7 +48,7 @@ impl From<crate::db::Error> for ApiError {
             Error::NotFound => ApiError::NotFound,
             Error::Full => crate::error::disk_full(),
             Error::Busy => ApiError::Busy,
-            Error::Conflict(_) | Error::Other(_) => ApiError::internal(&e),
+            Error::Conflict(_) | Error::Interrupted | Error::Other(_) => ApiError::internal(&e),
         }
     }
 }

@@ -38,6 +38,21 @@ impl<'c> Conn<'c> {
         self.0.execute(sql, params)
     }
 
+    /// Runs `f` with a time limit: a statement still running past `limit`
+    /// is interrupted and fails (see [`super::Error::Interrupted`]).
+    pub(in crate::db) fn bounded<T>(&self, limit: std::time::Duration, f: impl FnOnce() -> T) -> T {
+        struct Lifted<'c>(&'c Connection);
+        impl Drop for Lifted<'_> {
+            fn drop(&mut self) {
+                self.0.progress_handler(0, None::<fn() -> bool>);
+            }
+        }
+        let deadline = std::time::Instant::now() + limit;
+        self.0.progress_handler(1000, Some(move || std::time::Instant::now() >= deadline));
+        let _lifted = Lifted(self.0);
+        f()
+    }
+
     /// The rowid of the last row inserted.
     pub(in crate::db) fn last_insert_rowid(&self) -> i64 {
         self.0.last_insert_rowid()

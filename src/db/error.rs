@@ -18,6 +18,9 @@ pub enum Error {
     /// The disk (or the quota) is full: nothing of the write was kept.
     #[error("the disk is full")]
     Full,
+    /// A statement ran past its time limit and was stopped (`Conn::bounded`).
+    #[error("stopped at its time limit")]
+    Interrupted,
     /// Anything else, described.
     #[error("{0}")]
     Other(String),
@@ -34,6 +37,7 @@ impl From<rusqlite::Error> for Error {
             Some(ErrorCode::DiskFull) => Error::Full,
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy,
             Some(ErrorCode::ConstraintViolation) => Error::Conflict(e.to_string()),
+            Some(ErrorCode::OperationInterrupted) => Error::Interrupted,
             _ => Error::Other(e.to_string()),
         }
     }

@@ -132,6 +132,17 @@ pub struct Found<T> {
     pub ranked: bool,
 }
 
+/// Runs a search (`f`) stopped at `limit`: past it, its statement fails
+/// with [`Error::Interrupted`]. Prefixes of the commonest words can take
+/// seconds; a stopped search costs no more than `limit`.
+pub fn within<T, E: From<Error>>(
+    conn: &Conn,
+    limit: std::time::Duration,
+    f: impl FnOnce(&Conn) -> Result<T, E>,
+) -> Result<T, E> {
+    conn.bounded(limit, || f(conn))
+}
+
 /// Whether this SQLite has FTS5 (checked at start-up).
 pub fn available(conn: &Conn) -> Result<bool, Error> {
     Ok(conn.query_row("SELECT sqlite_compileoption_used('ENABLE_FTS5')", [], |r| r.get(0))?)

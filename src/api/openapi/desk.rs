@@ -20,7 +20,7 @@ pub(super) fn operations() -> Vec<Op> {
                  matches), `before:`/`after:` (`YYYY-MM-DD`) and `in:users|conversations|organizations`. \
                  Any text is a valid query. Newest first; `sort=relevance` ranks when at most 10,000 \
                  documents match, and stays newest first beyond. At most 1,000 hits per resource type \
-                 are counted and paged.",
+                 are counted and paged. A search still running after `--search-timeout-ms` is stopped: `400` on `query`.",
             )
             .paged()
             .query("query", json!({"type": "string"}), "What to find (`q` also works).")

@@ -285,3 +285,34 @@ fn only_staff_search_and_agents_find_only_what_they_may_open() {
         }
     }
 }
+
+#[test]
+fn a_search_past_its_time_limit_is_stopped_with_a_clear_error_and_nothing_else_is() {
+    // No time at all: any search that has real work to do is stopped.
+    let app = spawn_with(true, |c| c.search_timeout_ms = 0);
+    let simon = app.session(SIMON);
+    app.db()
+        .execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+             INSERT INTO messages (uuid, conversation_id, subject, channel, content_text, content_html, creator_id,
+                                   source, created_at, updated_at)
+             SELECT 'bulk-' || i, 1 + i % 20, 's', 'MAIL', 'zeppelin number ' || i, 'zeppelin', 1, 'AGENT',
+                    unixepoch(), unixepoch()
+               FROM n;",
+        )
+        .expect("bulk messages");
+    for _ in 0..3 {
+        let r = search(&app, &simon, "zeppelin", "");
+        assert_eq!(r.errors(), vec![("FIELD_INVALID".into(), "query".into())], "{}", r.text);
+        assert!(r.text.contains("add words"), "{}", r.text);
+        // The connections it ran on read everything else as before.
+        let list = app.get("/api/v1/conversations?limit=100&offset=5").session(&simon).send();
+        assert_eq!(list.status, 200, "{}", list.text);
+        let messages = app.get("/api/v1/conversations/1/messages?limit=100&offset=50").session(&simon).send();
+        assert_eq!(messages.status, 200, "{}", messages.text);
+    }
+    // With time to run, the same search answers.
+    let app = app.restart_with(|c| c.search_timeout_ms = 2000);
+    let r = search(&app, &app.session(SIMON), "zeppelin", "resources=conversations");
+    assert_eq!((r.status, r.body["total_count"].clone()), (200, json!(20)));
+}

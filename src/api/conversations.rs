@@ -4,7 +4,7 @@
 use actix_web::{web, HttpResponse};
 
 use super::field_values::{self, Access};
-use super::files::{check_file_count, keep_when, store_uploads};
+use super::files::{admit_and_store, keep_when};
 use super::messages::{compose, Target};
 use super::params::{Form, Params};
 use super::{path_id, Ctx, Reply};
@@ -211,11 +211,9 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
     }
 
     let file_ids = composed.as_ref().map_or(0, |c| c.file_ids.len());
-    check_file_count(&ctx, form.uploads.len() + file_ids)?;
-    ctx.admit(true, form.uploads.iter().map(|u| u.size).sum(), true)?;
     // Stored before the rest is validated, so that all problems are reported at
     // once; if the request fails, dropping the uploads deletes the files.
-    let (uploads, stored) = store_uploads(&ctx, form.uploads).await?;
+    let (uploads, stored) = admit_and_store(&ctx, form.uploads, file_ids, true).await?;
     let mut composed = composed;
     if let Some(c) = composed.as_mut() {
         c.files = stored;

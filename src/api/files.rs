@@ -12,12 +12,26 @@ use crate::storage::{safe_name, StoredFile, Upload};
 use crate::wire::render;
 
 /// `413` when a message would carry more files than the configured maximum.
-pub fn check_file_count(ctx: &Ctx, count: usize) -> Result<(), ApiError> {
+fn check_file_count(ctx: &Ctx, count: usize) -> Result<(), ApiError> {
     let max = ctx.state.config.max_files_per_message;
     if count > max {
         return Err(ApiError::PayloadTooLarge(format!("A message may carry at most {max} files")));
     }
     Ok(())
+}
+
+/// Admits a message's files and makes them durable: the count (with the
+/// `attached` uploaded before) and the spam charge checked first, then
+/// [`store_uploads`]. `new_conversation` charges a conversation too.
+pub async fn admit_and_store(
+    ctx: &Ctx,
+    uploads: Vec<Upload>,
+    attached: usize,
+    new_conversation: bool,
+) -> Result<(Vec<Upload>, Vec<StoredFile>), ApiError> {
+    check_file_count(ctx, uploads.len() + attached)?;
+    ctx.admit(true, uploads.iter().map(|u| u.size).sum(), new_conversation)?;
+    store_uploads(ctx, uploads).await
 }
 
 /// Makes received uploads durable (off the async executor). The uploads still

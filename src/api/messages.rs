@@ -7,7 +7,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::{Map, Value};
 
 use super::conversations::{source_param, visible};
-use super::files::{check_file_count, keep_when, store_uploads};
+use super::files::{admit_and_store, keep_when};
 use super::params::{Form, Params};
 use super::{path_id, Ctx, Reply};
 use crate::db::files::{self, Uploader};
@@ -232,9 +232,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
     if macro_id.is_some() && !ctx.caller.is_staff() {
         return Err(ApiError::denied_parameter("macro_id"));
     }
-    check_file_count(&ctx, form.uploads.len() + composed.file_ids.len())?;
-    ctx.admit(true, form.uploads.iter().map(|u| u.size).sum(), false)?;
-    let (uploads, stored) = store_uploads(&ctx, form.uploads).await?;
+    let (uploads, stored) = admit_and_store(&ctx, form.uploads, composed.file_ids.len(), false).await?;
     composed.files = stored;
     let vis = ctx.write_visibility();
     let view = ctx.view()?;

@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::conversations::visible;
-use super::files::{check_file_count, keep_when, store_uploads};
+use super::files::{admit_and_store, keep_when};
 use super::messages::compose;
 use super::params::{Form, Params};
 use super::{path_id, Ctx, Reply};
@@ -70,9 +70,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
     let author = ctx.caller.staff_user()?.clone();
     let mut composed = compose(&form.params)?;
     checked_text(&composed.contents)?;
-    check_file_count(&ctx, form.uploads.len() + composed.file_ids.len())?;
-    ctx.admit(true, form.uploads.iter().map(|u| u.size).sum(), false)?;
-    let (uploads, stored) = store_uploads(&ctx, form.uploads).await?;
+    let (uploads, stored) = admit_and_store(&ctx, form.uploads, composed.file_ids.len(), false).await?;
     composed.files = stored;
     let vis = ctx.write_visibility();
     let view = ctx.view()?;

@@ -3,6 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use super::op::{op, Access, Answer, Op};
+use super::schemas::resource;
 use crate::db::notifications::KINDS;
 
 /// The desk's operations.
@@ -114,13 +115,6 @@ pub(super) fn schemas() -> Map<String, Value> {
     let time = json!({"type": ["string", "null"], "format": "date-time"});
     let stub = json!({"$ref": "#/components/schemas/Related"});
     let stubs = json!({"type": "array", "items": {"$ref": "#/components/schemas/Related"}});
-    let resource = |properties: Value| {
-        let mut properties = properties;
-        properties["id"] = json!({"type": "integer"});
-        properties["resource_type"] = json!({"type": "string"});
-        properties["resource_url"] = json!({"type": "string", "format": "uri"});
-        json!({"type": "object", "required": ["id"], "properties": properties})
-    };
     let out = json!({
         "SearchResult": resource(json!({
             "resource": {"type": "string", "enum": ["conversation", "user", "organization"]},

@@ -12,13 +12,6 @@ pub(super) fn schemas() -> Value {
     let maybe_stub = json!({"anyOf": [{"$ref": "#/components/schemas/Related"}, {"type": "null"}]});
     let stubs = json!({"type": "array", "items": {"$ref": "#/components/schemas/Related"}});
     let map = json!({"type": "object", "additionalProperties": true});
-    let resource = |properties: Value| {
-        let mut properties = properties;
-        properties["id"] = json!({"type": "integer"});
-        properties["resource_type"] = json!({"type": "string"});
-        properties["resource_url"] = json!({"type": "string", "format": "uri"});
-        json!({"type": "object", "required": ["id"], "properties": properties})
-    };
     let body = |required: &[&str], properties: Value| json!({"type": "object", "required": required, "properties": properties});
     // In several pieces: one `json!` this big exceeds the macro recursion limit.
     let mut out = Map::new();
@@ -272,6 +265,15 @@ pub(super) fn schemas() -> Value {
     })));
     out.extend(super::desk::schemas());
     Value::Object(out)
+}
+
+/// A resource's schema: `properties` with its `id`, `resource_type` and `resource_url`.
+pub(super) fn resource(properties: Value) -> Value {
+    let mut properties = properties;
+    properties["id"] = json!({"type": "integer"});
+    properties["resource_type"] = json!({"type": "string"});
+    properties["resource_url"] = json!({"type": "string", "format": "uri"});
+    json!({"type": "object", "required": ["id"], "properties": properties})
 }
 
 /// The members of a JSON object (nothing for anything else).

@@ -41,6 +41,11 @@ pub struct MailConfig {
     #[arg(long, env = "PARLEY_MAIL_OFFLINE_DELAY_SECONDS", default_value_t = 120)]
     pub mail_offline_delay_seconds: i64,
 
+    /// Seconds an agent's notification stays unread before it is mailed to
+    /// them (by their preferences), with their others still unread in one mail.
+    #[arg(long, env = "PARLEY_NOTIFICATION_MAIL_DELAY_SECONDS", default_value_t = 300)]
+    pub notification_mail_delay_seconds: i64,
+
     /// Mails one address may be sent per hour, in all; more wait (0: no limit).
     #[arg(long, env = "PARLEY_MAIL_PER_ADDRESS_PER_HOUR", default_value_t = 60)]
     pub mail_per_address_per_hour: i64,
@@ -96,6 +101,7 @@ impl Default for MailConfig {
             smtp_relay: None,
             mail_retry_hours: 48,
             mail_offline_delay_seconds: 120,
+            notification_mail_delay_seconds: 300,
             mail_per_address_per_hour: 60,
             mail_per_conversation_per_hour: 20,
             smtp_listen: None,

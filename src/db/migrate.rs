@@ -88,6 +88,9 @@ const MIGRATIONS: &[Migration] = &[
     // 10: the agents' desk: notes, saved replies, notifications, and the
     // search index, built from what the database holds (with a progress bar).
     Migration::Rust(desk),
+    // 11: agents' notifications by mail: the outbox also carries digests,
+    // which belong to no conversation.
+    Migration::Sql(include_str!("migrations/11_digests.sql")),
 ];
 
 /// Migration 10: the desk's tables, then the search index over every
@@ -210,4 +213,65 @@ pub fn load_demo(conn: &mut Connection) -> Result<DemoOutcome, DbOpenError> {
     tx.execute_batch(DEMO).map_err(|e| DbOpenError::Demo(e.to_string()))?;
     tx.commit()?;
     Ok(DemoOutcome::Loaded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A version-10 file with a queued reply, then migration 11.
+    #[test]
+    fn the_outbox_keeps_its_rows_and_takes_digests_after_migration_11() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        conn.execute_batch("PRAGMA foreign_keys = ON;").expect("pragma");
+        let tx = conn.transaction().expect("tx");
+        tx.execute_batch(SCHEMA).expect("schema");
+        tx.execute_batch(BASE).expect("base");
+        for step in &MIGRATIONS[..9] {
+            match step {
+                Migration::Sql(sql) => tx.execute_batch(sql).expect("sql step"),
+                Migration::Rust(step) => step(&tx).expect("rust step"),
+            }
+        }
+        tx.execute_batch(
+            "INSERT INTO users (id, uuid, full_name, email, role_id, password_hash, avatar_uuid, presence_channel,
+                                created_at, updated_at)
+                 SELECT 1, 'u-1', 'Pat', 'pat@example.org', id, '', 'a-1', 'p-1', 0, 0 FROM roles WHERE type = 'CUSTOMER';
+             INSERT INTO conversations (id, uuid, subject, requester_id, creator_id, status_id, channel, realtime_channel,
+                                        created_at, updated_at)
+                 SELECT 1, 'c-1', 'Hi', 1, 1, MIN(id), 'MAIL', 'r-1', 0, 0 FROM case_statuses;
+             INSERT INTO outbox (conversation_id, kind, post_ids, recipients, state, due_at, created_at, updated_at)
+                 VALUES (1, 'REPLY', '[7]', '[\"pat@example.org\"]', 'QUEUED', 5, 1, 1);
+             INSERT INTO notifications (user_id, type, conversation_id, summary, created_at)
+                 VALUES (1, 'reply_on_case', 1, 'old news', 0);",
+        )
+        .expect("version 10 rows");
+        let Migration::Sql(sql) = &MIGRATIONS[9] else { panic!("migration 11 is SQL") };
+        tx.execute_batch(sql).expect("migration 11");
+        let kept: (i64, String, String, i64) = tx
+            .query_row("SELECT conversation_id, kind, post_ids, due_at FROM outbox", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .expect("the row");
+        assert_eq!(kept, (1, "REPLY".into(), "[7]".into(), 5));
+        let queue = |conversation: Option<i64>, kind: &str| {
+            tx.execute(
+                "INSERT INTO outbox (conversation_id, kind, post_ids, recipients, state, due_at, created_at, updated_at)
+                 VALUES (?1, ?2, '[]', '[]', 'QUEUED', 0, 0, 0)",
+                params![conversation, kind],
+            )
+        };
+        assert!(queue(None, "NOTIFY").is_ok());
+        assert!(queue(None, "REPLY").is_err(), "a reply belongs to a conversation");
+        assert!(queue(Some(1), "NOTIFY").is_err(), "a digest to none");
+        let settled: bool =
+            tx.query_row("SELECT mailed_at IS NOT NULL FROM notifications", [], |r| r.get(0)).expect("notification");
+        assert!(settled, "unread notifications from before are never mailed");
+        let indexes: i64 = tx
+            .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox'", [], |r| {
+                r.get(0)
+            })
+            .expect("indexes");
+        assert_eq!(indexes, 2);
+    }
 }

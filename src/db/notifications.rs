@@ -1,6 +1,6 @@
-//! Agents' notifications: each agent's feed, and what they want to hear of
+//! Agents' notifications: each agent's feed, what they want to hear of
 //! and where (Kayako's `notification_preferences`; absent rows take the
-//! defaults).
+//! defaults), and those whose mail is still to be decided (the digests).
 
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -81,7 +81,9 @@ pub struct Notification {
     pub summary: String,
     /// When the agent read it.
     pub read_at: Option<i64>,
-    /// When it was mailed.
+    /// When its mail was decided: queued in a digest, or not wanted (the
+    /// agent's preferences, no address, disabled, mail off). Unread and
+    /// `None`: still waiting for the delay.
     pub mailed_at: Option<i64>,
     /// Unix seconds.
     pub created_at: i64,
@@ -194,25 +196,52 @@ pub fn staff(conn: &Conn, team: Option<i64>) -> Result<Vec<i64>, Error> {
     Ok(rows)
 }
 
-/// Unread notifications older than `before` not mailed yet, of agents who
-/// want mail for their kind, oldest first.
+/// Whether a notification raised at or before `before` is still unread and
+/// its mail undecided (an index's worth: `notifications_to_mail`).
+pub fn any_to_mail(conn: &Conn, before: i64) -> Result<bool, Error> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM notifications WHERE read_at IS NULL AND mailed_at IS NULL AND created_at <= ?1 LIMIT 1",
+        )?
+        .exists([before])?)
+}
+
+/// The notifications still unread whose mail is undecided, of the agents
+/// who have one raised at or before `before` (the younger ones too: they
+/// go in the same mail), by agent, oldest first; at most `limit`.
 pub fn to_mail(conn: &Conn, before: i64, limit: i64) -> Result<Vec<Notification>, Error> {
     let rows = conn
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM notifications n
-              WHERE n.read_at IS NULL AND n.mailed_at IS NULL AND n.created_at < ?1
-              ORDER BY n.created_at, n.id LIMIT ?2"
+            "SELECT {COLUMNS} FROM notifications
+              WHERE read_at IS NULL AND mailed_at IS NULL
+                AND user_id IN (SELECT user_id FROM notifications
+                                 WHERE read_at IS NULL AND mailed_at IS NULL AND created_at <= ?1
+                                 ORDER BY created_at LIMIT ?2)
+              ORDER BY user_id, created_at, id LIMIT ?2"
         ))?
         .query_map(params![before, limit], from_row)?
         .collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
-/// Marks notifications mailed.
+/// Settles notifications' mail (see [`Notification::mailed_at`]).
 pub fn mailed(conn: &Conn, ids: &[i64], now: i64) -> Result<(), Error> {
-    let mut stmt = conn.prepare_cached("UPDATE notifications SET mailed_at = ?2 WHERE id = ?1")?;
+    let mut stmt =
+        conn.prepare_cached("UPDATE notifications SET mailed_at = ?2 WHERE id = ?1 AND mailed_at IS NULL")?;
     for id in ids {
         stmt.execute(params![id, now])?;
     }
     Ok(())
+}
+
+/// The notifications of `ids` that still exist, in that order.
+pub fn by_ids(conn: &Conn, ids: &[i64]) -> Result<Vec<Notification>, Error> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM notifications WHERE id = ?1"))?;
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(n) = stmt.query_row([id], from_row).optional()? {
+            out.push(n);
+        }
+    }
+    Ok(out)
 }

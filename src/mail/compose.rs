@@ -35,8 +35,9 @@ pub struct Draft {
     pub from_name: String,
     /// The mailbox it leaves from.
     pub from_address: String,
-    /// The conversation's reply address (`local+token@domain`).
-    pub reply_to: String,
+    /// The conversation's reply address (`local+token@domain`); none on a
+    /// notification digest, which is not answered.
+    pub reply_to: Option<String>,
     /// Recipients.
     pub to: Vec<String>,
     /// Copies.
@@ -57,6 +58,26 @@ pub struct Draft {
     pub files: Vec<File>,
     /// What the loop header says (the mailbox).
     pub loop_mark: String,
+    /// `Auto-Submitted: auto-generated` (RFC 3834): on mail no person wrote
+    /// (notification digests), never on a reply, which a person did.
+    pub auto_submitted: bool,
+}
+
+/// `Auto-Submitted: auto-generated`: no person wrote it; auto-responders
+/// should not answer.
+#[derive(Debug, Clone)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".into())
+    }
 }
 
 /// `X-Auto-Response-Suppress: All`: asks Exchange not to auto-answer.
@@ -106,12 +127,17 @@ fn one_line(s: &str) -> String {
 pub fn build(d: &Draft) -> Result<Vec<u8>, String> {
     let mut b = lettre::Message::builder()
         .from(mailbox(Some(&d.from_name), &d.from_address)?)
-        .reply_to(mailbox(None, &d.reply_to)?)
         .subject(one_line(&d.subject))
         .message_id(Some(format!("<{}>", d.message_id)))
         .date_now()
         .header(SuppressAutoResponses)
         .header(LoopMark(d.loop_mark.clone()));
+    if let Some(reply_to) = &d.reply_to {
+        b = b.reply_to(mailbox(None, reply_to)?);
+    }
+    if d.auto_submitted {
+        b = b.header(AutoSubmitted);
+    }
     for to in &d.to {
         b = b.to(mailbox(None, to)?);
     }
@@ -168,7 +194,8 @@ fn bodies(d: &Draft) -> (String, String) {
     (text, html)
 }
 
-fn escape(s: &str) -> String {
+/// Text made safe inside HTML.
+pub(super) fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
@@ -180,7 +207,7 @@ mod tests {
         Draft {
             from_name: "Ana Souza".into(),
             from_address: "support@brewfictus.com".into(),
-            reply_to: "support+0123abcd@brewfictus.com".into(),
+            reply_to: Some("support+0123abcd@brewfictus.com".into()),
             to: vec!["joe@example.com".into()],
             cc: vec!["kim@example.com".into()],
             subject: "Re: Grinder".into(),
@@ -196,6 +223,7 @@ mod tests {
             footer: "Reply to this mail to answer.".into(),
             files: vec![File { name: "guide.txt".into(), mime: "text/plain".into(), bytes: b"steps".to_vec() }],
             loop_mark: "support@brewfictus.com".into(),
+            auto_submitted: false,
         }
     }
 
@@ -214,5 +242,19 @@ mod tests {
         assert!(head.contains("X-Auto-Response-Suppress: All"));
         assert!(!head.contains("Auto-Submitted"));
         assert!(head.contains("Reply-To: support+0123abcd@brewfictus.com"));
+    }
+
+    #[test]
+    fn a_digest_says_it_is_automatic_and_names_no_reply_address() {
+        let mut d = draft();
+        d.reply_to = None;
+        d.auto_submitted = true;
+        d.in_reply_to = None;
+        d.references.clear();
+        let raw = build(&d).expect("built");
+        let head = String::from_utf8_lossy(&raw);
+        assert!(head.contains("Auto-Submitted: auto-generated"), "{head}");
+        assert!(!head.contains("Reply-To"), "{head}");
+        assert!(crate::mail::parse::parse(&raw).is_some());
     }
 }

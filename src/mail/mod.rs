@@ -3,8 +3,9 @@
 //! that `parley mail ingest` drops mail into (`spool`). Mail out: a reply
 //! queues a row of the outbox in its own transaction (`outbox`); the sender
 //! (`send`) builds each mail (`compose`) and hands it to the transport
-//! (`transport`). Reading a mail (`parse`, `quote`, `html`) is pure.
-//! Below the API: nothing here knows HTTP.
+//! (`transport`); each of its passes also queues agents' notifications still
+//! unread after a delay, one mail per agent (`digest`). Reading a mail
+//! (`parse`, `quote`, `html`) is pure. Below the API: nothing here knows HTTP.
 
 use std::path::PathBuf;
 use tokio::sync::Notify;
@@ -13,6 +14,7 @@ use crate::config::MailConfig;
 
 pub mod compose;
 pub mod content;
+pub mod digest;
 pub mod html;
 pub mod imap_in;
 pub mod ingest;

@@ -87,7 +87,7 @@ pub fn after_staff_message(
                     recipients.push(cc.clone());
                 }
             }
-            outbox::enqueue(tx, conversation.id, "REPLY", &[post.id], &recipients, now, now)?;
+            outbox::enqueue(tx, Some(conversation.id), "REPLY", &[post.id], &recipients, now, now)?;
             let header_id = message_id(&post.uuid, &domain);
             received::insert_message_mail(
                 tx,
@@ -114,7 +114,7 @@ pub fn after_staff_message(
                     let recipients = [requester.email.to_lowercase()];
                     outbox::enqueue(
                         tx,
-                        conversation.id,
+                        Some(conversation.id),
                         "OFFLINE",
                         &[post.id],
                         &recipients,

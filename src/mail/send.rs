@@ -5,7 +5,9 @@
 //! same Message-ID (the file transport, named by the outbox row, writes it
 //! once). Transient failures are retried with backoff for
 //! `--mail-retry-hours`; then, or on a permanent refusal, the messages are
-//! marked REJECTED with the reason.
+//! marked REJECTED with the reason. Each pass first queues the agents'
+//! notification digests that are due (`digest`); a digest is not about one
+//! message, so it marks none sent or rejected.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,6 +15,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 
 use super::compose::{self, Draft, Piece};
+use super::digest;
 use super::transport::{Failure, Transport};
 use super::Mail;
 use crate::db::conversations::{self, Visibility};
@@ -40,10 +43,12 @@ pub struct Sender {
     pub hub: Arc<Hub>,
     /// Where mail goes.
     pub transport: Arc<Transport>,
+    /// The server's base URL (links in notification digests).
+    pub public_url: String,
 }
 
 /// What to do with a queued mail now.
-enum Plan {
+pub(super) enum Plan {
     /// Send it.
     Send(Box<Ready>),
     /// Nothing left to send (a messenger customer saw every reply).
@@ -55,12 +60,13 @@ enum Plan {
 }
 
 /// A mail built from its rows.
-struct Ready {
-    draft: Draft,
-    recipients: Vec<String>,
-    post_ids: Vec<i64>,
+pub(super) struct Ready {
+    pub(super) draft: Draft,
+    pub(super) recipients: Vec<String>,
+    /// The messages it carries (none for a digest).
+    pub(super) post_ids: Vec<i64>,
     /// The files to read from disk: (storage name, name, type).
-    files: Vec<(String, String, String)>,
+    pub(super) files: Vec<(String, String, String)>,
 }
 
 impl Sender {
@@ -76,6 +82,7 @@ impl Sender {
         }
         loop {
             let now = db::now();
+            let more_digests = self.digests(now).await;
             let due = self.db.read(move |c| outbox::due(c, now, 32)).await;
             let due = match due {
                 Ok(due) => due,
@@ -84,7 +91,7 @@ impl Sender {
                     Vec::new()
                 }
             };
-            let full = due.len() == 32;
+            let full = due.len() == 32 || more_digests;
             // Mail to one address goes in order, one at a time (so its caps
             // count exactly); different addresses in parallel.
             let mut by_address: Vec<(String, Vec<outbox::Outgoing>)> = Vec::new();
@@ -113,13 +120,40 @@ impl Sender {
         }
     }
 
+    /// Queues the notification digests due (a cheap indexed read; the
+    /// write only when one is); whether more may be due at once.
+    async fn digests(&self, now: i64) -> bool {
+        let delay = self.mail.config.notification_mail_delay_seconds;
+        match self.db.read(move |c| digest::any_due(c, delay, now)).await {
+            Ok(true) => {}
+            Ok(false) => return false,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the notifications to mail failed");
+                return false;
+            }
+        }
+        match self.db.write(move |tx| digest::queue(tx, delay, now)).await {
+            Ok(pass) => {
+                if pass.queued > 0 {
+                    tracing::info!(digests = pass.queued, "notification mail queued");
+                }
+                pass.more
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "queuing notification mail failed");
+                false
+            }
+        }
+    }
+
     /// Tries one queued mail.
     async fn one(self, row: outbox::Outgoing) {
         let config = self.mail.config.clone();
+        let public_url = self.public_url.clone();
         let id = row.id;
         let plan = {
             let row = row.clone();
-            self.db.read(move |c| plan(c, &config, &row, db::now())).await
+            self.db.read(move |c| plan(c, &config, &public_url, &row, db::now())).await
         };
         let plan = match plan {
             Ok(p) => p,
@@ -172,6 +206,7 @@ impl Sender {
         self.record(move |tx| {
             outbox::record_try(tx, row.id, "SENT", row.attempts + 1, now, None, now)?;
             outbox::log_sent(tx, &ready.recipients, row.conversation_id, now)?;
+            let Some(conversation) = row.conversation_id else { return Ok(()) };
             for post in &ready.post_ids {
                 let headers = received::MessageMail {
                     post_id: *post,
@@ -183,8 +218,8 @@ impl Sender {
                     ..Default::default()
                 };
                 received::insert_message_mail(tx, &headers)?;
-                received::record_id(tx, &header_id, *post, row.conversation_id, true)?;
-                emit::message_delivery(tx, row.conversation_id, *post, "SENT", now)?;
+                received::record_id(tx, &header_id, *post, conversation, true)?;
+                emit::message_delivery(tx, conversation, *post, "SENT", now)?;
             }
             Ok(())
         })
@@ -215,7 +250,9 @@ impl Sender {
         };
         self.record(move |tx| {
             outbox::record_try(tx, row.id, "FAILED", attempts, now, Some(&reason), now)?;
-            let Some(c) = conversations::get_visible(tx, &Visibility::All, row.conversation_id)? else { return Ok(()) };
+            // A digest's ids are notifications: no message to mark.
+            let Some(id) = row.conversation_id.filter(|_| row.kind != "NOTIFY") else { return Ok(()) };
+            let Some(c) = conversations::get_visible(tx, &Visibility::All, id)? else { return Ok(()) };
             let delivery = if reject_type == "BOUNCE" { "BOUNCED" } else { "FAILED" };
             received::set_delivery(tx, &row.post_ids, delivery)?;
             for post in &row.post_ids {
@@ -230,8 +267,18 @@ impl Sender {
 }
 
 /// Decides what to do with a queued mail, and builds it from its rows.
-fn plan(conn: &Conn, config: &crate::config::MailConfig, row: &outbox::Outgoing, now: i64) -> db::Result<Plan> {
-    let Some(c) = conversations::get_visible(conn, &Visibility::All, row.conversation_id)? else {
+fn plan(
+    conn: &Conn,
+    config: &crate::config::MailConfig,
+    public_url: &str,
+    row: &outbox::Outgoing,
+    now: i64,
+) -> db::Result<Plan> {
+    if row.kind == "NOTIFY" {
+        return digest::plan(conn, config, public_url, row, now);
+    }
+    let Some(id) = row.conversation_id else { return Ok(Plan::Cancel) };
+    let Some(c) = conversations::get_visible(conn, &Visibility::All, id)? else {
         return Ok(Plan::Cancel);
     };
     let Some(mailbox) = tables::sending_mailbox(conn, c.id)? else {
@@ -302,7 +349,7 @@ fn plan(conn: &Conn, config: &crate::config::MailConfig, row: &outbox::Outgoing,
     let draft = Draft {
         from_name,
         from_address: mailbox.address.clone(),
-        reply_to: format!("{local}+{token}@{mailbox_domain}"),
+        reply_to: Some(format!("{local}+{token}@{mailbox_domain}")),
         to,
         cc,
         subject,
@@ -313,12 +360,13 @@ fn plan(conn: &Conn, config: &crate::config::MailConfig, row: &outbox::Outgoing,
         footer: "Reply to this mail to answer; your reply joins the conversation.".into(),
         files: Vec::new(),
         loop_mark: mailbox.address.clone(),
+        auto_submitted: false,
     };
     Ok(Plan::Send(Box::new(Ready { draft, recipients: row.recipients.clone(), post_ids, files: wanted })))
 }
 
 /// A name for a mailbox's domain: `brewfictus.com` gives `Brewfictus`.
-fn org_name(domain: &str) -> String {
+pub(super) fn org_name(domain: &str) -> String {
     let first = domain.split('.').next().unwrap_or(domain);
     let mut chars = first.chars();
     chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())

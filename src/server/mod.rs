@@ -187,6 +187,7 @@ impl Application {
             storage: state.storage.clone(),
             hub: state.hub.clone(),
             transport: self.mail.transport.clone(),
+            public_url: state.public_url.clone(),
         };
         let sending = actix_web::rt::spawn(sender.run());
         let spool = actix_web::rt::spawn(crate::mail::spool::drain(pipeline.clone()));

@@ -9,7 +9,7 @@ fn draft(from_name: String, subject: String, text: String) -> compose::Draft {
     compose::Draft {
         from_name,
         from_address: "support@brewfictus.com".into(),
-        reply_to: "support+0123456789abcdef@brewfictus.com".into(),
+        reply_to: Some("support+0123456789abcdef@brewfictus.com".into()),
         to: vec!["joe@example.com".into()],
         cc: Vec::new(),
         subject,
@@ -25,6 +25,7 @@ fn draft(from_name: String, subject: String, text: String) -> compose::Draft {
         footer: "Reply to this mail to answer.".into(),
         files: Vec::new(),
         loop_mark: "support@brewfictus.com".into(),
+        auto_submitted: false,
     }
 }
 

@@ -80,6 +80,18 @@ pub fn sending_mailbox(conn: &Conn, conversation_id: i64) -> Result<Option<Mailb
         .optional()?)
 }
 
+/// The mailbox mail about no one conversation (an agent's notification
+/// digest) leaves from: the enabled default, else the first enabled one;
+/// `None` when mail is off.
+pub fn first_mailbox(conn: &Conn) -> Result<Option<Mailbox>, Error> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {MAILBOX_COLUMNS} FROM mailboxes WHERE is_enabled = 1 ORDER BY is_default DESC, id LIMIT 1"
+        ))?
+        .query_row([], mailbox_row)
+        .optional()?)
+}
+
 /// What a mailbox is made of.
 #[derive(Debug, Clone, Default)]
 pub struct MailboxChanges {

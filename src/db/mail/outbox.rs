@@ -1,5 +1,6 @@
 //! The outbox: mail to send, written in the transaction of the message that
-//! causes it, claimed by the sender when due, and what was sent to whom.
+//! causes it (or, for agents' notification digests, by the sender's digest
+//! step), claimed by the sender when due, and what was sent to whom.
 
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -10,12 +11,13 @@ use crate::db::{Conn, Error};
 pub struct Outgoing {
     /// Id.
     pub id: i64,
-    /// The conversation.
-    pub conversation_id: i64,
-    /// REPLY (a mail conversation's reply) or OFFLINE (a messenger customer
-    /// who did not see the replies).
+    /// The conversation (`None` for a NOTIFY digest, which lists several).
+    pub conversation_id: Option<i64>,
+    /// REPLY (a mail conversation's reply), OFFLINE (a messenger customer
+    /// who did not see the replies) or NOTIFY (an agent's unread
+    /// notifications, one digest).
     pub kind: String,
-    /// The messages it carries, oldest first.
+    /// The messages it carries, oldest first; for NOTIFY, the notifications.
     pub post_ids: Vec<i64>,
     /// Envelope recipients.
     pub recipients: Vec<String>,
@@ -51,10 +53,10 @@ fn from_row(r: &Row) -> rusqlite::Result<Outgoing> {
     })
 }
 
-/// Queues a mail; returns its id.
+/// Queues a mail; returns its id. `conversation_id` is `None` only for NOTIFY.
 pub fn enqueue(
     conn: &Conn,
-    conversation_id: i64,
+    conversation_id: Option<i64>,
     kind: &str,
     post_ids: &[i64],
     recipients: &[String],
@@ -144,10 +146,11 @@ pub fn record_try(
     Ok(())
 }
 
-/// Remembers that mail went to `addresses`, for the caps.
-pub fn log_sent(conn: &Conn, addresses: &[String], conversation_id: i64, now: i64) -> Result<(), Error> {
-    let mut stmt =
-        conn.prepare_cached("INSERT INTO mail_sent (address, conversation_id, sent_at) VALUES (?1, ?2, ?3)")?;
+/// Remembers that mail went to `addresses`, for the caps; mail about no one
+/// conversation (a digest) is recorded with conversation 0, which none has.
+pub fn log_sent(conn: &Conn, addresses: &[String], conversation_id: Option<i64>, now: i64) -> Result<(), Error> {
+    let mut stmt = conn
+        .prepare_cached("INSERT INTO mail_sent (address, conversation_id, sent_at) VALUES (?1, COALESCE(?2, 0), ?3)")?;
     for a in addresses {
         stmt.execute(params![a, conversation_id, now])?;
     }

@@ -160,3 +160,186 @@ fn the_live_feed_is_its_agents_alone_and_marking_read_counts_down() {
     assert_eq!(unread(&app, &alex), 0);
     assert!(unread(&app, &simon) >= 3, "Simon's stay unread");
 }
+
+// ---- By mail: one digest per agent, for what is still unread after the delay ----
+
+/// A server whose notifications are mailed 2 s after they are raised (a
+/// second more than the requests of a test take, so the events of one step
+/// land in one digest).
+fn with_digests() -> TestApp {
+    spawn_with(true, |c| c.mail.notification_mail_delay_seconds = 2)
+}
+
+/// A new messenger conversation; its id.
+fn conversation(app: &TestApp, phone: &str, subject: &str) -> i64 {
+    let c = app.device_conversation(phone, "Pat Doe", &format!("pat.{}@example.org", &phone[..8]), subject);
+    assert_eq!(c.status, 201, "{}", c.text);
+    c.body["data"]["id"].as_i64().expect("id")
+}
+
+fn assign(app: &TestApp, session: &str, id: i64, agent: i64) {
+    let put = app
+        .put(&format!("/api/v1/conversations/{id}"))
+        .session(session)
+        .json(&json!({"assigned_agent_id": agent}))
+        .send();
+    assert_eq!(put.status, 200, "{}", put.text);
+}
+
+fn customer_writes(app: &TestApp, phone: &str, id: i64, text: &str) {
+    let r = app
+        .post(&format!("/api/v1/conversations/{id}/messages"))
+        .fingerprint(phone)
+        .json(&json!({"contents": text}))
+        .send();
+    assert_eq!(r.status, 201, "{}", r.text);
+}
+
+/// The id of an agent's notification of `kind` about `conversation`.
+fn notification(app: &TestApp, session: &str, conversation: i64, kind: &str) -> i64 {
+    feed(app, session)
+        .iter()
+        .find(|n| n["conversation"]["id"] == conversation && n["notification_type"] == kind)
+        .and_then(|n| n["id"].as_i64())
+        .unwrap_or_else(|| panic!("no {kind} notification about {conversation}"))
+}
+
+/// The mails the file transport wrote to `address`, oldest first.
+fn mailed_to(app: &TestApp, address: &str) -> Vec<Vec<u8>> {
+    crate::mail::sent(app)
+        .into_iter()
+        .filter(|m| crate::mail::header(m, "To").is_some_and(|to| to.contains(address)))
+        .collect()
+}
+
+/// Waits for the first mail to `address`; it, parsed: (subject, text).
+fn first_mail_to(app: &TestApp, address: &str) -> (Vec<u8>, String, String) {
+    eventually(&format!("a mail to {address}"), || !mailed_to(app, address).is_empty());
+    let raw = mailed_to(app, address).remove(0);
+    let parsed = mail_parser::MessageParser::default().parse(&raw).expect("a mail");
+    let subject = parsed.subject().unwrap_or_default().to_owned();
+    let text = parsed.body_text(0).expect("text").into_owned();
+    (raw, subject, text)
+}
+
+/// Waits until the digest pass decided a notification's mail (`mailed_at`).
+fn settled(app: &TestApp, id: i64) {
+    eventually(&format!("notification {id} is settled"), || {
+        app.db()
+            .query_row("SELECT mailed_at IS NOT NULL FROM notifications WHERE id = ?1", [id], |r| r.get::<_, bool>(0))
+            .unwrap_or(false)
+    });
+}
+
+/// The digests queued for `address`.
+fn digests_for(app: &TestApp, address: &str) -> i64 {
+    app.db()
+        .query_row(
+            "SELECT COUNT(*) FROM outbox WHERE kind = 'NOTIFY' AND conversation_id IS NULL AND recipients LIKE ?1",
+            [format!("%\"{address}\"%")],
+            |r| r.get(0),
+        )
+        .expect("count")
+}
+
+fn message_mail_rows(app: &TestApp) -> i64 {
+    app.db().query_row("SELECT COUNT(*) FROM message_mail", [], |r| r.get(0)).expect("count")
+}
+
+#[test]
+fn an_agents_unread_notifications_are_mailed_in_one_digest_after_the_delay() {
+    let app = with_digests();
+    let (simon, alex) = (app.session(SIMON), app.session(ALEX));
+    let before = message_mail_rows(&app);
+    let phone = new_fingerprint();
+    let id = conversation(&app, &phone, "Kettle won't boil");
+    assign(&app, &simon, id, 5);
+    customer_writes(&app, &phone, id, "Still cold");
+    let (raw, subject, text) = first_mail_to(&app, ALEX);
+    assert_eq!(subject, "2 updates in your inbox");
+    assert!(text.contains("Simon Blackhouse assigned “Kettle won't boil” to you"), "{text}");
+    assert!(text.contains("Pat Doe replied to “Kettle won't boil”"), "{text}");
+    assert!(text.contains(&format!("{}/agent/#/conversations/{id}", app.base)), "{text}");
+    assert!(text.contains("notification preferences"), "{text}");
+    assert!(!text.contains("started"), "case_created is not mailed by default: {text}");
+    let header = |name: &str| crate::mail::header(&raw, name);
+    assert_eq!(header("Auto-Submitted").as_deref(), Some("auto-generated"));
+    assert_eq!(header("Reply-To"), None, "a digest carries no reply token");
+    assert!(header("From").expect("From").contains("support@brewfictus.com"));
+    // Exactly one: every notification of Alex's is settled, in one digest.
+    for kind in ["case_created", "case_assigned_to_agent", "reply_on_case"] {
+        settled(&app, notification(&app, &alex, id, kind));
+    }
+    assert_eq!(digests_for(&app, ALEX), 1);
+    eventually("the digest is marked sent", || {
+        app.db()
+            .query_row("SELECT state FROM outbox WHERE kind = 'NOTIFY'", [], |r| r.get::<_, String>(0))
+            .is_ok_and(|s| s == "SENT")
+    });
+    assert_eq!(mailed_to(&app, ALEX).len(), 1);
+    // Mailing is not reading: the feed still counts them.
+    assert!(unread(&app, &alex) >= 2);
+    // The digest marks no message (its ids are notifications).
+    assert_eq!(message_mail_rows(&app), before);
+    // Simon did both of what reached Alex; he hears of neither.
+    assert_eq!(digests_for(&app, SIMON), 0);
+}
+
+#[test]
+fn a_notification_read_before_the_delay_is_never_mailed() {
+    let app = with_digests();
+    let (simon, alex, jordan) = (app.session(SIMON), app.session(ALEX), app.session(JORDAN));
+    // Alex reads one; Jordan reads all of theirs.
+    let first = conversation(&app, &new_fingerprint(), "Grinder jam");
+    assign(&app, &simon, first, 5);
+    let seen = notification(&app, &alex, first, "case_assigned_to_agent");
+    let one = app.put(&format!("/api/v1/notifications/{seen}")).session(&alex).json(&json!({"is_read": true})).send();
+    assert_eq!(one.status, 200, "{}", one.text);
+    let second = conversation(&app, &new_fingerprint(), "Milk frother");
+    assign(&app, &simon, second, 6);
+    let all = app.put("/api/v1/notifications").session(&jordan).json(&json!({"is_read": true})).send();
+    assert_eq!(all.status, 200, "{}", all.text);
+    // Later, Alex hands Simon a conversation: that digest's pass comes after both delays.
+    let third = conversation(&app, &new_fingerprint(), "Descaler");
+    assign(&app, &alex, third, 1);
+    let (_, subject, _) = first_mail_to(&app, SIMON);
+    assert_eq!(subject, "Alex Rivera assigned “Descaler” to you");
+    assert!(mailed_to(&app, ALEX).is_empty() && mailed_to(&app, JORDAN).is_empty());
+    assert_eq!((digests_for(&app, ALEX), digests_for(&app, JORDAN)), (0, 0));
+}
+
+#[test]
+fn an_agent_who_wants_no_mail_for_a_kind_gets_none_and_it_stays_in_the_feed() {
+    let app = with_digests();
+    let (simon, jordan) = (app.session(SIMON), app.session(JORDAN));
+    let put = app
+        .put("/api/v1/notification_preferences")
+        .session(&jordan)
+        .form(&[("values[case_assigned_to_agent][channel_email]", "false")])
+        .send();
+    assert_eq!(put.status, 200, "{}", put.text);
+    let id = conversation(&app, &new_fingerprint(), "Water filter");
+    assign(&app, &simon, id, 6);
+    let n = notification(&app, &jordan, id, "case_assigned_to_agent");
+    settled(&app, n);
+    assert_eq!(digests_for(&app, JORDAN), 0);
+    assert!(mailed_to(&app, JORDAN).is_empty());
+    assert!(feed(&app, &jordan).iter().any(|f| f["id"] == n && f["is_read"] == false), "still unread in the feed");
+}
+
+#[test]
+fn an_agent_never_gets_mail_of_their_own_doing() {
+    let app = with_digests();
+    let alex = app.session(ALEX);
+    let phone = new_fingerprint();
+    let id = conversation(&app, &phone, "Steam wand");
+    // Alex takes it and mentions themself: neither is news to them.
+    assign(&app, &alex, id, 5);
+    note(&app, &alex, id, "@Alex Rivera remember the gasket");
+    customer_writes(&app, &phone, id, "It hisses");
+    let (_, subject, text) = first_mail_to(&app, ALEX);
+    assert_eq!(subject, "Pat Doe replied to “Steam wand”");
+    assert!(!text.contains("assigned") && !text.contains("mentioned"), "{text}");
+    settled(&app, notification(&app, &alex, id, "reply_on_case"));
+    assert_eq!(digests_for(&app, ALEX), 1);
+}

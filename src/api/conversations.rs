@@ -23,6 +23,9 @@ use crate::wire::valid_email;
 /// Conversation sources a client may name (reference: HELPCENTER, MESSENGER, API).
 pub const SOURCES: [&str; 3] = ["HELPCENTER", "MESSENGER", "API"];
 
+/// Ids one `GET /conversations?ids=` may name.
+const MAX_IDS: usize = 100;
+
 /// `GET /conversations`.
 pub async fn list(mut ctx: Ctx) -> Result<HttpResponse, ApiError> {
     ctx.caller.require_member(true)?;
@@ -64,6 +67,20 @@ pub async fn list(mut ctx: Ctx) -> Result<HttpResponse, ApiError> {
     let assigned_team = reference("assigned_team_id", true);
     let requester = reference("requester_id", false).flatten();
     let priority_id = reference("priority_id", false).flatten();
+    let ids = match ctx.query("ids") {
+        None => None,
+        Some(list) => {
+            let ids: Option<Vec<i64>> =
+                list.split(',').map(|s| s.trim().parse::<i64>().ok().filter(|id| *id > 0)).collect();
+            match ids {
+                Some(ids) if !ids.is_empty() && ids.len() <= MAX_IDS => Some(ids),
+                _ => {
+                    problems.push(FieldProblem::invalid("ids", format!("Must be 1 to {MAX_IDS} ids, comma-separated")));
+                    None
+                }
+            }
+        }
+    };
     let vis = problems.absorb(ctx.visibility())?;
     problems.finish()?;
     let vis = vis.unwrap_or(store::Visibility::Nothing);
@@ -74,7 +91,8 @@ pub async fn list(mut ctx: Ctx) -> Result<HttpResponse, ApiError> {
         Some(kind) => Some(ctx.read(|conn| Ok(lookups::status_ids_of_type(conn, kind)?)).await?),
         None => None,
     };
-    let filter = ListFilter { statuses, max_priority_level, assigned_agent, assigned_team, requester, priority_id };
+    let filter =
+        ListFilter { statuses, max_priority_level, assigned_agent, assigned_team, requester, priority_id, ids };
     let query = ListQuery::new(&vis, &filter);
     let view = ctx.view()?;
     let plan = db.list_memo().plan(&query, generation, offset);

@@ -28,6 +28,7 @@ pub mod session;
 pub mod shape;
 pub mod system;
 pub mod triage;
+pub mod viewers;
 
 use crate::error::ApiError;
 

@@ -188,6 +188,8 @@ pub struct ListFilter {
     pub requester: Option<i64>,
     /// Of exactly this priority.
     pub priority_id: Option<i64>,
+    /// One of these (the inbox asking which of a few it shows).
+    pub ids: Option<Vec<i64>>,
 }
 
 /// The conversation with this id, if `vis` lets the caller see it.

@@ -63,6 +63,10 @@ impl ListQuery {
             let n = push(&mut args, SqlValue::Integer(priority));
             cond.push_str(&format!(" AND c.priority_id = ?{n}"));
         }
+        if let Some(ids) = &filter.ids {
+            let n = push(&mut args, SqlValue::Text(super::id_array(ids.iter().copied())));
+            cond.push_str(&format!(" AND c.id IN (SELECT value FROM json_each(?{n}))"));
+        }
         if let Some(requester) = filter.requester {
             let n = push(&mut args, SqlValue::Integer(requester));
             cond.push_str(&format!(" AND c.requester_id = ?{n}"));
@@ -77,7 +81,9 @@ impl ListQuery {
             filter.requester.is_some(),
         ];
         let filters = single_filter.iter().filter(|f| **f).count();
-        let unindexed = filter.max_priority_level.is_some() || filter.statuses.as_ref().is_some_and(|s| s.len() > 1);
+        let unindexed = filter.max_priority_level.is_some()
+            || filter.statuses.as_ref().is_some_and(|s| s.len() > 1)
+            || filter.ids.is_some();
         let ordered = !unindexed
             && match vis {
                 Visibility::All => filters <= 1,

@@ -11,6 +11,7 @@
 pub mod emit;
 pub mod notify;
 pub mod presence;
+pub mod viewers;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -115,6 +116,8 @@ pub struct Hub {
     revoked: tokio::sync::broadcast::Sender<i64>,
     /// Who is present on each topic of the Phoenix sockets.
     pub phoenix: presence::Presences,
+    /// Which agents have each conversation open, and what they write.
+    pub viewers: viewers::Viewers,
 }
 
 /// What a long-lived connection hears of its user's authority changing.
@@ -186,6 +189,7 @@ impl Default for Hub {
             connections: Mutex::default(),
             revoked: tokio::sync::broadcast::channel(1024).0,
             phoenix: presence::Presences::default(),
+            viewers: viewers::Viewers::default(),
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::api::lookups::CaseLookup;
 use crate::api::realtime::{phoenix, stream as realtime};
 use crate::api::{
     attachments, conversations, files, forms, lookups, manage, messages, messenger, notes, notifications, ratings,
-    search, session, system, triage,
+    search, session, system, triage, viewers,
 };
 use crate::auth;
 use crate::web as pages;
@@ -111,6 +111,7 @@ api_routes! {
     "/conversations/{id}/notes/{nid}" => get: notes::get, put: notes::update;
     "/conversations/{id}/notes/{nid}/attachments/{aid}/url" => get: notes::attachment;
     "/conversations/{id}/notes/{nid}/attachments/{aid}/download" => get: notes::attachment;
+    "/conversations/{id}/viewers" => get: viewers::list, post: viewers::set;
     // Also `/openapi.json`: the suffix is optional everywhere (see `strip_json_suffix`).
     "/openapi" => get: crate::api::openapi::serve;
 }

@@ -514,6 +514,13 @@ fn fixture() -> (Fixture, Vec<Endpoint>) {
             body: Some(Body::Json(json!({"contents": "Private, still"}))),
             rule: Rule::SimonsNote,
         },
+        get("/api/v1/conversations/1/viewers".into(), Rule::StaffOnly),
+        Endpoint {
+            method: "POST",
+            path: "/api/v1/conversations/1/viewers".into(),
+            body: Some(Body::Json(json!({"activity": "REPLYING"}))),
+            rule: Rule::StaffWrite { ok: OK },
+        },
         get("/api/v1/notifications".into(), Rule::StaffOnly),
         get("/api/v1/notification_preferences".into(), Rule::StaffOnly),
         Endpoint {

@@ -126,6 +126,32 @@ fn the_list_filters_by_assignee_team_and_requester() {
     assert!(!marks.is_empty() && marks.iter().all(|c| c["requester"]["id"] == 3));
     let r = app.get("/api/v1/conversations?assigned_agent_id=someone").session(&simon).send();
     assert_eq!(r.errors(), [("FIELD_INVALID".to_owned(), "assigned_agent_id".to_owned())]);
+
+    // Which of a few a view holds (what the inbox asks after a burst of events).
+    let named: Vec<i64> = mine.iter().take(2).map(|c| c["id"].as_i64().expect("id")).collect();
+    let unassigned = nobody[0]["id"].as_i64().expect("id");
+    let q = format!("ids={},{},{unassigned}", named[0], named[1]);
+    let mut few: Vec<i64> = all(&q).iter().map(|c| c["id"].as_i64().expect("id")).collect();
+    few.sort_unstable();
+    let mut expected = vec![named[0], named[1], unassigned];
+    expected.sort_unstable();
+    assert_eq!(few, expected);
+    let mut of_mine: Vec<i64> =
+        all(&format!("{q}&assigned_agent_id=1")).iter().map(|c| c["id"].as_i64().expect("id")).collect();
+    of_mine.sort_unstable();
+    let mut named_sorted = named.clone();
+    named_sorted.sort_unstable();
+    assert_eq!(of_mine, named_sorted);
+    // Caryn names a conversation that is not hers: it is simply not there.
+    let caryn = app.session(CARYN);
+    let theirs = app.get(&format!("/api/v1/conversations?{q}")).session(&caryn).send();
+    assert_eq!(theirs.status, 200, "{}", theirs.text);
+    assert!(theirs.body["data"].as_array().expect("list").len() < 3);
+    let many = (1..=101).map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+    for bad in ["ids=1,x", "ids=0", &format!("ids={many}")] {
+        let r = app.get(&format!("/api/v1/conversations?{bad}")).session(&simon).send();
+        assert_eq!(r.errors(), [("FIELD_INVALID".to_owned(), "ids".to_owned())], "{bad}");
+    }
 }
 
 #[test]

@@ -25,13 +25,23 @@ export const BINARY = process.env.PARLEY_BINARY || join(targetDir(), 'release', 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const FAILURES = join(here, 'failures');
 
-/** The demo server: `{ base, dir, stop() }`. */
-export async function startServer(extra = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-browser-'));
+/** A data directory made by `parley gen` (the demo plus `conversations` more). */
+export function generated(conversations) {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-gen-'));
+  const messages = conversations - 1 + 1000;
+  execFileSync(BINARY, ['gen', '--data-dir', dir, '--conversations', String(conversations), '--messages', String(messages)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return dir;
+}
+
+/** The demo server (or one on `dir`, made by `generated`): `{ base, dir, stop() }`. */
+export async function startServer(extra = [], { dir: existing } = {}) {
+  const dir = existing || mkdtempSync(join(tmpdir(), 'parley-browser-'));
   const child = spawn(
     BINARY,
     [
-      'serve', '--demo', '--data-dir', dir, '--bind', '127.0.0.1:0',
+      'serve', ...(existing ? [] : ['--demo']), '--data-dir', dir, '--bind', '127.0.0.1:0',
       '--conversations-per-hour-per-address', '0', '--conversations-per-hour-per-device', '0',
       '--messages-per-hour', '0', '--upload-bytes-per-hour', '0', '--heartbeat-seconds', '2',
       ...extra,

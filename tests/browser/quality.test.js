@@ -103,6 +103,30 @@ for (const [label, viewport] of [
       await page.locator('.timeline .message').first().waitFor();
       await noProblems(page, 'conversation');
       await noSidewaysScroll(page, 'conversation');
+      // The desk: a note being written with mention suggestions, the saved replies, search, notifications.
+      await page.getByRole('button', { name: 'Private note' }).click();
+      await page.getByLabel('Private note').fill('Ask @a');
+      await page.getByRole('listbox', { name: 'Agents to mention' }).waitFor();
+      await page.locator('.timeline .note').first().waitFor().catch(() => {});
+      await noProblems(page, 'note with mention suggestions');
+      await noSidewaysScroll(page, 'note');
+      await page.getByLabel('Private note').fill('');
+      await page.getByRole('button', { name: 'To the customer' }).click();
+      await page.getByRole('button', { name: 'Saved replies' }).click();
+      await page.locator('.macros .macro').first().waitFor();
+      await noProblems(page, 'saved replies');
+      await noSidewaysScroll(page, 'saved replies');
+      await page.locator('.macros .macro').first().click();
+      await page.locator('.macro-applied').waitFor();
+      await noProblems(page, 'a saved reply with its changes');
+      await page.getByRole('searchbox').fill('espresso');
+      await page.locator('.hits .item').first().waitFor();
+      await noProblems(page, 'search results');
+      await noSidewaysScroll(page, 'search results');
+      await page.getByRole('button', { name: /^Notifications/ }).click();
+      await page.locator('#notifications').waitFor();
+      await noProblems(page, 'notifications');
+      await noSidewaysScroll(page, 'notifications');
     });
   });
 }
@@ -142,6 +166,63 @@ test('the inbox works from the keyboard: j and k move, r replies, Ctrl+Enter sen
     await page.keyboard.type('Sent from the keyboard');
     await page.keyboard.press('Control+Enter');
     await page.locator('.message.own:not(.pending)', { hasText: 'Sent from the keyboard' }).waitFor();
+  });
+});
+
+test('the desk works from the keyboard alone: / searches, chips, results, saved replies and mentions', async () => {
+  await withBrowser('keyboard-desk', async (browser) => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+    await signIn(page);
+    await page.getByRole('heading', { name: /All conversations/ }).waitFor();
+    await page.keyboard.press('/');
+    await page.keyboard.type('espresso');
+    await page.locator('.hits .item').first().waitFor();
+    // Tab reaches the chips; Space presses one.
+    for (let i = 0; i < 40 && (await page.evaluate(() => document.activeElement.className)) !== 'chip'; i += 1) {
+      await page.keyboard.press('Tab');
+    }
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Open');
+    await page.keyboard.press('Space');
+    assert.equal(await page.getByRole('searchbox').inputValue(), 'espresso status:open');
+    await page.getByRole('searchbox').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('espresso');
+    await page.getByText(/\d+ found for “espresso”/).waitFor();
+    await page.keyboard.press('ArrowDown');
+    const subject = await page.evaluate(() => document.activeElement.querySelector('.who')?.textContent);
+    assert.ok(subject, 'a result has the focus');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: subject, exact: true }).waitFor();
+    await page.keyboard.press('Escape');
+    // r, then / in the empty box: the saved replies; arrows and Enter choose.
+    await page.locator('.timeline .message').first().waitFor();
+    await page.keyboard.press('r');
+    await page.keyboard.press('/');
+    await page.waitForFunction(() => document.activeElement.id === 'macro-filter');
+    await page.keyboard.press('ArrowDown');
+    const title = await page.evaluate(() => document.activeElement.querySelector('.title')?.textContent);
+    await page.keyboard.press('Enter');
+    await page.locator('.macro-applied', { hasText: title }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'reply');
+    assert.ok((await page.getByLabel('Reply').inputValue()).length > 20);
+    // Escape closes the picker without choosing.
+    await page.getByLabel('Reply').fill('');
+    await page.keyboard.press('/');
+    await page.waitForFunction(() => document.activeElement.id === 'macro-filter');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'reply');
+    assert.equal(await page.locator('.picker').count(), 0);
+    // A note with a mention, from the keyboard.
+    await page.getByRole('button', { name: 'Private note' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Private note').focus();
+    await page.keyboard.type('Over to @Al');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.getByLabel('Private note').inputValue(), 'Over to @Alex Rivera ');
+    await page.keyboard.press('Control+Enter');
+    await page.locator('.timeline .note', { hasText: 'Over to @Alex Rivera' }).waitFor();
   });
 });
 

@@ -1,13 +1,16 @@
 // The agent inbox: sign in (Basic → a session and its CSRF token, kept in
-// localStorage), then the inbox and the open conversation side by side, kept
-// live by one stream on the staff `inbox` channel. Keyboard: j/k move through
-// the list, r focuses the reply box, Ctrl+Enter sends.
+// localStorage), then the inbox (or search results) and the open
+// conversation side by side, kept live by one stream on the staff `inbox`
+// channel and the agent's own `notifications`. Keyboard: / searches, j/k
+// move through the list, r focuses the reply box, Ctrl+Enter sends.
 
 import { html, render, useEffect, useRef, useState } from '../vendor/preact-htm.js';
 import { Api } from '../shared/api.js';
 import { SignIn } from './signin.js';
 import { Inbox } from './inbox.js';
 import { Conversation } from './conversation.js';
+import { SearchBox, SearchResults } from './search.js';
+import { Bell, useNotifications } from './notifications.js';
 
 const STORE = 'parley.agent';
 
@@ -20,14 +23,25 @@ function stored() {
 }
 
 function Desk({ api, me, onSignOut }) {
-  const [selected, setSelected] = useState(null);
+  // `#/conversations/12` opens one (the links in notification mail).
+  const fromHash = () => Number(/^#\/conversations\/(\d+)$/.exec(window.location.hash)?.[1]) || null;
+  const [selected, setSelected] = useState(fromHash);
+  const [query, setQuery] = useState('');
+  useEffect(() => {
+    const follow = () => fromHash() && setSelected(fromHash());
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
+  useEffect(() => {
+    if (selected && fromHash() !== selected) window.history.replaceState(null, '', `#/conversations/${selected}`);
+  }, [selected]);
   const [live, setLive] = useState('live');
   const [lookups, setLookups] = useState(null);
   const listeners = useRef(new Set());
 
   useEffect(() => {
     const stream = api.stream(
-      ['inbox'],
+      ['inbox', 'notifications'],
       (event) => {
         for (const l of listeners.current) l(event);
       },
@@ -62,6 +76,11 @@ function Desk({ api, me, onSignOut }) {
     listeners.current.add(listener);
     return () => listeners.current.delete(listener);
   };
+  const notifications = useNotifications(api, subscribe, (id) => setSelected(id));
+  useEffect(() => {
+    if (selected) notifications.opened(selected);
+  }, [selected]);
+  const searching = query.trim() !== '';
 
   useEffect(() => {
     const keys = (e) => {
@@ -82,16 +101,20 @@ function Desk({ api, me, onSignOut }) {
   return html`<div class="desk">
     <header class="topbar">
       <strong>Parley</strong>
+      <${SearchBox} query=${query} setQuery=${setQuery} />
       ${live === 'reconnecting' && html`<span class="live" role="status">Reconnecting…</span>`}
+      <${Bell} state=${notifications} onOpen=${setSelected} />
       <span class="me">${me.full_name}</span>
       <button type="button" class="secondary" onClick=${onSignOut}>Sign out</button>
     </header>
-    <${Inbox} api=${api} me=${me} lookups=${lookups} selected=${selected} onSelect=${setSelected} subscribe=${subscribe} />
+    <${Inbox} api=${api} me=${me} lookups=${lookups} selected=${selected} onSelect=${setSelected} subscribe=${subscribe}
+      hidden=${searching} />
+    ${searching && html`<${SearchResults} api=${api} query=${query} setQuery=${setQuery} selected=${selected} onSelect=${setSelected} />`}
     <main class="pane" aria-label="Conversation">
       ${selected
         ? html`<${Conversation} key=${selected} api=${api} id=${selected} me=${me} lookups=${lookups} subscribe=${subscribe}
             onOpen=${setSelected} />`
-        : html`<p class="hint empty">Choose a conversation. Keys: j / k move, r replies, Ctrl+Enter sends.</p>`}
+        : html`<p class="hint empty">Choose a conversation. Keys: / searches, j / k move, r replies, Ctrl+Enter sends.</p>`}
     </main>
   </div>`;
 }

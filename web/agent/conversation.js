@@ -1,13 +1,23 @@
 // One conversation, as the team sees it: the timeline (with what the customer
-// has seen), the customer typing, the reply box with files (Ctrl+Enter
-// sends), the properties (status, priority, type, assignment, custom
-// fields), the requester and their other conversations, and the rating.
+// has seen, and the team's private notes), the customer typing, who else of
+// the team is here and what they write, the composer (composer.js), the
+// properties (status, priority, type, assignment, custom fields), the
+// requester and their other conversations, and the rating.
 
 import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
 import { uuid4 } from '../shared/api.js';
 import {
-  Avatar, FileChooser, Timeline, applyReceipt, errorText, mergeReceipts, relative, typingNotifier, useAttachments,
+  Avatar, Timeline, applyReceipt, errorText, mergeReceipts, relative, useAttachments,
 } from '../shared/ui.js';
+import { Composer } from './composer.js';
+
+/** "20 s ago", "3 min ago". */
+function ago(iso) {
+  const s = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 1000));
+  return s < 90 ? `${s} s ago` : `${Math.round(s / 60)} min ago`;
+}
+
+const DOING = { VIEWING: 'is viewing', REPLYING: 'is writing a reply…', NOTING: 'is writing a note…' };
 
 function Select({ id, label, value, options, onChange, none = 'None' }) {
   return html`<div class="prop">
@@ -49,10 +59,12 @@ export function Conversation({ api, id, me, lookups, subscribe, onOpen }) {
   const [requester, setRequester] = useState(null);
   const [others, setOthers] = useState([]);
   const [ratings, setRatings] = useState([]);
+  const [notes, setNotes] = useState([]);
   const [typing, setTyping] = useState(null);
-  const [text, setText] = useState('');
-  const [cc, setCc] = useState('');
+  const [viewers, setViewers] = useState([]);
   const [status, setStatus] = useState('');
+  // The newest message I have seen answered: what "someone else replied since" counts from.
+  const seenUpTo = useRef(null);
   const zone = useRef(null);
   const { files, setFiles, dragging } = useAttachments(zone);
   const staff = new Set((lookups?.staff || []).map((u) => u.id));
@@ -63,13 +75,19 @@ export function Conversation({ api, id, me, lookups, subscribe, onOpen }) {
     return r.data;
   };
   const loadMessages = async () => {
-    const all = await api.all(`/conversations/${id}/messages`, { include: 'user_minimal' });
-    setMessages((current) => mergeReceipts(current, all.reverse()));
+    const all = (await api.all(`/conversations/${id}/messages`, { include: 'user_minimal' })).reverse();
+    setMessages((current) => mergeReceipts(current, all));
+    if (seenUpTo.current === null) seenUpTo.current = Math.max(0, ...all.map((m) => m.id));
+    return all;
+  };
+  const loadNotes = async () => {
+    const all = await api.all(`/conversations/${id}/notes`, { include: 'user_minimal' });
+    setNotes(all.reverse());
   };
   const load = async () => {
     try {
       const conv = await loadConversation();
-      await loadMessages();
+      await Promise.all([loadMessages(), loadNotes()]);
       const rid = conv.requester.id;
       const [person, theirs, rated] = await Promise.all([
         api.get(`/users/${rid}`),
@@ -85,6 +103,18 @@ export function Conversation({ api, id, me, lookups, subscribe, onOpen }) {
   };
   useEffect(() => {
     load();
+  }, [id]);
+
+  // The team sees that I am here, said again while I stay; gone when I leave.
+  useEffect(() => {
+    const here = () =>
+      api.post(`/conversations/${id}/viewers`, { activity: 'VIEWING' }).then((r) => setViewers(r.data)).catch(() => {});
+    here();
+    const again = setInterval(() => api.post(`/conversations/${id}/viewers`, {}).catch(() => {}), 15000);
+    return () => {
+      clearInterval(again);
+      api.post(`/conversations/${id}/viewers`, { activity: 'LEFT' }).catch(() => {});
+    };
   }, [id]);
 
   // What the agent reads is seen: the newest customer message moves the read marker.
@@ -119,6 +149,13 @@ export function Conversation({ api, id, me, lookups, subscribe, onOpen }) {
           case 'message.delivery':
             loadMessages();
             break;
+          case 'note.created':
+          case 'note.updated':
+            loadNotes();
+            break;
+          case 'viewers.changed':
+            setViewers(event.data.viewers);
+            break;
           case 'rating.created':
           case 'rating.updated':
             api.get(`/conversations/${id}/ratings`).then((r) => setRatings(r.data)).catch(() => {});
@@ -149,36 +186,50 @@ export function Conversation({ api, id, me, lookups, subscribe, onOpen }) {
     }
   };
 
-  const notify = useRef(
-    typingNotifier(
-      () => api.post(`/conversations/${id}/typing`, { is_typing: true }).catch(() => {}),
-      () => api.post(`/conversations/${id}/typing`, { is_typing: false }).catch(() => {}),
-    ),
-  );
-
   const send = async (item) => {
     const patch = (p) => setPending((list) => list.map((x) => (x.client_id === item.client_id ? { ...x, ...p } : x)));
     patch({ failed: false });
+    const fields = { contents: item.contents, client_id: item.client_id };
+    if (item.cc) fields.cc = item.cc;
+    if (item.macro_id) fields.macro_id = item.macro_id;
     try {
       await api.retrying(() =>
-        api.upload(`/conversations/${id}/messages`, { contents: item.contents, client_id: item.client_id, ...(item.cc ? { cc: item.cc } : {}) }, item.files, (progress) => patch({ progress })),
+        api.upload(`/conversations/${id}/${item.note ? 'notes' : 'messages'}`, fields, item.files, (progress) => patch({ progress })),
       );
-      await loadMessages();
+      if (item.note) await loadNotes();
+      else seenUpTo.current = Math.max(seenUpTo.current || 0, ...(await loadMessages()).map((m) => m.id));
       setPending((list) => list.filter((x) => x.client_id !== item.client_id));
+      if (item.macro_id) loadConversation().catch(() => {});
     } catch (e) {
       patch({ failed: true });
       setStatus(errorText(e));
     }
   };
-  const submit = (e) => {
-    e?.preventDefault();
-    if (!text.trim() && files.length === 0) return;
-    const item = { client_id: uuid4(), contents: text.trim() || '(file)', files, cc: cc.trim(), progress: files.length ? 0 : undefined };
+  const onSend = (draft) => {
+    const item = { ...draft, client_id: uuid4(), progress: draft.files.length ? 0 : undefined };
     setPending((list) => [...list, item]);
-    setText('');
-    setCc('');
-    setFiles([]);
     send(item);
+  };
+  /** Another agent's reply since I last looked, fetched fresh; `null` if none. */
+  const othersReplied = async () => {
+    let fresh;
+    try {
+      fresh = await loadMessages();
+    } catch {
+      return null;
+    }
+    const since = seenUpTo.current || 0;
+    const theirs = fresh.filter((m) => m.id > since && staff.has(m.creator?.id) && m.creator?.id !== me.id);
+    seenUpTo.current = Math.max(since, ...fresh.map((m) => m.id));
+    const last = theirs[theirs.length - 1];
+    if (!last) return null;
+    requestAnimationFrame(() => {
+      const el = document.querySelector(`[data-message-id="${last.id}"]`);
+      el?.scrollIntoView({ block: 'center' });
+      el?.classList.add('flash');
+    });
+    const agent = (lookups?.staff || []).find((u) => u.id === last.creator?.id)?.full_name || last.creator?.full_name || 'a colleague';
+    return { customer: requester?.full_name || 'The customer', agent, ago: ago(last.created_at), id: last.id };
   };
 
   if (!c) return html`<p class="hint empty" role="status">${status || 'Loading…'}</p>`;
@@ -187,36 +238,22 @@ export function Conversation({ api, id, me, lookups, subscribe, onOpen }) {
   const values = Object.fromEntries((c.custom_fields || []).map((v) => [v.field.id, v.value]));
   const rating = ratings[0];
   const read = c.read_marker;
+  const timeline = [...messages, ...notes].sort((a, b) => a.created_at.localeCompare(b.created_at) || (a.resource_type === 'note') - (b.resource_type === 'note'));
+  const people = Object.fromEntries((lookups?.staff || []).map((u) => [u.id, u]));
+  const colleagues = viewers.filter((v) => v.user.id !== me.id);
   return html`<div class="conversation-view">
     <section ref=${zone} class=${`thread dropzone ${dragging ? 'dragging' : ''}`} aria-labelledby="conversation-title">
       <header class="bar">
         <h1 id="conversation-title">${c.subject}</h1>
         <span class="hint">#${c.id} · ${c.channel}</span>
       </header>
-      <div class="scroll">
-        <${Timeline} api=${api} messages=${messages} mine=${(m) => staff.has(m.creator?.id)} people=${{}} pending=${pending} onRetry=${send} />
+      <p class="viewers" role="status">${colleagues.map((v) => html`<span class=${`viewer ${v.activity.toLowerCase()}`} key=${v.user.id}>${v.user.full_name} ${DOING[v.activity] || ''}</span>`)}</p>
+      <div class="scroll" tabindex="0">
+        <${Timeline} api=${api} messages=${timeline} mine=${(m) => staff.has(m.creator?.id)} people=${people} pending=${pending} onRetry=${send} />
         <p class="typing" aria-live="polite">${typing ? `${typing.full_name} is typing…` : ''}</p>
       </div>
-      <form class="composer" onSubmit=${submit}>
-        ${c.channel === 'MAIL' && html`<div class="mail-reply">
-          <p class="hint">This reply is mailed to ${requester?.email || 'the customer'}${copied.length > 0 ? `, copying ${copied.join(', ')}` : ''}.</p>
-          <label for="reply-cc">Add Cc</label>
-          <input id="reply-cc" type="text" inputmode="email" placeholder="name@example.com, …" value=${cc} onInput=${(e) => setCc(e.target.value)} />
-        </div>`}
-        <label for="reply" class="visually-hidden">Reply</label>
-        <textarea id="reply" value=${text} placeholder="Reply… (Ctrl+Enter sends)"
-          onInput=${(e) => {
-            setText(e.target.value);
-            notify.current();
-          }}
-          onKeyDown=${(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit(e);
-          }}></textarea>
-        <div class="actions">
-          <${FileChooser} id="reply-files" files=${files} setFiles=${setFiles} />
-          <button type="submit">Send</button>
-        </div>
-      </form>
+      <${Composer} api=${api} c=${c} me=${me} lookups=${lookups} requester=${requester} copied=${copied}
+        files=${files} setFiles=${setFiles} othersReplied=${othersReplied} onSend=${onSend} />
     </section>
     <aside class="details" aria-label="Details">
       <p class="status-line" role="status">${status}</p>

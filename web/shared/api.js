@@ -254,6 +254,12 @@ export class Api {
         'typing',
         'presence.online',
         'presence.offline',
+        // Staff only: what the agent inbox hears besides.
+        'message.delivery',
+        'note.created',
+        'note.updated',
+        'notification.created',
+        'viewers.changed',
       ]) {
         source.addEventListener(kind, deliver);
       }

@@ -125,10 +125,22 @@ export function Timeline({ api, messages, mine, people, pending = [], onRetry })
     const label = dayLabel(m.created_at);
     if (label !== day) {
       day = label;
-      rows.push(html`<li class="day" key=${`day-${m.id}`}><span>${label}</span></li>`);
+      rows.push(html`<li class="day" key=${`day-${m.resource_type}-${m.id}`}><span>${label}</span></li>`);
     }
     const own = mine(m);
     const who = people[m.creator?.id] || m.creator;
+    if (m.resource_type === 'note') {
+      // The team's private notes (the inbox only): their HTML is the server's, escaped, mentions marked.
+      rows.push(html`<li key=${`note-${m.id}`} class="note" data-note-id=${m.id}>
+        <div class="bubble">
+          <div class="author"><span class="tag">Private note</span> ${who?.full_name || 'Agent'}</div>
+          <div class="text" dangerouslySetInnerHTML=${{ __html: m.body_html }}></div>
+          ${m.attachments?.length > 0 && html`<div class="attachments">${m.attachments.map((a) => html`<${Attachment} key=${a.id} api=${api} a=${a} />`)}</div>`}
+          <div class="meta"><time datetime=${m.created_at} title=${new Date(m.created_at).toLocaleString()}>${relative(m.created_at)}</time></div>
+        </div>
+      </li>`);
+      continue;
+    }
     rows.push(html`<li key=${m.id} class=${`message ${own ? 'own' : 'theirs'}`} data-message-id=${m.id}>
       ${!own && html`<${Avatar} user=${who} />`}
       <div class="bubble">
@@ -146,7 +158,7 @@ export function Timeline({ api, messages, mine, people, pending = [], onRetry })
     </li>`);
   }
   for (const p of pending) {
-    rows.push(html`<li key=${p.client_id} class="message own pending" aria-busy=${!p.failed}>
+    rows.push(html`<li key=${p.client_id} class=${`${p.note ? 'note' : 'message own'} pending`} aria-busy=${!p.failed}>
       <div class="bubble">
         <p class="text">${p.contents}</p>
         ${p.files?.length > 0 && html`<div class="attachments">${p.files.map((f) => html`<span class="attachment file">${f.name}</span>`)}</div>`}

@@ -1,4 +1,5 @@
-//! The agents' desk in the document: search and notes (staff only).
+//! The agents' desk in the document: search, notes, saved replies,
+//! notifications and viewers (staff only).
 
 use serde_json::{json, Map, Value};
 
@@ -106,6 +107,17 @@ pub(super) fn operations() -> Vec<Op> {
             .describe("As `values[kind][channel_desktop|channel_email|channel_mobile]=true|false`; channels not named keep their value.")
             .body("NotificationPreferencesUpdate")
             .answers(All("NotificationPreference")),
+        op("get", "/api/v1/conversations/{id}/viewers", desk, "Who of the team is in a conversation", Staff)
+            .describe("The agents with it open now, and whether they are writing a reply or a note.")
+            .answers(All("Viewer")),
+        op("post", "/api/v1/conversations/{id}/viewers", desk, "Say what the caller is doing in a conversation", Staff)
+            .describe(
+                "`VIEWING` (the default), `REPLYING`, `NOTING` or `LEFT`. An open inbox says it again every \
+                 few seconds; one that stops counts as gone after 45 s. Changes are told on the staff \
+                 `inbox` channel as `viewers.changed` (never to the customer). Answers with the viewers now.",
+            )
+            .body("ViewerActivity")
+            .answers(All("Viewer")),
     ]
 }
 
@@ -164,6 +176,13 @@ pub(super) fn schemas() -> Map<String, Value> {
             "values": {"type": "object", "additionalProperties": {"type": "object", "properties": {
                 "channel_desktop": {"type": "boolean"}, "channel_email": {"type": "boolean"}, "channel_mobile": {"type": "boolean"},
             }}},
+        }},
+        "Viewer": {"type": "object", "properties": {
+            "user": stub, "activity": {"type": "string", "enum": ["VIEWING", "REPLYING", "NOTING"]},
+            "since": time, "seen_at": time, "resource_type": text,
+        }},
+        "ViewerActivity": {"type": "object", "properties": {
+            "activity": {"type": "string", "enum": ["VIEWING", "REPLYING", "NOTING", "LEFT"]},
         }},
         "NoteUpdate": {"type": "object", "required": ["contents"], "properties": {"contents": {"type": "string", "maxLength": 20000}}},
     });

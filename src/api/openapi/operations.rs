@@ -35,6 +35,11 @@ pub(super) fn operations() -> Vec<Op> {
             .query("priority", json!({"type": "integer"}), "Only conversations whose priority level is at most this.")
             .query("priority_id", json!({"type": "integer", "minimum": 1}), "Only conversations with this priority.")
             .query("requester_id", json!({"type": "integer", "minimum": 1}), "Only conversations this user requested.")
+            .query(
+                "ids",
+                json!({"type": "string", "pattern": "^[1-9][0-9]{0,17}(,[1-9][0-9]{0,17}){0,99}$"}),
+                "Only these (1 to 100 ids, comma-separated): which of a few conversations a view shows.",
+            )
             .query("assigned_agent_id", json!({"type": "string", "pattern": "^([1-9][0-9]*|none)$"}), "An agent's id, or `none` for unassigned.")
             .query("assigned_team_id", json!({"type": "string", "pattern": "^([1-9][0-9]*|none)$"}), "A team's id, or `none` for unassigned.")
             .answers(Page("Conversation")),

@@ -5,6 +5,7 @@ mod macros;
 mod notes;
 mod notifications;
 mod search;
+mod viewers;
 
 use serde_json::Value;
 

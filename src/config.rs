@@ -321,6 +321,11 @@ pub struct ServeConfig {
     /// The email channel.
     #[command(flatten)]
     pub mail: MailConfig,
+
+    /// The clock the API stamps what it writes with: the system's, or one a
+    /// test sets (never from the command line).
+    #[arg(skip)]
+    pub clock: Clock,
 }
 
 impl ServeConfig {
@@ -358,6 +363,7 @@ impl ServeConfig {
             identity_signatures: IdentitySignatures::V2,
             identity_lifetime_seconds: 7 * 86_400,
             mail: MailConfig::default(),
+            clock: Clock::default(),
         }
     }
 
@@ -408,6 +414,34 @@ pub struct GenArgs {
     /// Seed of the generator: the same seed gives the same data.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+/// The time the API writes as "now", in Unix seconds: the system's clock,
+/// or a set one that a test moves, so a scenario can be written at known
+/// times through the API itself.
+#[derive(Debug, Clone, Default)]
+pub struct Clock(Option<std::sync::Arc<std::sync::atomic::AtomicI64>>);
+
+impl Clock {
+    /// A clock that reads `at` until it is [`set`](Clock::set) again.
+    pub fn set_at(at: i64) -> Clock {
+        Clock(Some(std::sync::Arc::new(std::sync::atomic::AtomicI64::new(at))))
+    }
+
+    /// Moves a set clock (a system clock cannot be moved).
+    pub fn set(&self, at: i64) {
+        if let Some(t) = &self.0 {
+            t.store(at, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    /// The current time in Unix seconds.
+    pub fn now(&self) -> i64 {
+        match &self.0 {
+            Some(t) => t.load(std::sync::atomic::Ordering::SeqCst),
+            None => chrono::Utc::now().timestamp(),
+        }
+    }
 }
 
 /// Which messenger identity signatures verify a device.

@@ -13,7 +13,7 @@ use crate::db::conversations::{self as store, ListFilter, NewConversation};
 use crate::db::lists::{self, ListQuery};
 use crate::db::users::{self, User};
 use crate::db::Conn;
-use crate::db::{self, auth as credentials, fields, lookups, messages};
+use crate::db::{auth as credentials, fields, lookups, messages};
 use crate::error::{ApiError, FieldProblem, Problems};
 use crate::realtime::emit;
 use crate::secret;
@@ -240,7 +240,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
     let view = ctx.view()?;
     let anonymous_answer = !matches!(caller.identity, Identity::User(_));
     let mail = crate::mail::outbox::Settings::of(&ctx.state.mail.config);
-    let now = db::now();
+    let now = ctx.now();
     let (data, token, replayed) = ctx
         .write_then(
             move |tx| {

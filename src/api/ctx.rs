@@ -135,6 +135,11 @@ impl Ctx {
         None
     }
 
+    /// "Now" for what this request writes, from the instance's clock.
+    pub fn now(&self) -> i64 {
+        self.state.config.clock.now()
+    }
+
     /// The last value of a query argument, trimmed; empty counts as absent.
     pub fn query(&self, name: &str) -> Option<&str> {
         self.query.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())

@@ -239,7 +239,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
     let author = ctx.caller.user().cloned();
     let fingerprint = ctx.caller.fingerprint().map(str::to_owned);
     let mail = outbox::Settings::of(&ctx.state.mail.config);
-    let now = db::now();
+    let now = ctx.now();
     let (data, replayed) = ctx
         .write_then(
             move |tx| {
@@ -340,7 +340,7 @@ pub async fn update(ctx: Ctx, path: web::Path<(String, String)>, params: Params)
     }
     let vis = ctx.write_visibility();
     let reader = ctx.caller.user().map(|u| (u.id, u.role));
-    let now = db::now();
+    let now = ctx.now();
     let changed = ctx
         .write(move |tx| {
             let c = visible(tx, &vis, id)?;

@@ -10,6 +10,7 @@ mod ctx;
 mod field_values;
 pub mod files;
 pub mod forms;
+pub mod insights;
 pub mod lookups;
 pub mod manage;
 pub mod memo;

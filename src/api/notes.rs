@@ -74,7 +74,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, form: Form) -> Result<Htt
     composed.files = stored;
     let vis = ctx.write_visibility();
     let view = ctx.view()?;
-    let now = db::now();
+    let now = ctx.now();
     let (data, replayed) = ctx
         .write_then(
             move |tx| {
@@ -133,7 +133,7 @@ pub async fn update(ctx: Ctx, path: web::Path<(String, String)>, params: Params)
     checked_text(&text)?;
     let vis = ctx.write_visibility();
     let view = ctx.view()?;
-    let now = db::now();
+    let now = ctx.now();
     let data = ctx
         .write(move |tx| {
             let c = visible(tx, &vis, id)?;

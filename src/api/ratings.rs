@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use super::conversations::visible;
 use super::params::Params;
 use super::{path_id, Ctx, Reply};
-use crate::db::{self, ratings as store};
+use crate::db::ratings as store;
 use crate::error::{ApiError, Problems};
 use crate::realtime::emit;
 use crate::wire::render;
@@ -60,7 +60,7 @@ pub async fn create(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
     let vis = ctx.write_visibility();
     let view = ctx.view()?;
     let rater = ctx.caller.user().map(|u| u.id);
-    let now = db::now();
+    let now = ctx.now();
     let data = ctx
         .write(move |tx| {
             let c = visible(tx, &vis, id)?;
@@ -88,7 +88,7 @@ pub async fn update(ctx: Ctx, path: web::Path<(String, String)>, params: Params)
     let vis = ctx.write_visibility();
     let view = ctx.view()?;
     let rater = ctx.caller.user().map(|u| u.id);
-    let now = db::now();
+    let now = ctx.now();
     let data = ctx
         .write(move |tx| {
             let c = visible(tx, &vis, id)?;

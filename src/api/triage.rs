@@ -11,7 +11,7 @@ use super::field_values::{self, Access};
 use super::params::Params;
 use super::{path_id, Ctx, Reply};
 use crate::db::conversations::{self as store, Changes};
-use crate::db::{self, fields, lookups, users, Conn};
+use crate::db::{fields, lookups, users, Conn};
 use crate::error::{ApiError, FieldProblem, Problems};
 use crate::realtime::emit;
 use crate::wire::render::View;
@@ -55,7 +55,7 @@ pub async fn update(ctx: Ctx, path: web::Path<String>, params: Params) -> Result
     }
     let vis = ctx.write_visibility();
     let view = ctx.view()?;
-    let now = db::now();
+    let now = ctx.now();
     let data = ctx
         .write(move |tx| {
             let c = store::get_visible(tx, &vis, id)?.ok_or(ApiError::NotFound)?;

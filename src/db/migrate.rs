@@ -91,6 +91,9 @@ const MIGRATIONS: &[Migration] = &[
     // 11: agents' notifications by mail: the outbox also carries digests,
     // which belong to no conversation.
     Migration::Sql(include_str!("migrations/11_digests.sql")),
+    // 12: insights: a conversation keeps its first answer, its answers and
+    // its first completion, kept by triggers; indexes to report by them.
+    Migration::Sql(include_str!("migrations/12_insights.sql")),
 ];
 
 /// Migration 10: the desk's tables, then the search index over every

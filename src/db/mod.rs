@@ -25,6 +25,7 @@ mod error;
 pub mod events;
 pub mod fields;
 pub mod files;
+pub mod insights;
 pub mod lists;
 pub mod lookups;
 pub mod macros;

@@ -28,7 +28,7 @@ pub struct MessengerTexts {
 }
 
 /// The instance settings the admin API reads and writes: `(name, kind)`.
-pub const NAMES: [(&str, Kind); 7] = [
+pub const NAMES: [(&str, Kind); 8] = [
     ("customers_see_status", Kind::Flag),
     ("customers_see_priority", Kind::Flag),
     ("customers_see_type", Kind::Flag),
@@ -36,6 +36,7 @@ pub const NAMES: [(&str, Kind); 7] = [
     ("messenger_team_name", Kind::Text),
     ("messenger_greeting", Kind::Text),
     ("messenger_reply_time", Kind::Text),
+    ("timezone", Kind::Text),
 ];
 
 /// What a setting holds.
@@ -95,6 +96,16 @@ pub fn load_all(conn: &Conn) -> Result<(Settings, MessengerTexts), Error> {
         }
     }
     Ok((s, m))
+}
+
+/// The instance's time zone (an IANA name such as `Europe/Paris`), in
+/// which insights cut days and weeks; empty when unset (UTC).
+pub fn timezone(conn: &Conn) -> Result<String, Error> {
+    let value: Option<String> = conn
+        .prepare_cached("SELECT value FROM settings WHERE key = 'timezone'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(value.unwrap_or_default())
 }
 
 /// Whether a marker setting (such as `demo_files_loaded`) is present.

@@ -274,3 +274,12 @@ pub fn recently_active_agents(conn: &Conn, limit: i64) -> Result<Vec<i64>, Error
     let rows = stmt.query_map([limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
+
+/// The support team's names by id (every staff user, enabled or not).
+pub fn staff_names(conn: &Conn) -> Result<std::collections::HashMap<i64, String>, Error> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id, u.full_name FROM users u JOIN roles r ON r.id = u.role_id WHERE r.type <> 'CUSTOMER'",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

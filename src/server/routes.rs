@@ -12,8 +12,8 @@ use actix_web::web;
 use crate::api::lookups::CaseLookup;
 use crate::api::realtime::{phoenix, stream as realtime};
 use crate::api::{
-    attachments, conversations, files, forms, lookups, manage, messages, messenger, notes, notifications, ratings,
-    search, session, system, triage, viewers,
+    attachments, conversations, files, forms, insights, lookups, manage, messages, messenger, notes, notifications,
+    ratings, search, session, system, triage, viewers,
 };
 use crate::auth;
 use crate::web as pages;
@@ -102,6 +102,8 @@ api_routes! {
     "/mails/{id}" => get: manage::mail;
     "/audit" => get: manage::audit_log;
     "/search" => get: search::search;
+    "/insights/summary" => get: insights::summary;
+    "/insights/export.csv" => get: insights::export_csv;
     "/macros" => get: manage::macros, post: manage::create_macro;
     "/notifications" => get: notifications::list, put: notifications::mark_all;
     "/notifications/{id}" => put: notifications::mark_one;

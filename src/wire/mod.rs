@@ -7,6 +7,7 @@
 
 pub mod decode;
 pub mod include;
+pub mod insights;
 pub mod mention;
 pub mod render;
 pub mod search;

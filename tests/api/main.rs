@@ -22,6 +22,7 @@ mod group_commit;
 mod hardening;
 mod helpers;
 mod inbox;
+mod insights;
 mod limits;
 mod lists;
 mod lookups;

@@ -21,7 +21,8 @@ pub async fn get_settings(ctx: Ctx) -> Result<HttpResponse, ApiError> {
 /// `PUT /settings`: `values[name]=value` (or the names themselves), for
 /// `customers_see_status`, `customers_see_priority`, `customers_see_type`,
 /// `customers_edit_priority` (true/false) and `messenger_team_name`,
-/// `messenger_greeting`, `messenger_reply_time` (text; empty for the default).
+/// `messenger_greeting`, `messenger_reply_time` (text; empty for the default)
+/// and `timezone` (an IANA zone such as `Europe/Paris`; empty for UTC).
 pub async fn update_settings(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiError> {
     let (actor, _) = admin(&ctx)?;
     let params = form.params;
@@ -47,6 +48,10 @@ pub async fn update_settings(ctx: Ctx, form: Form) -> Result<HttpResponse, ApiEr
         match (kind, text.as_deref()) {
             (settings::Kind::Flag, Some("true" | "1")) => changes.push((name, "true".to_owned())),
             (settings::Kind::Flag, Some("false" | "0")) => changes.push((name, "false".to_owned())),
+            (settings::Kind::Text, Some(t)) if name == "timezone" => match crate::wire::insights::zone(t.trim()) {
+                Some(_) => changes.push((name, t.trim().to_owned())),
+                None => problems.push(FieldProblem::invalid(name, "Must be a time zone such as Europe/Paris or UTC")),
+            },
             (settings::Kind::Text, Some(t)) if t.chars().count() <= 500 => changes.push((name, t.to_owned())),
             (settings::Kind::Flag, _) => problems.push(FieldProblem::invalid(name, "Must be true or false")),
             (settings::Kind::Text, _) => {

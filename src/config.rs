@@ -190,6 +190,12 @@ pub struct ServeConfig {
           value_parser = clap::builder::BoolishValueParser::new())]
     pub demo: bool,
 
+    /// Weeks of past conversations the demo adds (answered, completed and
+    /// rated with a weekday rhythm), so that insights have a history to
+    /// show; 0 for none.
+    #[arg(long, env = "PARLEY_DEMO_HISTORY_WEEKS", default_value_t = 12)]
+    pub demo_history_weeks: u32,
+
     /// Seconds of inactivity after which a session expires.
     #[arg(long, env = "PARLEY_SESSION_TTL", default_value_t = 86_400)]
     pub session_ttl: i64,
@@ -336,6 +342,7 @@ impl ServeConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: None,
             demo: false,
+            demo_history_weeks: 12,
             session_ttl: 86_400,
             max_file_bytes: 20 * 1024 * 1024,
             max_request_bytes: 50 * 1024 * 1024,

@@ -51,6 +51,8 @@ const ASSETS: &[Asset] = assets![
     "agent/composer.js",
     "agent/search.js",
     "agent/notifications.js",
+    "agent/insights.js",
+    "agent/charts.js",
     "agent/agent.css",
     "vendor/swagger-ui/swagger-ui-bundle.js",
     "vendor/swagger-ui/swagger-ui.css",

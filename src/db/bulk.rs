@@ -285,3 +285,27 @@ pub fn marker(conn: &Conn, conversation_id: i64, user_id: i64, last_read: i64, a
     .execute(params![conversation_id, user_id, last_read, at])?;
     Ok(())
 }
+
+/// Marks a conversation completed at `at` (its first completion, for insights).
+pub fn completed(conn: &Conn, conversation_id: i64, status_id: i64, at: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE conversations SET status_id = ?2, completed_at = ?3, updated_at = ?3 WHERE id = ?1")?
+        .execute(params![conversation_id, status_id, at])?;
+    Ok(())
+}
+
+/// A customer's rating of a conversation.
+pub fn rating(
+    conn: &Conn,
+    conversation_id: i64,
+    good: bool,
+    comment: Option<&str>,
+    creator_id: i64,
+    at: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO ratings (conversation_id, score, comment, creator_id, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+    )?
+    .execute(params![conversation_id, if good { "GOOD" } else { "BAD" }, comment, creator_id, at])?;
+    Ok(())
+}

@@ -65,6 +65,7 @@ impl Application {
         match demo {
             Some(DemoOutcome::Loaded) => {
                 crate::demo::attach_files(&db, &storage)?;
+                crate::demo::history(&db, config.demo_history_weeks)?;
                 tracing::info!("demo data loaded");
             }
             Some(DemoOutcome::AlreadyLoaded) => {

@@ -147,6 +147,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(get_only("/messenger.js", pages::embed))
     .service(get_only("/agent", pages::agent))
     .service(get_only("/agent/", pages::agent))
+    .service(get_only("/agent/insights", pages::agent))
     .service(get_only("/docs", pages::docs))
     .service(get_only("/docs/", pages::docs))
     .service(get_only("/assets/{build}/{path:.+}", pages::asset))

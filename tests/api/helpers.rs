@@ -90,6 +90,8 @@ impl TestApp {
 fn spawn_in(dir: Arc<tempfile::TempDir>, demo: bool, adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
     let mut config = ServeConfig::with_data_dir(dir.path().to_path_buf());
     config.demo = demo;
+    // The tests' demo is the curated one, without weeks of history.
+    config.demo_history_weeks = 0;
     config.workers = Some(1);
     adjust(&mut config);
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");

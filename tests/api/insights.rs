@@ -358,3 +358,43 @@ fn the_facts_are_kept_by_every_write_and_migrated_for_older_files() {
         .unwrap();
     assert_eq!((first, replies, done), (Some(1500), 2, Some(9000)));
 }
+
+#[test]
+fn the_demo_has_twelve_weeks_of_believable_history() {
+    let app = spawn_with(true, |c| c.demo_history_weeks = 12);
+    let alex = app.session(ALEX);
+    let now = chrono::Utc::now().timestamp();
+    let from = wire_time(now - 84 * DAY);
+    let r = app.get(&format!("/api/v1/insights/summary?from={from}")).session(&alex).send();
+    assert_eq!(r.status, 200, "{}", r.text);
+    let s = &r.body["data"];
+    let created = s["conversations_created"].as_i64().unwrap();
+    assert!((300..=600).contains(&created), "{created} conversations in twelve weeks");
+    assert!(s["conversations_completed"].as_i64().unwrap() > created * 8 / 10, "{}", s["conversations_completed"]);
+    // Weekdays are busier than weekends.
+    let (mut weekdays, mut weekends) = (0, 0);
+    for d in s["by_interval"].as_array().unwrap() {
+        let start = chrono::DateTime::parse_from_rfc3339(d["start"].as_str().unwrap()).unwrap();
+        let n = d["created"].as_i64().unwrap();
+        match chrono::Datelike::weekday(&start) {
+            chrono::Weekday::Sat | chrono::Weekday::Sun => weekends += n,
+            _ => weekdays += n,
+        }
+    }
+    assert!(weekdays > 5 * weekends, "{weekdays} on weekdays, {weekends} at weekends");
+    // Most answers come within the hour, a few much later.
+    let (median, p90) =
+        (s["first_response_seconds"]["median"].as_i64().unwrap(), s["first_response_seconds"]["p90"].as_i64().unwrap());
+    assert!(median < 3600 && p90 > 4 * 3600, "median {median}, p90 {p90}");
+    let score = s["csat"]["score"].as_f64().unwrap();
+    assert!((70.0..=97.0).contains(&score), "satisfaction {score}");
+    assert!(!s["csat"]["comments"].as_array().unwrap().is_empty());
+    assert_eq!(s["by_agent"].as_array().unwrap().len(), 3);
+    // The curated demo stays on top of the inbox.
+    let newest = app.get("/api/v1/conversations?limit=1").session(&alex).send();
+    assert!(newest.body["data"][0]["created_at"].as_str().unwrap() > wire_time(now - 3 * DAY).as_str());
+}
+
+fn wire_time(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0).unwrap().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}

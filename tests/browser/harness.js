@@ -44,6 +44,8 @@ export async function startServer(extra = [], { dir: existing } = {}) {
       'serve', ...(existing ? [] : ['--demo']), '--data-dir', dir, '--bind', '127.0.0.1:0',
       '--conversations-per-hour-per-address', '0', '--conversations-per-hour-per-device', '0',
       '--messages-per-hour', '0', '--upload-bytes-per-hour', '0', '--heartbeat-seconds', '2',
+      // The curated demo only, unless a test asks for its weeks of history.
+      ...(extra.includes('--demo-history-weeks') ? [] : ['--demo-history-weeks', '0']),
       ...extra,
     ],
     { env: { ...process.env, RUST_LOG: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] },

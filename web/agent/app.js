@@ -3,6 +3,7 @@
 // conversation side by side, kept live by one stream on the staff `inbox`
 // channel and the agent's own `notifications`. Keyboard: / searches, j/k
 // move through the list, r focuses the reply box, Ctrl+Enter sends.
+// `/agent/insights` is the Reports view instead, for agents, admins and owners.
 
 import { html, render, useEffect, useRef, useState } from '../vendor/preact-htm.js';
 import { Api } from '../shared/api.js';
@@ -11,8 +12,56 @@ import { Inbox } from './inbox.js';
 import { Conversation } from './conversation.js';
 import { SearchBox, SearchResults } from './search.js';
 import { Bell, useNotifications } from './notifications.js';
+import { Insights } from './insights.js';
 
 const STORE = 'parley.agent';
+const REPORTS = /\/agent\/insights\/?$/;
+const readsInsights = (me) => ['OWNER', 'ADMIN', 'AGENT'].includes(me.role_type);
+
+/** Where the topbar leads: the inbox and, for those who may read them, insights. */
+function Nav({ me, current }) {
+  if (!readsInsights(me)) return null;
+  return html`<nav class="nav" aria-label="Sections">
+    <a href="/agent/" aria-current=${current === 'inbox' ? 'page' : null}>Inbox</a>
+    <a href="/agent/insights" aria-current=${current === 'insights' ? 'page' : null}>Insights</a>
+  </nav>`;
+}
+
+/** The Reports view, with its own stream on the staff channel to stay live. */
+function Reports({ api, me, onSignOut }) {
+  const listeners = useRef(new Set());
+  const [live, setLive] = useState('live');
+  useEffect(() => {
+    document.title = 'Insights · Parley';
+    const stream = api.stream(
+      ['inbox'],
+      (event) => {
+        for (const l of listeners.current) l(event);
+      },
+      (state) => {
+        setLive(state);
+        if (state === 'live') for (const l of listeners.current) l({ event: 'resync' });
+      },
+    );
+    return () => stream.close();
+  }, []);
+  const subscribe = (listener) => {
+    listeners.current.add(listener);
+    return () => listeners.current.delete(listener);
+  };
+  return html`<div class="reports">
+    <header class="topbar">
+      <strong>Parley</strong>
+      <${Nav} me=${me} current="insights" />
+      ${live === 'reconnecting' && html`<span class="live" role="status">Reconnecting…</span>`}
+      <span class="me">${me.full_name}</span>
+      <button type="button" class="secondary" onClick=${onSignOut}>Sign out</button>
+    </header>
+    ${readsInsights(me)
+      ? html`<${Insights} api=${api} subscribe=${subscribe} />`
+      : html`<main class="insights"><h1>Insights</h1><p>Insights are for agents, admins and owners. <a href="/agent/">Back to the inbox</a></p></main>`}
+  </div>`;
+}
 
 function stored() {
   try {
@@ -101,6 +150,7 @@ function Desk({ api, me, onSignOut }) {
   return html`<div class="desk">
     <header class="topbar">
       <strong>Parley</strong>
+      <${Nav} me=${me} current="inbox" />
       <${SearchBox} query=${query} setQuery=${setQuery} />
       ${live === 'reconnecting' && html`<span class="live" role="status">Reconnecting…</span>`}
       <${Bell} state=${notifications} onOpen=${setSelected} />
@@ -153,6 +203,7 @@ function App() {
         setAuth(a);
       }} />`;
   }
+  if (REPORTS.test(window.location.pathname)) return html`<${Reports} api=${api} me=${me} onSignOut=${signOut} />`;
   return html`<${Desk} api=${api} me=${me} onSignOut=${signOut} />`;
 }
 

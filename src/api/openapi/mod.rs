@@ -20,6 +20,7 @@ use operations::operations;
 use schemas::schemas;
 
 mod desk;
+mod insights;
 mod op;
 mod operations;
 mod schemas;
@@ -35,7 +36,7 @@ pub async fn serve(state: web::Data<AppState>) -> HttpResponse {
 /// The document, for the server at `public_url`.
 pub fn document(public_url: &str) -> Value {
     let mut paths = Map::new();
-    for o in operations().into_iter().chain(desk::operations()) {
+    for o in operations().into_iter().chain(desk::operations()).chain(insights::operations()) {
         let entry = paths.entry(o.path).or_insert_with(|| json!({})).as_object_mut().expect("path items are objects");
         entry.insert(o.method.to_owned(), operation(&o));
     }

@@ -264,6 +264,7 @@ pub(super) fn schemas() -> Value {
         })),
     })));
     out.extend(super::desk::schemas());
+    out.extend(super::insights::schemas());
     Value::Object(out)
 }
 

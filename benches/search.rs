@@ -21,103 +21,18 @@
 //! Needs `taskset` (util-linux). Everything stays on 127.0.0.1 and stops by
 //! itself. `PARLEY_BENCH_BIN` measures another build.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+
+use std::time::Instant;
 
 use serde_json::Value;
 
+#[path = "support/instance.rs"]
+mod instance;
 #[path = "support/mod.rs"]
 #[allow(dead_code)] // only the server handle is used here
 mod support;
-use support::Server;
-
-const SIMON: &str = "simon@brewfictus.com";
-const PASSWORD: &str = "brewfictus-demo";
-
-fn binary() -> PathBuf {
-    std::env::var_os("PARLEY_BENCH_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_parley")), PathBuf::from)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port()
-}
-
-fn option(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-struct Parley {
-    _server: Server,
-    base: String,
-    session: String,
-}
-
-/// Starts Parley on `dir`, pinned to core 0 with one worker; waits for `/healthz`.
-fn start(dir: &Path) -> (Parley, Duration) {
-    let port = free_port();
-    let mut cmd = Command::new("taskset");
-    cmd.args(["-c", "0"]).arg(binary());
-    cmd.args(["serve", "--workers", "1", "--bind", &format!("127.0.0.1:{port}"), "--messages-per-hour", "0"])
-        .arg("--data-dir")
-        .arg(dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null());
-    let started = Instant::now();
-    let server = Server(cmd.spawn().expect("start parley (needs taskset)"));
-    let base = format!("http://127.0.0.1:{port}");
-    let http = ureq::AgentBuilder::new().timeout(Duration::from_secs(5)).build();
-    while http.get(&format!("{base}/healthz")).call().is_err() {
-        assert!(started.elapsed() < Duration::from_secs(900), "parley did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let ready = started.elapsed();
-    use base64::Engine;
-    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{SIMON}:{PASSWORD}"));
-    let signed: Value = http
-        .get(&format!("{base}/api/v1/session"))
-        .set("Authorization", &format!("Basic {basic}"))
-        .set("X-CSRF", "false")
-        .call()
-        .expect("sign in")
-        .into_json()
-        .expect("json");
-    let session = signed["session_id"].as_str().expect("session").to_owned();
-    (Parley { _server: server, base, session }, ready)
-}
-
-/// The generated instance, made once.
-fn generated() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-search");
-    let db = dir.join("parley.db");
-    let version = rusqlite::Connection::open(&db)
-        .and_then(|c| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)))
-        .unwrap_or(0);
-    if version != parley::db::migrate::VERSION {
-        let _ = std::fs::remove_dir_all(&dir);
-        eprintln!("generating 100,000 conversations and 1,000,000 messages once, into {}", dir.display());
-        let ok = Command::new(binary()).args(["gen", "--data-dir"]).arg(&dir).status().expect("parley gen");
-        assert!(ok.success(), "parley gen failed");
-    }
-    dir
-}
-
-fn copy_instance(from: &Path, to: &Path) {
-    let _ = std::fs::remove_dir_all(to);
-    std::fs::create_dir_all(to.join("attachments")).expect("dir");
-    let src = rusqlite::Connection::open(from.join("parley.db")).expect("open");
-    src.execute("VACUUM INTO ?1", [to.join("parley.db").to_string_lossy()]).expect("copy");
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn median_spread(mut v: Vec<f64>) -> (f64, f64, f64) {
-    v.sort_by(f64::total_cmp);
-    (percentile(&v, 0.5), v[0], v[v.len() - 1])
-}
+use instance::{copy_instance, generated, median_spread, option, percentile, posting, start, Parley};
 
 fn latencies(parley: &Parley, queries: usize) {
     let kinds: [(&str, &str, &str); 8] = [
@@ -164,38 +79,6 @@ fn url_encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-/// Messages per second from 10 clients posting `posts` replies.
-fn posting(dir: &Path, posts: usize) -> f64 {
-    let (parley, _) = start(dir);
-    let open: Vec<i64> = {
-        let c = rusqlite::Connection::open(dir.join("parley.db")).expect("open");
-        let mut stmt = c
-            .prepare(
-                "SELECT c.id FROM conversations c JOIN case_statuses s ON s.id = c.status_id
-                  WHERE s.type <> 'CLOSED' ORDER BY c.id DESC LIMIT 50",
-            )
-            .expect("q");
-        stmt.query_map([], |r| r.get(0)).expect("rows").collect::<Result<_, _>>().expect("ids")
-    };
-    let started = Instant::now();
-    std::thread::scope(|s| {
-        for client in 0..10 {
-            let (parley, open) = (&parley, &open);
-            s.spawn(move || {
-                let http = ureq::agent();
-                for n in (client..posts).step_by(10) {
-                    let id = open[n % open.len()];
-                    http.post(&format!("{}/api/v1/conversations/{id}/messages", parley.base))
-                        .set("X-Session-ID", &parley.session)
-                        .send_json(serde_json::json!({"contents": format!("Benchmark reply {n} about the grinder burrs and the descaling visit")}))
-                        .expect("post");
-                }
-            });
-        }
-    });
-    posts as f64 / started.elapsed().as_secs_f64()
 }
 
 fn main() {

@@ -358,14 +358,17 @@ mod tests {
 
     #[test]
     fn weeks_start_on_monday_in_the_zone_and_days_follow_its_clock() {
-        let paris: Tz = "Europe/Paris".parse().unwrap();
+        let paris: Tz = "Europe/Paris".parse().expect("a zone");
         // 2026-03-01 is a Sunday; 23:30 UTC is already Monday 00:30 in Paris.
-        let sunday_late = parse_time("2026-03-01T23:30:00+00:00", Tz::UTC).unwrap();
-        assert_eq!(first_day(sunday_late, paris, Interval::Week), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
-        assert_eq!(first_day(sunday_late, Tz::UTC, Interval::Week), NaiveDate::from_ymd_opt(2026, 2, 23).unwrap());
+        let sunday_late = parse_time("2026-03-01T23:30:00+00:00", Tz::UTC).expect("valid");
+        assert_eq!(first_day(sunday_late, paris, Interval::Week), NaiveDate::from_ymd_opt(2026, 3, 2).expect("valid"));
+        assert_eq!(
+            first_day(sunday_late, Tz::UTC, Interval::Week),
+            NaiveDate::from_ymd_opt(2026, 2, 23).expect("valid")
+        );
         // A date is the zone's midnight; the spring change is a 23-hour day.
-        let from = parse_time("2026-03-29", paris).unwrap();
-        let to = parse_time("2026-03-30", paris).unwrap();
+        let from = parse_time("2026-03-29", paris).expect("valid");
+        let to = parse_time("2026-03-30", paris).expect("valid");
         assert_eq!(to - from, 23 * 3600);
         assert_eq!(interval_count(from, to, paris, Interval::Day), 1);
         assert_eq!(local_iso(from, paris), "2026-03-29T00:00:00+01:00");

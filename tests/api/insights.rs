@@ -163,8 +163,12 @@ fn the_summary_matches_the_numbers_worked_out_by_hand() {
     assert_eq!(s["csat"]["good"], 1);
     assert_eq!(s["csat"]["bad"], 1);
     assert_eq!(s["csat"]["score"], 50.0);
-    let comments: Vec<&str> =
-        s["csat"]["comments"].as_array().unwrap().iter().map(|c| c["comment"].as_str().unwrap()).collect();
+    let comments: Vec<&str> = s["csat"]["comments"]
+        .as_array()
+        .expect("as expected")
+        .iter()
+        .map(|c| c["comment"].as_str().expect("as expected"))
+        .collect();
     assert_eq!(comments, ["Took too long", "Quick and kind"]);
 
     let days = s["by_interval"].as_array().expect("intervals");
@@ -248,7 +252,11 @@ fn filters_narrow_every_number_and_can_exclude_everything() {
     assert_eq!(none["by_agent"], json!([]));
     assert_eq!(none["by_channel"], json!([]));
     assert_eq!(none["by_interval"].as_array().map(Vec::len), Some(7));
-    assert!(none["by_interval"].as_array().unwrap().iter().all(|d| d["created"] == 0 && d["completed"] == 0));
+    assert!(none["by_interval"]
+        .as_array()
+        .expect("as expected")
+        .iter()
+        .all(|d| d["created"] == 0 && d["completed"] == 0));
 
     // A range before anything happened.
     let before = w.summary("from=2026-02-01T00:00:00%2B01:00&to=2026-02-08T00:00:00%2B01:00");
@@ -266,7 +274,7 @@ fn bad_parameters_are_reported_together_and_only_agents_admins_and_owners_read()
     assert_eq!(r.status, 400, "{}", r.text);
     let mut fields: Vec<String> = r.body["errors"]
         .as_array()
-        .unwrap()
+        .expect("as expected")
         .iter()
         .map(|e| e["parameter"].as_str().unwrap_or_default().to_owned())
         .collect();
@@ -328,11 +336,11 @@ fn the_facts_are_kept_by_every_write_and_migrated_for_older_files() {
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
-        .unwrap();
+        .expect("as expected");
     assert_eq!((first, replies, done), (Some(T + DAY + 7200), 2, Some(T + DAY + 10_800)));
 
     // A file from before insights: the facts are worked out from its messages.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("as expected");
     version_1_database(
         dir.path(),
         "INSERT INTO users (id, uuid, full_name, email, role_id, avatar_uuid, presence_channel, created_at, updated_at)
@@ -355,7 +363,7 @@ fn the_facts_are_kept_by_every_write_and_migrated_for_older_files() {
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
-        .unwrap();
+        .expect("as expected");
     assert_eq!((first, replies, done), (Some(1500), 2, Some(9000)));
 }
 
@@ -368,14 +376,19 @@ fn the_demo_has_twelve_weeks_of_believable_history() {
     let r = app.get(&format!("/api/v1/insights/summary?from={from}")).session(&alex).send();
     assert_eq!(r.status, 200, "{}", r.text);
     let s = &r.body["data"];
-    let created = s["conversations_created"].as_i64().unwrap();
+    let created = s["conversations_created"].as_i64().expect("as expected");
     assert!((300..=600).contains(&created), "{created} conversations in twelve weeks");
-    assert!(s["conversations_completed"].as_i64().unwrap() > created * 8 / 10, "{}", s["conversations_completed"]);
+    assert!(
+        s["conversations_completed"].as_i64().expect("as expected") > created * 8 / 10,
+        "{}",
+        s["conversations_completed"]
+    );
     // Weekdays are busier than weekends.
     let (mut weekdays, mut weekends) = (0, 0);
-    for d in s["by_interval"].as_array().unwrap() {
-        let start = chrono::DateTime::parse_from_rfc3339(d["start"].as_str().unwrap()).unwrap();
-        let n = d["created"].as_i64().unwrap();
+    for d in s["by_interval"].as_array().expect("as expected") {
+        let start =
+            chrono::DateTime::parse_from_rfc3339(d["start"].as_str().expect("as expected")).expect("as expected");
+        let n = d["created"].as_i64().expect("as expected");
         match chrono::Datelike::weekday(&start) {
             chrono::Weekday::Sat | chrono::Weekday::Sun => weekends += n,
             _ => weekdays += n,
@@ -383,18 +396,20 @@ fn the_demo_has_twelve_weeks_of_believable_history() {
     }
     assert!(weekdays > 5 * weekends, "{weekdays} on weekdays, {weekends} at weekends");
     // Most answers come within the hour, a few much later.
-    let (median, p90) =
-        (s["first_response_seconds"]["median"].as_i64().unwrap(), s["first_response_seconds"]["p90"].as_i64().unwrap());
+    let (median, p90) = (
+        s["first_response_seconds"]["median"].as_i64().expect("as expected"),
+        s["first_response_seconds"]["p90"].as_i64().expect("as expected"),
+    );
     assert!(median < 3600 && p90 > 4 * 3600, "median {median}, p90 {p90}");
-    let score = s["csat"]["score"].as_f64().unwrap();
+    let score = s["csat"]["score"].as_f64().expect("as expected");
     assert!((70.0..=97.0).contains(&score), "satisfaction {score}");
-    assert!(!s["csat"]["comments"].as_array().unwrap().is_empty());
-    assert_eq!(s["by_agent"].as_array().unwrap().len(), 3);
+    assert!(!s["csat"]["comments"].as_array().expect("as expected").is_empty());
+    assert_eq!(s["by_agent"].as_array().expect("as expected").len(), 3);
     // The curated demo stays on top of the inbox.
     let newest = app.get("/api/v1/conversations?limit=1").session(&alex).send();
-    assert!(newest.body["data"][0]["created_at"].as_str().unwrap() > wire_time(now - 3 * DAY).as_str());
+    assert!(newest.body["data"][0]["created_at"].as_str().expect("as expected") > wire_time(now - 3 * DAY).as_str());
 }
 
 fn wire_time(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0).unwrap().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    chrono::DateTime::from_timestamp(t, 0).expect("as expected").format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

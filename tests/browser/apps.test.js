@@ -10,7 +10,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { startServer, withBrowser, png } from './harness.js';
+import { SIMON, png, signIn as signInAt, startServer, withBrowser } from './harness.js';
 
 /** Signatures made so far: each is one second older, so none verifies two devices. */
 let signed = 0;
@@ -23,14 +23,8 @@ after(async () => {
   await server?.stop();
 });
 
-const SIMON = { email: 'simon@brewfictus.com', password: 'brewfictus-demo' };
 
-async function signIn(page, { email, password }) {
-  await page.goto(`${server.base}/agent`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const signIn = (page, who) => signInAt(page, server.base, who);
 
 /** The agent's list entry for a subject. */
 const listItem = (agent, subject) => agent.locator('.items .item', { hasText: subject });

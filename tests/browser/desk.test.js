@@ -7,7 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { generated, startServer, withBrowser } from './harness.js';
+import { ALEX, SIMON, generated, session as sessionAt, signIn as signInAt, startServer, withBrowser } from './harness.js';
 
 let server;
 before(async () => {
@@ -17,32 +17,13 @@ after(async () => {
   await server?.stop();
 });
 
-const SIMON = { email: 'simon@brewfictus.com', password: 'brewfictus-demo' };
-const ALEX = { email: 'alex@brewfictus.com', password: 'brewfictus-demo' };
 
-async function signIn(page, { email, password }) {
-  await page.goto(`${server.base}/agent`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+async function signIn(page, who) {
+  await signInAt(page, server.base, who);
   await page.getByRole('heading', { name: /All conversations/ }).waitFor();
 }
 
-/** A session for `email` (Basic once, then the session), for API calls made beside the browsers. */
-async function session(email) {
-  const auth = { Authorization: `Basic ${Buffer.from(`${email}:brewfictus-demo`).toString('base64')}`, 'X-CSRF': 'false' };
-  const r = await (await fetch(`${server.base}/api/v1/session`, { headers: auth })).json();
-  return async (method, path, body) => {
-    const res = await fetch(`${server.base}/api/v1${path}`, {
-      method,
-      headers: { 'X-Session-ID': r.session_id, 'Content-Type': 'application/json' },
-      body: body && JSON.stringify(body),
-    });
-    const json = await res.json().catch(() => null);
-    assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-}
+const session = (email) => sessionAt(server.base, email);
 
 /** A new conversation from Mark, assigned to Simon by Alex: its id. */
 async function newConversation(subject, text) {

@@ -147,3 +147,36 @@ export async function scriptAndStyleBytes(page) {
       .reduce((n, r) => n + (r.decodedBodySize || 0), 0),
   );
 }
+
+/** The demo's password, and its agents. */
+export const PASSWORD = 'brewfictus-demo';
+export const SIMON = { email: 'simon@brewfictus.com', password: PASSWORD };
+export const ALEX = { email: 'alex@brewfictus.com', password: PASSWORD };
+
+/** Fills in the inbox's sign-in form at `base` (`path`: `/agent` unless another page of it). */
+export async function signIn(page, base, { email, password }, path = '/agent') {
+  await page.goto(`${base}${path}`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/**
+ * A session for `email` at `base` (Basic once, then the session id), for API
+ * calls made beside the browsers: `call(method, path, body)` answers the JSON
+ * and fails the test on any status of 300 or more.
+ */
+export async function session(base, email) {
+  const auth = { Authorization: `Basic ${Buffer.from(`${email}:${PASSWORD}`).toString('base64')}`, 'X-CSRF': 'false' };
+  const r = await (await fetch(`${base}/api/v1/session`, { headers: auth })).json();
+  return async (method, path, body) => {
+    const res = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { 'X-Session-ID': r.session_id, 'Content-Type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
+    const json = await res.json().catch(() => null);
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+}

@@ -8,13 +8,12 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { accessibilityProblems, scriptAndStyleBytes, startServer, withBrowser } from './harness.js';
+import { SIMON, accessibilityProblems, scriptAndStyleBytes, signIn as signInAt, startServer, withBrowser } from './harness.js';
 
 /** Signatures made so far: each is one second older, so none verifies two devices. */
 let signed = 0;
 
 const BUDGET = 150 * 1024;
-const SIMON = { email: 'simon@brewfictus.com', password: 'brewfictus-demo' };
 let server;
 
 before(async () => {
@@ -24,12 +23,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function signIn(page, { email, password } = SIMON) {
-  await page.goto(`${server.base}/agent`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const signIn = (page, who = SIMON) => signInAt(page, server.base, who);
 
 /** The Messenger, verified as Caryn (the demo customer with conversations of every kind). */
 async function asCaryn(page) {

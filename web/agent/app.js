@@ -12,7 +12,6 @@ import { Inbox } from './inbox.js';
 import { Conversation } from './conversation.js';
 import { SearchBox, SearchResults } from './search.js';
 import { Bell, useNotifications } from './notifications.js';
-import { Insights } from './insights.js';
 
 const STORE = 'parley.agent';
 const REPORTS = /\/agent\/insights\/?$/;
@@ -31,6 +30,11 @@ function Nav({ me, current }) {
 function Reports({ api, me, onSignOut }) {
   const listeners = useRef(new Set());
   const [live, setLive] = useState('live');
+  // Loaded only here, so the inbox carries none of it.
+  const [Insights, setInsights] = useState(null);
+  useEffect(() => {
+    import('./insights.js').then((m) => setInsights(() => m.Insights));
+  }, []);
   useEffect(() => {
     document.title = 'Insights · Parley';
     const stream = api.stream(
@@ -57,9 +61,11 @@ function Reports({ api, me, onSignOut }) {
       <span class="me">${me.full_name}</span>
       <button type="button" class="secondary" onClick=${onSignOut}>Sign out</button>
     </header>
-    ${readsInsights(me)
+    ${!readsInsights(me)
+      ? html`<main class="insights"><h1>Insights</h1><p>Insights are for agents, admins and owners. <a href="/agent/">Back to the inbox</a></p></main>`
+      : Insights
       ? html`<${Insights} api=${api} subscribe=${subscribe} />`
-      : html`<main class="insights"><h1>Insights</h1><p>Insights are for agents, admins and owners. <a href="/agent/">Back to the inbox</a></p></main>`}
+      : html`<main class="insights"><p class="hint">Loading…</p></main>`}
   </div>`;
 }
 

@@ -4,9 +4,8 @@
 // anyone who would rather read one. Colours come from CSS (`.series-N`), so
 // the page's light and dark schemes both hold.
 
-import { html, useState } from '../vendor/preact-htm.js';
+import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
 
-const W = 640;
 const H = 220;
 const PAD = { left: 44, right: 8, top: 12, bottom: 34 };
 
@@ -27,6 +26,14 @@ function scale(max) {
  */
 export function BarChart({ id, title, labels, series, format = String, short = (l) => l, axis = 'When' }) {
   const [cursor, setCursor] = useState(null);
+  // Drawn at the width it is shown at, so its text stays the page's size.
+  const figure = useRef(null);
+  const [W, setW] = useState(640);
+  useEffect(() => {
+    const observer = new ResizeObserver(([entry]) => setW(Math.max(240, Math.round(entry.contentRect.width))));
+    observer.observe(figure.current);
+    return () => observer.disconnect();
+  }, []);
   const slots = labels.length;
   const max = Math.max(0, ...series.flatMap((s) => s.values.map((v) => v ?? 0)));
   const { top, ticks } = scale(max);
@@ -35,7 +42,7 @@ export function BarChart({ id, title, labels, series, format = String, short = (
   const slotW = plotW / Math.max(1, slots);
   const barW = Math.max(1, (slotW * 0.8) / series.length);
   const y = (v) => PAD.top + plotH - (plotH * (v ?? 0)) / top;
-  const every = Math.max(1, Math.ceil(slots / 8));
+  const every = Math.max(1, Math.ceil(slots / Math.floor(W / 80)));
   const reading = (i) =>
     `${labels[i]}: ${series.map((s) => `${s.name} ${s.values[i] == null ? 'none' : format(s.values[i])}`).join(', ')}`;
   const total = series.map((s) => `${s.name} ${format(s.values.reduce((a, v) => a + (v ?? 0), 0))}`).join(', ');
@@ -55,7 +62,7 @@ export function BarChart({ id, title, labels, series, format = String, short = (
     setCursor(i >= 0 && i < slots ? i : null);
   };
 
-  return html`<figure class="chart" id=${id}>
+  return html`<figure class="chart" id=${id} ref=${figure}>
     <figcaption>
       <span class="chart-title">${title}</span>
       <span class="legend">${series.map((s, n) => html`<span class="key"><i class=${`swatch series-${n}`}></i>${s.name}</span>`)}</span>

@@ -136,8 +136,8 @@ function Agents({ rows }) {
 function Satisfaction({ csat, people }) {
   return html`<section class="card csat" aria-labelledby="csat-title">
     <h2 id="csat-title">Satisfaction</h2>
-    <p class="csat-score"><strong>${percent(csat.score)}</strong> good
-      <span class="hint">${count(csat.good)} good, ${count(csat.bad)} bad of ${count(csat.ratings)} ratings</span></p>
+    <p class="csat-score"><strong>${percent(csat.score)}</strong>${' '}good${' '}
+      <span class="hint">(${count(csat.good)} good, ${count(csat.bad)} bad of ${count(csat.ratings)} ratings)</span></p>
     ${csat.ratings > 0 &&
     html`<div class="meter" aria-hidden="true"><span style=${`width: ${(csat.good / csat.ratings) * 100}%`}></span></div>`}
     <h3>Latest comments</h3>
@@ -146,10 +146,9 @@ function Satisfaction({ csat, people }) {
       : html`<ul class="comments">
           ${csat.comments.map(
             (c) => html`<li class=${c.score === 'GOOD' ? 'good' : 'bad'}>
-              <span class="verdict">${c.score === 'GOOD' ? '👍 Good' : '👎 Bad'}</span>
+              <span class="verdict">${c.score === 'GOOD' ? 'Good' : 'Bad'}</span>
               <q>${c.comment}</q>
-              <span class="hint">${people.get(c.creator.id) || 'A customer'},
-                <a href=${`/agent/#/conversations/${c.conversation.id}`}>conversation ${c.conversation.id}</a></span>
+              <span class="hint">${people.get(c.creator.id) || 'A customer'},${' '}<a href=${`/agent/#/conversations/${c.conversation.id}`}>conversation ${c.conversation.id}</a></span>
             </li>`,
           )}
         </ul>`}

@@ -5,13 +5,16 @@
 //!
 //! 1. latency of `GET /insights/summary` over the last 90 days, p50 and p95
 //!    over `--queries` requests of each shape (unfiltered; by the busiest
-//!    agent; by team; by channel; by week; the CSV export), interleaved with
+//!    agent; by team; by channel; by week; a whole year, which is every
+//!    generated conversation; the CSV export), interleaved with
 //!    `GET /conversations/1` as the ceiling of a read, the server pinned to
-//!    core 0 with one worker (`taskset`) and the client on another core;
+//!    core 0 with one worker (`taskset`), the client beside it;
 //! 2. what keeping the facts costs `POST /messages`: 10 clients posting
 //!    `--posts` replies to a copy of the database with migration 12's
 //!    triggers and to one without them, alternated over `--rounds` rounds,
-//!    medians with their spread and the ratio.
+//!    medians with their spread and the ratio;
+//! 3. the migration an existing database gets: a copy taken back to schema
+//!    11, timed from start to `/healthz`.
 //!
 //! Everything stays on 127.0.0.1 and stops by itself. `PARLEY_BENCH_BIN`
 //! measures another build.
@@ -31,6 +34,7 @@ fn latencies(parley: &Parley, queries: usize, agent: i64, team: i64) {
     let now = chrono::Utc::now();
     let from = (now - chrono::Duration::days(90)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let range = format!("from={from}");
+    let year = format!("from={}", (now - chrono::Duration::days(365)).format("%Y-%m-%dT%H:%M:%SZ"));
     let shapes: Vec<(&str, String)> = vec![
         ("ceiling: GET /conversations/1", "/api/v1/conversations/1".into()),
         ("summary, 90 days", format!("/api/v1/insights/summary?{range}")),
@@ -38,6 +42,7 @@ fn latencies(parley: &Parley, queries: usize, agent: i64, team: i64) {
         ("summary, one team", format!("/api/v1/insights/summary?{range}&team_id={team}")),
         ("summary, one channel", format!("/api/v1/insights/summary?{range}&channel=MAIL")),
         ("summary, by week", format!("/api/v1/insights/summary?{range}&interval=week")),
+        ("summary, 365 days (all)", format!("/api/v1/insights/summary?{year}")),
         ("export.csv, conversations", format!("/api/v1/insights/export.csv?{range}")),
     ];
     let http = ureq::agent();
@@ -124,5 +129,25 @@ fn main() {
     println!("  with the insight triggers     {am:>7.0} msg/s ({alo:.0}–{ahi:.0})");
     println!("  without them                  {bm:>7.0} msg/s ({blo:.0}–{bhi:.0})");
     println!("  ratio                         {rm:>7.2} ({rlo:.2}–{rhi:.2})");
+
+    // 3. The migration an existing database gets.
+    let old = work.join("old");
+    copy_instance(&data, &old);
+    rusqlite::Connection::open(old.join("parley.db"))
+        .expect("open")
+        .execute_batch(
+            "DROP TRIGGER messages_answered; DROP TRIGGER conversations_completed;
+             DROP TRIGGER conversations_born_completed; DROP INDEX conversations_by_completed;
+             DROP INDEX conversations_by_agent_completed; DROP INDEX conversations_by_team_completed;
+             DROP INDEX ratings_by_created; ALTER TABLE conversations DROP COLUMN first_response_at;
+             ALTER TABLE conversations DROP COLUMN staff_replies; ALTER TABLE conversations DROP COLUMN completed_at;
+             PRAGMA user_version = 11; VACUUM;",
+        )
+        .expect("back to schema 11");
+    let (_, took) = start(&old);
+    println!(
+        "\nmigration 12 on 100,000 conversations and 1,000,000 messages (start to /healthz): {:.1} s",
+        took.as_secs_f64()
+    );
     let _ = std::fs::remove_dir_all(&work);
 }

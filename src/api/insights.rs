@@ -203,7 +203,7 @@ fn conversations_csv(f: &Facts) -> String {
         rows.entry(c.id).or_insert_with(|| {
             [
                 text(Some(c.created_at)),
-                String::new(),
+                c.channel.clone(),
                 c.agent_id.map(|a| a.to_string()).unwrap_or_default(),
                 String::new(),
                 String::new(),

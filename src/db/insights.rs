@@ -52,6 +52,8 @@ pub struct Completed {
     pub completed_at: i64,
     /// Its assigned agent.
     pub agent_id: Option<i64>,
+    /// Its channel.
+    pub channel: String,
 }
 
 /// A rating given in the range.
@@ -122,12 +124,18 @@ pub fn created(conn: &Conn, scope: &Scope) -> Result<Vec<Created>, Error> {
 pub fn completed(conn: &Conn, scope: &Scope) -> Result<Vec<Completed>, Error> {
     let (cond, values) = conditions(scope, "completed_at");
     let sql = format!(
-        "SELECT c.id, c.created_at, c.completed_at, c.assigned_agent_id
+        "SELECT c.id, c.created_at, c.completed_at, c.assigned_agent_id, c.channel
            FROM conversations c WHERE {cond} ORDER BY c.completed_at, c.id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(args(&values).as_slice(), |r| {
-        Ok(Completed { id: r.get(0)?, created_at: r.get(1)?, completed_at: r.get(2)?, agent_id: r.get(3)? })
+        Ok(Completed {
+            id: r.get(0)?,
+            created_at: r.get(1)?,
+            completed_at: r.get(2)?,
+            agent_id: r.get(3)?,
+            channel: r.get(4)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

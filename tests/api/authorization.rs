@@ -136,6 +136,8 @@ enum Rule {
     AdminOnly { ok: Expect },
     /// The audit log: owners only.
     OwnerOnly,
+    /// Insights: agents, admins and owners; collaborators and other members are refused.
+    Reports,
     /// The staff `inbox` stream: members who are not staff do not find it.
     Inbox,
     /// Outside the API: no identity at all.
@@ -213,6 +215,11 @@ fn expect(rule: Rule, who: Who) -> Expect {
             }
         }
         Rule::StaffOnly => match (member(true), who.staff()) {
+            (false, _) => REQUIRED,
+            (true, true) => OK,
+            (true, false) => DENIED,
+        },
+        Rule::Reports => match (member(true), matches!(who, Who::Agent | Who::Admin | Who::Owner)) {
             (false, _) => REQUIRED,
             (true, true) => OK,
             (true, false) => DENIED,
@@ -498,6 +505,8 @@ fn fixture() -> (Fixture, Vec<Endpoint>) {
         get("/api/v1/cases/types/1".into(), Rule::Public),
         // The agents' desk: staff only, whoever else asks.
         get("/api/v1/search?query=coffee".into(), Rule::StaffOnly),
+        get("/api/v1/insights/summary".into(), Rule::Reports),
+        get("/api/v1/insights/export.csv?rows=agent".into(), Rule::Reports),
         get("/api/v1/conversations/1/notes".into(), Rule::StaffOnly),
         get(format!("/api/v1/conversations/1/notes/{nid}"), Rule::StaffOnly),
         get(format!("/api/v1/conversations/1/notes/{nid}/attachments/{naid}/url"), Rule::StaffOnly),

@@ -42,7 +42,7 @@ export function Inbox({ api, me, lookups, selected, onSelect, subscribe, hidden 
   // What the event handlers need, current without re-subscribing.
   const now = useRef({});
   now.current = { items, current, lookups, selected };
-  const waiting = useRef({ ids: new Map(), timer: null, generation: 0 });
+  const waiting = useRef({ ids: new Map(), order: new Map(), timer: null, generation: 0 });
 
   const load = async () => {
     const generation = ++waiting.current.generation;
@@ -58,6 +58,7 @@ export function Inbox({ api, me, lookups, selected, onSelect, subscribe, hidden 
   };
   useEffect(() => {
     waiting.current.ids.clear();
+    waiting.current.order.clear();
     load();
   }, [view]);
 
@@ -66,10 +67,12 @@ export function Inbox({ api, me, lookups, selected, onSelect, subscribe, hidden 
   /**
    * Puts fresh copies of conversations where they belong; `gone` ones leave
    * the list. `news` are new to the view (created); the count follows them
-   * and the listed ones that left.
+   * and the listed ones that left. `order` holds when each fetched one's
+   * event was heard, so a fetch that returns late cannot put an older reply
+   * above a newer one of the same second.
    */
-  const place = (changed, gone = [], news = new Set()) => {
-    const fresh = changed.map((c) => ({ ...c, heard: ++heard.current }));
+  const place = (changed, gone = [], news = new Set(), order = new Map()) => {
+    const fresh = changed.map((c) => ({ ...c, heard: order.get(c.id) ?? ++heard.current }));
     setItems((list) => {
       const out = new Set([...gone, ...fresh.map((c) => c.id)]);
       const kept = list.filter((x) => !out.has(x.id));
@@ -86,7 +89,11 @@ export function Inbox({ api, me, lookups, selected, onSelect, subscribe, hidden 
     w.timer = null;
     const ids = [...w.ids.keys()].slice(0, IDS);
     const why = new Map(ids.map((id) => [id, w.ids.get(id)]));
-    for (const id of ids) w.ids.delete(id);
+    const order = new Map(ids.map((id) => [id, w.order.get(id)]));
+    for (const id of ids) {
+      w.ids.delete(id);
+      w.order.delete(id);
+    }
     if (w.ids.size > 0) w.timer = setTimeout(flush, 0);
     const generation = w.generation;
     const params = now.current.current.params;
@@ -96,7 +103,7 @@ export function Inbox({ api, me, lookups, selected, onSelect, subscribe, hidden 
       if (generation !== waiting.current.generation) return;
       const found = new Set(page.data.map((c) => c.id));
       const news = new Set(ids.filter((id) => why.get(id) === 'created' && found.has(id)));
-      place(page.data, ids.filter((id) => !found.has(id)), news);
+      place(page.data, ids.filter((id) => !found.has(id)), news, order);
       // A change to one the list does not hold may have moved it into the view or out: ask the count.
       if (ids.some((id) => why.get(id) === 'changed' && !listed.has(id))) {
         const count = await api.get('/conversations', { ...params, limit: 1 });
@@ -111,6 +118,7 @@ export function Inbox({ api, me, lookups, selected, onSelect, subscribe, hidden 
     const w = waiting.current;
     const before = w.ids.get(id);
     w.ids.set(id, before === 'created' || why === 'created' ? 'created' : before === 'changed' ? 'changed' : why);
+    w.order.set(id, ++heard.current);
     if (!w.timer) w.timer = setTimeout(flush, 120);
   };
 

@@ -28,7 +28,7 @@ mod instance;
 #[path = "support/mod.rs"]
 #[allow(dead_code)] // only the server handle is used here
 mod support;
-use instance::{copy_instance, generated, median_spread, option, percentile, posting, start, Parley};
+use instance::{alternated, copy_instance, generated, option, percentile, posting, start, Parley};
 
 fn latencies(parley: &Parley, queries: usize, agent: i64, team: i64) {
     let now = chrono::Utc::now();
@@ -114,17 +114,8 @@ fn main() {
         .expect("open")
         .execute_batch("DROP TRIGGER messages_answered; DROP TRIGGER conversations_completed;")
         .expect("drop triggers");
-    let (mut a, mut b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..rounds {
-        let kept = posting(&with, posts);
-        let bare = posting(&without, posts);
-        a.push(kept);
-        b.push(bare);
-        ratios.push(kept / bare);
-    }
-    let (am, alo, ahi) = median_spread(a);
-    let (bm, blo, bhi) = median_spread(b);
-    let (rm, rlo, rhi) = median_spread(ratios);
+    let [(am, alo, ahi), (bm, blo, bhi), (rm, rlo, rhi)] =
+        alternated(rounds, || posting(&with, posts), || posting(&without, posts));
     println!("\nPOST /messages, 10 clients, {posts} per run, {rounds} rounds alternated:");
     println!("  with the insight triggers     {am:>7.0} msg/s ({alo:.0}–{ahi:.0})");
     println!("  without them                  {bm:>7.0} msg/s ({blo:.0}–{bhi:.0})");

@@ -129,3 +129,16 @@ pub fn posting(dir: &Path, posts: usize) -> f64 {
     });
     posts as f64 / started.elapsed().as_secs_f64()
 }
+
+/// `a` and `b` run in turn `rounds` times: the medians (with their spread) of
+/// each and of their ratio, as `[(median, lowest, highest); 3]`.
+pub fn alternated(rounds: usize, mut a: impl FnMut() -> f64, mut b: impl FnMut() -> f64) -> [(f64, f64, f64); 3] {
+    let (mut xs, mut ys, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let (x, y) = (a(), b());
+        xs.push(x);
+        ys.push(y);
+        ratios.push(x / y);
+    }
+    [median_spread(xs), median_spread(ys), median_spread(ratios)]
+}

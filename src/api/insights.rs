@@ -106,30 +106,44 @@ async fn ask(ctx: &Ctx) -> Result<Ask, ApiError> {
     Ok(Ask { scope: Scope { from, to, team_id, agent_id, channel }, zone, interval })
 }
 
-/// The rows of a report, read in one snapshot.
-type Rows = (Vec<store::Created>, Vec<store::Completed>, Vec<store::Rated>);
+/// A report asked for, with its rows read in one snapshot.
+struct Report {
+    ask: Ask,
+    created: Vec<store::Created>,
+    completed: Vec<store::Completed>,
+    rated: Vec<store::Rated>,
+}
 
-async fn rows(ctx: &Ctx, scope: Scope) -> Result<Rows, ApiError> {
-    ctx.scan(move |conn| {
-        Ok((store::created(conn, &scope)?, store::completed(conn, &scope)?, store::rated(conn, &scope)?))
-    })
-    .await
+impl Report {
+    async fn read(ctx: &Ctx) -> Result<Report, ApiError> {
+        let ask = ask(ctx).await?;
+        let scope = ask.scope.clone();
+        let (created, completed, rated) = ctx
+            .scan(move |conn| {
+                Ok((store::created(conn, &scope)?, store::completed(conn, &scope)?, store::rated(conn, &scope)?))
+            })
+            .await?;
+        Ok(Report { ask, created, completed, rated })
+    }
+
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            from: self.ask.scope.from,
+            to: self.ask.scope.to,
+            zone: self.ask.zone,
+            interval: self.ask.interval,
+            created: &self.created,
+            completed: &self.completed,
+            rated: &self.rated,
+        }
+    }
 }
 
 /// `GET /insights/summary?from=&to=&team_id=&agent_id=&channel=&interval=day|week`.
 pub async fn summary(ctx: Ctx) -> Result<HttpResponse, ApiError> {
-    let ask = ask(&ctx).await?;
-    let (created, completed, rated) = rows(&ctx, ask.scope.clone()).await?;
-    let facts = Facts {
-        from: ask.scope.from,
-        to: ask.scope.to,
-        zone: ask.zone,
-        interval: ask.interval,
-        created: &created,
-        completed: &completed,
-        rated: &rated,
-    };
-    let mut out = report::summary(&facts);
+    let r = Report::read(&ctx).await?;
+    let ask = &r.ask;
+    let mut out = report::summary(&r.facts());
     out["filters"] = serde_json::json!({
         "team": ask.scope.team_id.map(|id| crate::wire::render::stub("team", id)),
         "agent": ask.scope.agent_id.map(|id| crate::wire::render::stub("user_minimal", id)),
@@ -149,17 +163,8 @@ pub async fn export_csv(ctx: Ctx) -> Result<HttpResponse, ApiError> {
         Some("channel") => "channel",
         Some(_) => return Err(ApiError::invalid("rows", "Must be conversations, interval, agent or channel")),
     };
-    let ask = ask(&ctx).await?;
-    let (created, completed, rated) = rows(&ctx, ask.scope.clone()).await?;
-    let facts = Facts {
-        from: ask.scope.from,
-        to: ask.scope.to,
-        zone: ask.zone,
-        interval: ask.interval,
-        created: &created,
-        completed: &completed,
-        rated: &rated,
-    };
+    let r = Report::read(&ctx).await?;
+    let facts = r.facts();
     let body = match kind {
         "conversations" => conversations_csv(&facts),
         _ => {
@@ -167,8 +172,10 @@ pub async fn export_csv(ctx: Ctx) -> Result<HttpResponse, ApiError> {
             table_csv(&report::summary(&facts), kind, &names)
         }
     };
-    let file =
-        format!("parley-insights-{kind}-{}.csv", Ts::text(ask.scope.from).unwrap_or_default().get(..10).unwrap_or(""));
+    let file = format!(
+        "parley-insights-{kind}-{}.csv",
+        Ts::text(r.ask.scope.from).unwrap_or_default().get(..10).unwrap_or("")
+    );
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")))

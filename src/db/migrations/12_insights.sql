@@ -14,26 +14,20 @@ ALTER TABLE conversations ADD COLUMN completed_at INTEGER;
 
 -- What is already there. A completion before this version left no trace of
 -- its time but the conversation's last change, which stands in for it.
-UPDATE conversations SET
-    staff_replies = (
-        SELECT COUNT(*) FROM messages m
-          JOIN users a ON a.id = m.creator_id JOIN roles r ON r.id = a.role_id
-          JOIN users q ON q.id = conversations.requester_id
-         WHERE m.conversation_id = conversations.id AND r.type <> 'CUSTOMER'
-           AND m.creator_id <> conversations.requester_id
-           AND (a.organization_id IS NULL OR q.organization_id IS NULL OR a.organization_id <> q.organization_id)
-           AND m.id > (SELECT MIN(f.id) FROM messages f WHERE f.conversation_id = conversations.id)),
-    first_response_at = (
-        SELECT MIN(m.created_at) FROM messages m
-          JOIN users a ON a.id = m.creator_id JOIN roles r ON r.id = a.role_id
-          JOIN users q ON q.id = conversations.requester_id
-         WHERE m.conversation_id = conversations.id AND r.type <> 'CUSTOMER'
-           AND m.creator_id <> conversations.requester_id
-           AND (a.organization_id IS NULL OR q.organization_id IS NULL OR a.organization_id <> q.organization_id)
-           AND m.id > (SELECT MIN(f.id) FROM messages f WHERE f.conversation_id = conversations.id)),
-    completed_at = CASE
-        WHEN (SELECT type FROM case_statuses s WHERE s.id = conversations.status_id) IN ('COMPLETED', 'CLOSED')
-        THEN updated_at END;
+WITH answers AS (
+    SELECT m.conversation_id AS id, COUNT(*) AS n, MIN(m.created_at) AS first
+      FROM messages m
+      JOIN conversations c ON c.id = m.conversation_id
+      JOIN users a ON a.id = m.creator_id JOIN roles r ON r.id = a.role_id
+      JOIN users q ON q.id = c.requester_id
+     WHERE r.type <> 'CUSTOMER' AND m.creator_id <> c.requester_id
+       AND (a.organization_id IS NULL OR q.organization_id IS NULL OR a.organization_id <> q.organization_id)
+       AND m.id > (SELECT MIN(f.id) FROM messages f WHERE f.conversation_id = m.conversation_id)
+     GROUP BY m.conversation_id)
+UPDATE conversations SET staff_replies = answers.n, first_response_at = answers.first
+  FROM answers WHERE answers.id = conversations.id;
+UPDATE conversations SET completed_at = updated_at
+ WHERE status_id IN (SELECT id FROM case_statuses WHERE type IN ('COMPLETED', 'CLOSED'));
 
 -- A staff answer, wherever it comes from (the API, mail, an import).
 CREATE TRIGGER messages_answered AFTER INSERT ON messages

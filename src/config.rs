@@ -250,6 +250,14 @@ pub struct ServeConfig {
     #[arg(long, env = "PARLEY_DURABILITY", value_enum, default_value = "full")]
     pub durability: Durability,
 
+    /// Who checkpoints the WAL: `parley` (the default) copies it into the
+    /// file and starts it over itself; `external` leaves that to a process
+    /// that reads the WAL, such as Litestream (`litestream replicate -exec
+    /// "parley serve --wal-checkpoints external"`): Parley then never
+    /// truncates or restarts the WAL, and only ever runs PASSIVE checkpoints.
+    #[arg(long, env = "PARLEY_WAL_CHECKPOINTS", value_enum, default_value = "parley")]
+    pub wal_checkpoints: WalCheckpoints,
+
     /// Worker threads serving HTTP (default: one per core).
     #[arg(long, env = "PARLEY_WORKERS")]
     pub workers: Option<usize>,
@@ -354,6 +362,7 @@ impl ServeConfig {
             cors_origins: vec!["*".into()],
             cors_headers: Vec::new(),
             durability: Durability::Full,
+            wal_checkpoints: WalCheckpoints::Parley,
             workers: None,
             max_buffered_text_bytes: 256 * 1024 * 1024,
             head_timeout_seconds: 5,
@@ -458,6 +467,19 @@ pub enum IdentitySignatures {
     V2,
     /// V2, or Kayako's HMAC over `name + email + token + timestamp`.
     Kayako,
+}
+
+/// Who checkpoints the WAL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum WalCheckpoints {
+    /// Parley: PASSIVE checkpoints after commits, the WAL started over past
+    /// 16 MiB, and emptied (`TRUNCATE`) after migrations and at a clean stop.
+    #[default]
+    Parley,
+    /// Another process that holds the WAL (Litestream): Parley's checkpoints
+    /// are PASSIVE only; it never truncates the WAL nor starts it over, and
+    /// keeping the WAL bounded is that process's work.
+    External,
 }
 
 /// How hard a commit insists that its bytes reached the disk.

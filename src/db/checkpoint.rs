@@ -65,7 +65,10 @@ pub(super) fn let_wal_restart<'a>(
     shared: &'a Shared,
     restarted_at: &mut Instant,
 ) -> Option<std::sync::MutexGuard<'a, ()>> {
-    if shared.wal_frames.load(Ordering::Acquire) < WAL_RESTART_FRAMES || restarted_at.elapsed() < CHECKPOINT_PACE {
+    if shared.external_wal
+        || shared.wal_frames.load(Ordering::Acquire) < WAL_RESTART_FRAMES
+        || restarted_at.elapsed() < CHECKPOINT_PACE
+    {
         return None;
     }
     let guard = match shared.checkpointing.try_lock() {

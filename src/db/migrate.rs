@@ -157,8 +157,9 @@ fn digest_tokens(tx: &Transaction) -> rusqlite::Result<()> {
 /// The schema version this binary writes.
 pub const VERSION: i64 = 1 + MIGRATIONS.len() as i64;
 
-/// Brings the database up to [`VERSION`], each step in its own transaction.
-pub fn apply(conn: &mut Connection) -> Result<(), DbOpenError> {
+/// Brings the database up to [`VERSION`], each step in its own transaction;
+/// with `truncate`, a migrated file's WAL is emptied into it afterwards.
+pub fn apply(conn: &mut Connection, truncate: bool) -> Result<(), DbOpenError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found > VERSION {
         return Err(DbOpenError::TooNew { found, supported: VERSION });
@@ -182,8 +183,9 @@ pub fn apply(conn: &mut Connection) -> Result<(), DbOpenError> {
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
     }
-    if migrating {
-        // Old pages (plain tokens among them) leave the WAL and the main file now.
+    if migrating && truncate {
+        // Old pages (plain tokens among them) leave the WAL and the main file now
+        // (unless another process owns the WAL: then at its next checkpoint).
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     }
     Ok(())

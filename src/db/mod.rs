@@ -80,6 +80,9 @@ pub struct Db {
 /// What every clone of a [`Db`] shares.
 pub(super) struct Shared {
     pub(super) path: PathBuf,
+    /// Another process owns the WAL (`--wal-checkpoints external`): no
+    /// TRUNCATE, no restart, PASSIVE checkpoints only.
+    pub(super) external_wal: bool,
     /// Bumped after every commit that changed which conversations a list
     /// holds or their order (see [`Db::lists_generation`]).
     pub(super) lists_generation: AtomicU64,
@@ -225,13 +228,14 @@ impl Db {
     /// empties the WAL (`wal_checkpoint(TRUNCATE)`), on the writer, after the
     /// writes queued before it; waits on the current thread. Returns whether the
     /// checkpoint completed (readers holding old snapshots can hold it back).
+    /// When another process owns the WAL, a PASSIVE checkpoint only, which
+    /// waits for no one and leaves the WAL where it is.
     pub fn checkpoint_blocking(&self) -> Result<bool, Error> {
         let (done, result) = mpsc::sync_channel(1);
+        let sql =
+            if self.shared.external_wal { "PRAGMA wal_checkpoint(PASSIVE)" } else { "PRAGMA wal_checkpoint(TRUNCATE)" };
         self.send(Job::Alone(Box::new(move |conn: &mut Connection| {
-            let outcome = conn
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0))
-                .map(|busy| busy == 0)
-                .map_err(Error::from);
+            let outcome = conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|busy| busy == 0).map_err(Error::from);
             let _ = done.send(outcome);
         })))?;
         result.recv().map_err(|_| dropped())?

@@ -14,28 +14,34 @@ use super::checkpoint::checkpoint_after;
 use super::watch::watch_tables;
 use super::writer::{Job, Writer, WRITE_QUEUE};
 use super::{lists, migrate, reader, Db, Shared};
-use crate::config::Durability;
+use crate::config::{Durability, WalCheckpoints};
 
 impl Db {
     /// Opens (creating if needed) the database at `path` with full durability,
     /// applies the schema and migrations, and starts the writer thread.
     /// With `demo`, the demo data is loaded into an empty database first.
     pub fn open(path: &Path, demo: bool) -> Result<(Db, Option<migrate::DemoOutcome>), DbOpenError> {
-        Db::open_with(path, demo, Durability::Full)
+        Db::open_with(path, demo, Durability::Full, WalCheckpoints::Parley)
     }
 
-    /// [`Db::open`] with a chosen durability.
+    /// [`Db::open`] with a chosen durability, and who checkpoints the WAL.
     pub fn open_with(
         path: &Path,
         demo: bool,
         durability: Durability,
+        wal: WalCheckpoints,
     ) -> Result<(Db, Option<migrate::DemoOutcome>), DbOpenError> {
+        let external_wal = wal == WalCheckpoints::External;
         let mut bootstrap = open_writer_connection(path, durability)?;
         let mode: String = bootstrap.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(DbOpenError::NotWal(mode));
         }
-        migrate::apply(&mut bootstrap)?;
+        if external_wal {
+            // Not even SQLite's own automatic checkpoints during the migrations.
+            bootstrap.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
+        }
+        migrate::apply(&mut bootstrap, !external_wal)?;
         let demo = if demo { Some(migrate::load_demo(&mut bootstrap)?) } else { None };
         let changed = watch_tables(&bootstrap)?;
 
@@ -43,6 +49,7 @@ impl Db {
 
         let shared = Arc::new(Shared {
             path: path.to_owned(),
+            external_wal,
             lists_generation: AtomicU64::new(0),
             lists: lists::ListMemo::default(),
             catalog_generation: AtomicU64::new(0),

@@ -60,7 +60,7 @@ impl Application {
         let data_lock = lock_data_dir(&config.data_dir, false)
             .map_err(|source| StartError::Path { path: config.data_dir.join(LOCK_FILE), source })?
             .ok_or_else(|| StartError::Busy(config.data_dir.clone()))?;
-        let (db, demo) = Db::open_with(&config.db_path(), config.demo, config.durability)
+        let (db, demo) = Db::open_with(&config.db_path(), config.demo, config.durability, config.wal_checkpoints)
             .map_err(|source| StartError::Database { path: config.db_path(), source })?;
         match demo {
             Some(DemoOutcome::Loaded) => {

@@ -114,11 +114,11 @@ pub async fn scrape(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
     let db = state.db.clone();
     let attachment_bytes = state.db.read(crate::db::files::total_bytes).await?;
     let mail = state.db.read(crate::db::mail::outbox::counts).await?;
-    let database_bytes: u64 = ["", "-wal"]
-        .iter()
-        .filter_map(|suffix| std::fs::metadata(format!("{}{suffix}", state.config.db_path().display())).ok())
-        .map(|m| m.len())
-        .sum();
+    let size = |suffix: &str| {
+        std::fs::metadata(format!("{}{suffix}", state.config.db_path().display())).map_or(0, |m| m.len())
+    };
+    let wal_bytes = size("-wal");
+    let database_bytes = size("") + wal_bytes;
     let writer = db.writer_stats();
     let mut out = String::with_capacity(8192);
     state.metrics.write_requests(&mut out);
@@ -144,6 +144,12 @@ pub async fn scrape(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
         "gauge",
         "Pages the WAL held at the last checkpoint (it starts over once checkpointed whole).",
         writer.wal_frames.to_string(),
+    );
+    gauge(
+        "parley_wal_bytes",
+        "gauge",
+        "Bytes of the WAL file now: under --wal-checkpoints external, whoever owns the WAL keeps it bounded.",
+        wal_bytes.to_string(),
     );
     gauge(
         "parley_realtime_subscribers",

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::sync::mpsc;
 
 use futures_util::FutureExt;
-use parley::config::Durability;
+use parley::config::{Durability, WalCheckpoints};
 use parley::db::{settings, Conn, Db};
 use parley::error::ApiError;
 use rusqlite::Connection;
@@ -144,7 +144,8 @@ fn commits_are_flushed_to_disk_unless_normal_durability_is_chosen() {
     let (_dir, db) = open();
     assert_eq!(db.durability().expect("pragma"), Durability::Full);
     let dir = tempfile::tempdir().expect("temp dir");
-    let (db, _) = Db::open_with(&dir.path().join("parley.db"), false, Durability::Normal).expect("database");
+    let (db, _) = Db::open_with(&dir.path().join("parley.db"), false, Durability::Normal, WalCheckpoints::Parley)
+        .expect("database");
     assert_eq!(db.durability().expect("pragma"), Durability::Normal);
 }
 

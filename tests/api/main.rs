@@ -36,6 +36,7 @@ mod process;
 mod ratings;
 mod realtime;
 mod reference;
+mod replication;
 mod scale;
 mod sdk;
 mod shaping;

@@ -211,7 +211,10 @@ impl Application {
         if let Some(polling) = polling {
             polling.abort();
         }
+        let external = self.state.config.wal_checkpoints == crate::config::WalCheckpoints::External;
         match self.state.db.checkpoint().await {
+            // Committed pages may stay in the WAL, which is as durable: its owner checkpoints it.
+            Ok(_) if external => tracing::info!("stopped; the WAL is left to its owner (--wal-checkpoints external)"),
             Ok(true) => tracing::info!("stopped; the database file holds everything"),
             Ok(false) => tracing::warn!("stopped; the WAL could not be checkpointed completely"),
             Err(e) => tracing::warn!(error = %e, "stopped; checkpointing the WAL failed"),

@@ -32,12 +32,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+#[path = "support/instance.rs"]
+#[allow(dead_code)] // only the sign-in is used here
+mod instance;
 #[path = "support/mod.rs"]
 mod support;
 use support::{status_kib, Server};
-
-const SIMON: &str = "simon@brewfictus.com";
-const PASSWORD: &str = "brewfictus-demo";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -171,23 +171,8 @@ fn start_parley(pin: &Pinning, data_dir: &Path, demo: bool) -> Parley {
     let base = format!("http://127.0.0.1:{port}");
     wait_ready(&format!("{base}/healthz"), Duration::from_secs(60));
     let started_in = started.elapsed();
-    let http = ureq::agent();
-    let basic = base64_encode(&format!("{SIMON}:{PASSWORD}"));
-    let signed_in: Value = http
-        .get(&format!("{base}/api/v1/conversations?limit=1"))
-        .set("Authorization", &format!("Basic {basic}"))
-        .set("X-CSRF", "false")
-        .call()
-        .expect("sign in")
-        .into_json()
-        .expect("json");
-    let session = signed_in["session_id"].as_str().expect("session id").to_owned();
+    let session = instance::sign_in(&base);
     Parley { server, base, session, started_in }
-}
-
-fn base64_encode(s: &str) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(s)
 }
 
 impl Parley {

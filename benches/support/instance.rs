@@ -52,18 +52,22 @@ pub fn start(dir: &Path) -> (Parley, Duration) {
         std::thread::sleep(Duration::from_millis(20));
     }
     let ready = started.elapsed();
+    let session = sign_in(&base);
+    (Parley { _server: server, base, session }, ready)
+}
+
+/// Signs Simon in at `base` with Basic (CSRF off); the session id.
+pub fn sign_in(base: &str) -> String {
     use base64::Engine;
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{SIMON}:{PASSWORD}"));
-    let signed: Value = http
-        .get(&format!("{base}/api/v1/session"))
+    let signed: Value = ureq::get(&format!("{base}/api/v1/session"))
         .set("Authorization", &format!("Basic {basic}"))
         .set("X-CSRF", "false")
         .call()
         .expect("sign in")
         .into_json()
         .expect("json");
-    let session = signed["session_id"].as_str().expect("session").to_owned();
-    (Parley { _server: server, base, session }, ready)
+    signed["session_id"].as_str().expect("session").to_owned()
 }
 
 /// The generated instance, made once.

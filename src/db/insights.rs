@@ -75,10 +75,10 @@ pub struct Rated {
     pub agent_id: Option<i64>,
 }
 
-/// The conditions of `scope` beyond the range on `time`, with their values
-/// after `?1` and `?2` (the range).
+/// The conditions of `scope` on `c` (the conversations), its range on the
+/// column `time`, with their values (the range is `?1` and `?2`).
 fn conditions(scope: &Scope, time: &str) -> (String, Vec<Value>) {
-    let mut sql = format!("c.{time} >= ?1 AND c.{time} < ?2");
+    let mut sql = format!("{time} >= ?1 AND {time} < ?2");
     let mut values = vec![Value::Integer(scope.from), Value::Integer(scope.to)];
     if let Some(team) = scope.team_id {
         values.push(Value::Integer(team));
@@ -101,7 +101,7 @@ fn args(values: &[Value]) -> Vec<&dyn ToSql> {
 
 /// The conversations created in the scope, oldest first.
 pub fn created(conn: &Conn, scope: &Scope) -> Result<Vec<Created>, Error> {
-    let (cond, values) = conditions(scope, "created_at");
+    let (cond, values) = conditions(scope, "c.created_at");
     let sql = format!(
         "SELECT c.id, c.created_at, c.first_response_at, c.staff_replies, c.assigned_agent_id, c.channel
            FROM conversations c WHERE {cond} ORDER BY c.created_at, c.id"
@@ -122,7 +122,7 @@ pub fn created(conn: &Conn, scope: &Scope) -> Result<Vec<Created>, Error> {
 
 /// The conversations first completed in the scope, oldest completion first.
 pub fn completed(conn: &Conn, scope: &Scope) -> Result<Vec<Completed>, Error> {
-    let (cond, values) = conditions(scope, "completed_at");
+    let (cond, values) = conditions(scope, "c.completed_at");
     let sql = format!(
         "SELECT c.id, c.created_at, c.completed_at, c.assigned_agent_id, c.channel
            FROM conversations c WHERE {cond} ORDER BY c.completed_at, c.id"
@@ -143,8 +143,7 @@ pub fn completed(conn: &Conn, scope: &Scope) -> Result<Vec<Completed>, Error> {
 /// The ratings given in the scope's range on conversations in its scope,
 /// newest first.
 pub fn rated(conn: &Conn, scope: &Scope) -> Result<Vec<Rated>, Error> {
-    let (cond, values) = conditions(scope, "created_at");
-    let cond = cond.replacen("c.created_at >= ?1 AND c.created_at < ?2", "g.created_at >= ?1 AND g.created_at < ?2", 1);
+    let (cond, values) = conditions(scope, "g.created_at");
     let sql = format!(
         "SELECT g.id, g.conversation_id, g.score = 'GOOD', g.comment, g.creator_id, g.created_at, c.assigned_agent_id
            FROM ratings g JOIN conversations c ON c.id = g.conversation_id

@@ -5,8 +5,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod database;
 mod file;
 mod mail;
+use database::primary_url;
+pub use database::{Durability, WalCheckpoints};
 pub use file::{config_path, load_file};
 pub use mail::{MailConfig, MailTransport};
 
@@ -258,6 +261,19 @@ pub struct ServeConfig {
     #[arg(long, env = "PARLEY_WAL_CHECKPOINTS", value_enum, default_value = "parley")]
     pub wal_checkpoints: WalCheckpoints,
 
+    /// Serve a warm standby: the data directory's `parley.db` is kept current
+    /// by `litestream restore -f`, and Parley only reads it (every `GET`, the
+    /// apps, realtime); writes are answered `503 READ_ONLY`, sessions signed
+    /// in here are held in memory, and there is no writer, no migration and
+    /// no checkpoint.
+    #[arg(long, env = "PARLEY_READ_ONLY")]
+    pub read_only: bool,
+
+    /// The primary's URL, named in a standby's `503 READ_ONLY` so that
+    /// clients know where to write.
+    #[arg(long, env = "PARLEY_PRIMARY_URL", value_parser = primary_url)]
+    pub primary_url: Option<String>,
+
     /// Worker threads serving HTTP (default: one per core).
     #[arg(long, env = "PARLEY_WORKERS")]
     pub workers: Option<usize>,
@@ -363,6 +379,8 @@ impl ServeConfig {
             cors_headers: Vec::new(),
             durability: Durability::Full,
             wal_checkpoints: WalCheckpoints::Parley,
+            read_only: false,
+            primary_url: None,
             workers: None,
             max_buffered_text_bytes: 256 * 1024 * 1024,
             head_timeout_seconds: 5,
@@ -467,29 +485,4 @@ pub enum IdentitySignatures {
     V2,
     /// V2, or Kayako's HMAC over `name + email + token + timestamp`.
     Kayako,
-}
-
-/// Who checkpoints the WAL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum WalCheckpoints {
-    /// Parley: PASSIVE checkpoints after commits, the WAL started over past
-    /// 16 MiB, and emptied (`TRUNCATE`) after migrations and at a clean stop.
-    #[default]
-    Parley,
-    /// Another process that holds the WAL (Litestream): Parley's checkpoints
-    /// are PASSIVE only; it never truncates the WAL nor starts it over, and
-    /// keeping the WAL bounded is that process's work.
-    External,
-}
-
-/// How hard a commit insists that its bytes reached the disk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Durability {
-    /// `synchronous=FULL`: every commit is flushed to the disk before anyone
-    /// is answered; an acknowledged write survives a power loss.
-    Full,
-    /// `synchronous=NORMAL`: commits reach the operating system, which flushes
-    /// them later; an acknowledged write survives a crash of Parley but may
-    /// be lost with the machine's power.
-    Normal,
 }

@@ -110,6 +110,13 @@ pub enum ApiError {
     /// retry in a second.
     #[error("the server is busy")]
     Busy,
+    /// `503 READ_ONLY`: this server is a standby (`--read-only`); writes go
+    /// to the primary, named when it is known.
+    #[error("read-only standby")]
+    ReadOnly {
+        /// The primary's URL (`--primary-url`).
+        primary: Option<String>,
+    },
     /// `507 INSUFFICIENT_STORAGE`: the disk is full; nothing was saved.
     #[error("the disk is full")]
     StorageFull,
@@ -236,6 +243,17 @@ impl ApiError {
                 None,
                 "The server is busy receiving other requests; try again after the time in Retry-After",
             )],
+            ApiError::ReadOnly { primary } => {
+                let message = match primary {
+                    Some(url) => format!(
+                        "This server is a read-only standby and takes no changes; send them to the primary at {url}"
+                    ),
+                    None => {
+                        "This server is a read-only standby and takes no changes; send them to the primary".to_owned()
+                    }
+                };
+                vec![one("READ_ONLY", None, &message)]
+            }
             ApiError::StorageFull => vec![one(
                 "INSUFFICIENT_STORAGE",
                 None,
@@ -280,7 +298,7 @@ impl ResponseError for ApiError {
             ApiError::RequestTimeout | ApiError::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             ApiError::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Busy | ApiError::ReadOnly { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

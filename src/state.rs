@@ -49,6 +49,41 @@ pub struct AppState {
     pub reply_time: ReplyTime,
     /// The data directory's lock, held shared while the server runs.
     pub data_lock: std::fs::File,
+    /// Sessions signed in on a standby, which cannot store them.
+    pub standby_sessions: MemorySessions,
+}
+
+/// The most sessions a standby holds in memory; past it, the least recently
+/// used is forgotten.
+const MEMORY_SESSIONS: usize = 10_000;
+
+/// Sessions a standby (`--read-only`) signs in, held in memory because it
+/// cannot write them: they last until the process stops (the primary's
+/// sessions, replicated, are read from the copy as usual).
+#[derive(Debug, Default)]
+pub struct MemorySessions(std::sync::Mutex<std::collections::HashMap<String, db::auth::Session>>);
+
+impl MemorySessions {
+    /// Holds `session`, forgetting the least recently used one when full.
+    pub fn insert(&self, session: db::auth::Session) {
+        let mut held = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if held.len() >= MEMORY_SESSIONS && !held.contains_key(&session.id) {
+            let oldest = held.values().min_by_key(|s| s.last_used_at).map(|s| s.id.clone());
+            if let Some(oldest) = oldest {
+                held.remove(&oldest);
+            }
+        }
+        held.insert(session.id.clone(), session);
+    }
+
+    /// The session whose id has digest `id`, used within `ttl` seconds of
+    /// `now`; its use is recorded.
+    pub fn live(&self, id: &str, now: i64, ttl: i64) -> Option<db::auth::Session> {
+        let mut held = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let session = held.get_mut(id).filter(|s| s.last_used_at > now - ttl)?;
+        session.last_used_at = now;
+        Some(session.clone())
+    }
 }
 
 /// The data directory's lock file (see [`lock_data_dir`]).
@@ -106,6 +141,9 @@ pub enum StartError {
     /// Reading or writing the database.
     #[error("database: {0}")]
     Db(#[from] db::Error),
+    /// Flags that cannot go together.
+    #[error("{0}")]
+    Conflict(&'static str),
     /// The mail settings (a relay URL, the SMTP receiver's certificate).
     #[error("mail: {0}")]
     Mail(String),
@@ -146,7 +184,8 @@ fn path_hint(e: &std::io::Error) -> &'static str {
 /// version's token out of the database on the way (see `secret::messenger_key`).
 pub fn messenger_token(db: &Db, data_dir: &std::path::Path) -> Result<String, StartError> {
     let legacy = db.read_blocking(settings::legacy_messenger_token)?;
-    let moved = legacy.is_some();
+    // A standby cannot move it: its primary does, and the copy follows.
+    let moved = legacy.is_some() && !db.is_standby();
     let token = crate::secret::messenger_key(data_dir, || legacy)
         .map_err(|source| StartError::Path { path: data_dir.join(crate::secret::MESSENGER_KEY_FILE), source })?;
     if moved {

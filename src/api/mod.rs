@@ -27,6 +27,7 @@ pub mod rows;
 pub mod search;
 pub mod session;
 pub mod shape;
+pub mod standby;
 pub mod system;
 pub mod triage;
 pub mod viewers;
@@ -50,6 +51,7 @@ impl From<crate::db::Error> for ApiError {
             Error::NotFound => ApiError::NotFound,
             Error::Full => crate::error::disk_full(),
             Error::Busy => ApiError::Busy,
+            Error::ReadOnly => ApiError::ReadOnly { primary: None },
             Error::Conflict(_) | Error::Interrupted | Error::Other(_) => ApiError::internal(&e),
         }
     }

@@ -8,9 +8,16 @@ use crate::db::users;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// `GET /healthz`: the server accepts requests.
-pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().insert_header((header::CONTENT_TYPE, "application/json")).body(r#"{"status":"ok"}"#)
+/// `GET /healthz`: the server accepts requests; a standby also says how
+/// current its copy is (`503` when it cannot read the copy's schema).
+pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    match super::standby::health(&state.db).await {
+        None => HttpResponse::Ok().insert_header((header::CONTENT_TYPE, "application/json")).body(r#"{"status":"ok"}"#),
+        Some((healthy, body)) => {
+            let mut res = if healthy { HttpResponse::Ok() } else { HttpResponse::ServiceUnavailable() };
+            res.insert_header((header::CONTENT_TYPE, "application/json")).body(body.to_string())
+        }
+    }
 }
 
 /// Any unknown path.

@@ -134,8 +134,16 @@ async fn session(req: &ServiceRequest, state: &Door, presented: String, now: i64
     let found = match state.memo.get(generation, &key) {
         Some(Remembered::Session(s, u)) => Some((s, u)),
         _ => {
+            // A standby's own sign-ins are in memory; the primary's are in the copy.
+            let here = state.standby_sessions.live(&id, now, ttl);
             let found = state.reader.read(|c| -> db::Result<_> {
-                let Some(s) = store::live_session(c, &id, now, ttl)? else { return Ok(None) };
+                let s = match here {
+                    Some(s) => s,
+                    None => match store::live_session(c, &id, now, ttl)? {
+                        Some(s) => s,
+                        None => return Ok(None),
+                    },
+                };
                 Ok(users::get(c, s.user_id)?.map(|u| (s, u)))
             })?;
             if let Some((s, u)) = &found {
@@ -170,6 +178,10 @@ async fn session(req: &ServiceRequest, state: &Door, presented: String, now: i64
 /// memo already counts the credential as touched, so its next requests do not
 /// queue the same write again.
 fn touch_later(state: &Door, touch: impl FnOnce(&Conn) -> Result<(), ApiError> + Send + 'static) {
+    if state.db.is_standby() {
+        // Nothing is written on a standby; the primary keeps the times.
+        return;
+    }
     let db = state.db.clone();
     actix_web::rt::spawn(async move {
         if let Err(e) = db.write(touch).await {
@@ -231,15 +243,21 @@ async fn basic(req: &ServiceRequest, state: &Door, encoded: &str, now: i64) -> R
     let key = secret::digest(&session_id);
     let stored =
         store::Session { id: key.clone(), user_id, csrf_token: csrf.as_deref().map(secret::digest), last_used_at: now };
-    let user = state
-        .db
-        .write(move |tx| {
-            store::create_session(tx, &stored, now)?;
-            users::touch_activity(tx, user_id, now)?;
-            users::get(tx, user_id)
-        })
-        .await?
-        .ok_or(BAD_LOGIN)?;
+    let user = if state.db.is_standby() {
+        let user = state.reader.read(|c| users::get(c, user_id))?;
+        state.standby_sessions.insert(stored);
+        user
+    } else {
+        state
+            .db
+            .write(move |tx| {
+                store::create_session(tx, &stored, now)?;
+                users::touch_activity(tx, user_id, now)?;
+                users::get(tx, user_id)
+            })
+            .await?
+    }
+    .ok_or(BAD_LOGIN)?;
     Ok(Resolved { identity: Identity::User(user), new_session: Some((session_id, csrf)), session: Some(key) })
 }
 

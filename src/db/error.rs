@@ -21,6 +21,10 @@ pub enum Error {
     /// A statement ran past its time limit and was stopped (`Conn::bounded`).
     #[error("stopped at its time limit")]
     Interrupted,
+    /// This database is a standby's copy, kept current by another process:
+    /// it takes no writes.
+    #[error("this database is a read-only standby")]
+    ReadOnly,
     /// Anything else, described.
     #[error("{0}")]
     Other(String),

@@ -80,6 +80,18 @@ pub fn last_id(conn: &Conn) -> Result<i64, Error> {
     Ok(conn.prepare_cached("SELECT COALESCE(MAX(id), 0) FROM events")?.query_row([], |r| r.get(0))?)
 }
 
+/// The newest event's id and time (Unix seconds), if the log holds any.
+pub fn newest(conn: &Conn) -> Result<Option<(i64, i64)>, Error> {
+    let row = conn
+        .prepare_cached("SELECT id, created_at FROM events ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)));
+    match row {
+        Ok(found) => Ok(Some(found)),
+        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Deletes events older than `before` (Unix seconds); returns how many.
 pub fn prune(conn: &Conn, before: i64) -> Result<usize, Error> {
     Ok(conn.prepare_cached("DELETE FROM events WHERE created_at < ?1")?.execute([before])?)

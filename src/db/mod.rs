@@ -45,6 +45,7 @@ mod reader;
 pub mod search;
 pub mod settings;
 mod sql;
+mod standby;
 pub mod transfer;
 pub mod users;
 mod watch;
@@ -67,6 +68,7 @@ pub use open::DbOpenError;
 use reader::in_snapshot;
 pub use reader::LocalReader;
 pub use sql::{id_array, now, ordered_uuid, IdsIn};
+pub use standby::Followed;
 use writer::{Job, Pending};
 
 /// Handle on the database, cheap to clone.
@@ -74,7 +76,8 @@ use writer::{Job, Pending};
 pub struct Db {
     shared: Arc<Shared>,
     readers: Pool<SqliteConnectionManager>,
-    writer: mpsc::SyncSender<Job>,
+    /// None on a standby ([`Db::open_standby`]), which takes no writes.
+    writer: Option<mpsc::SyncSender<Job>>,
 }
 
 /// What every clone of a [`Db`] shares.
@@ -83,6 +86,8 @@ pub(super) struct Shared {
     /// Another process owns the WAL (`--wal-checkpoints external`): no
     /// TRUNCATE, no restart, PASSIVE checkpoints only.
     pub(super) external_wal: bool,
+    /// A standby's: what the process that keeps the file current last did.
+    pub(super) follow: Option<standby::Follow>,
     /// Bumped after every commit that changed which conversations a list
     /// holds or their order (see [`Db::lists_generation`]).
     pub(super) lists_generation: AtomicU64,
@@ -110,7 +115,12 @@ impl Db {
     /// A read connection for one worker thread, opened on first use (see
     /// [`LocalReader`]).
     pub fn local_reader(&self) -> LocalReader {
-        LocalReader::new(self.shared.path.clone())
+        LocalReader::new(self.shared.path.clone(), self.is_standby())
+    }
+
+    /// Whether this is a standby's copy, read only ([`Db::open_standby`]).
+    pub fn is_standby(&self) -> bool {
+        self.shared.follow.is_some()
     }
 
     /// Runs `f` with a read-only connection on the blocking pool, in one read
@@ -124,9 +134,10 @@ impl Db {
         F: FnOnce(&Conn) -> Result<T, E> + Send + 'static,
     {
         let pool = self.readers.clone();
+        let standby = self.is_standby();
         blocking(move || {
             let conn = pool.get().map_err(Error::from)?;
-            in_snapshot(&conn, f)
+            in_snapshot(&conn, standby, f)
         })
         .await?
     }
@@ -138,7 +149,7 @@ impl Db {
         E: From<Error>,
     {
         let conn = self.readers.get().map_err(Error::from)?;
-        in_snapshot(&conn, f)
+        in_snapshot(&conn, self.is_standby(), f)
     }
 
     /// Changes each time a commit changes which conversations a list holds
@@ -180,7 +191,7 @@ impl Db {
             }
         }
         let conn = self.readers.get()?;
-        let fresh = Arc::new(in_snapshot(&conn, catalog::load)?);
+        let fresh = Arc::new(in_snapshot(&conn, self.is_standby(), catalog::load)?);
         if known.as_ref().is_none_or(|(g, _)| *g < generation) {
             *known = Some((generation, fresh.clone()));
         }
@@ -204,8 +215,9 @@ impl Db {
     }
 
     fn send(&self, job: Job) -> Result<(), Error> {
+        let writer = self.writer.as_ref().ok_or(Error::ReadOnly)?;
         self.shared.queued.fetch_add(1, Ordering::AcqRel);
-        self.writer.send(job).map_err(|_| {
+        writer.send(job).map_err(|_| {
             self.shared.queued.fetch_sub(1, Ordering::AcqRel);
             stopped()
         })
@@ -231,6 +243,10 @@ impl Db {
     /// When another process owns the WAL, a PASSIVE checkpoint only, which
     /// waits for no one and leaves the WAL where it is.
     pub fn checkpoint_blocking(&self) -> Result<bool, Error> {
+        if self.is_standby() {
+            // The file is the follower's: nothing of Parley's is in a WAL.
+            return Ok(true);
+        }
         let (done, result) = mpsc::sync_channel(1);
         let sql =
             if self.shared.external_wal { "PRAGMA wal_checkpoint(PASSIVE)" } else { "PRAGMA wal_checkpoint(TRUNCATE)" };
@@ -278,10 +294,11 @@ impl Db {
         F: FnOnce(&Conn) -> Result<T, E> + Send + 'static,
         C: FnOnce(&T) + Send + 'static,
     {
+        let writer = self.writer.as_ref().ok_or(Error::ReadOnly)?;
         let (done, result) = oneshot::channel();
         let job = Job::Write(Box::new(Pending { f, on_commit, reply: done }));
         self.shared.queued.fetch_add(1, Ordering::AcqRel);
-        match self.writer.try_send(job) {
+        match writer.try_send(job) {
             Ok(()) => {}
             // A full queue blocks `send`; keep that off the async worker.
             Err(mpsc::TrySendError::Full(job)) => {

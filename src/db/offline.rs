@@ -65,7 +65,7 @@ impl Offline {
 
     /// Runs `f` in one read transaction: everything it reads is of one moment.
     pub fn snapshot<T, E: From<Error>>(&self, f: impl FnOnce(&Conn) -> Result<T, E>) -> Result<T, E> {
-        super::reader::in_snapshot(&self.conn, f)
+        super::reader::in_snapshot(&self.conn, false, f)
     }
 
     /// `PRAGMA integrity_check`: `ok`, or what is damaged.

@@ -45,11 +45,12 @@ impl Db {
         let demo = if demo { Some(migrate::load_demo(&mut bootstrap)?) } else { None };
         let changed = watch_tables(&bootstrap)?;
 
-        let readers = reader::pool(path)?;
+        let readers = reader::pool(path, false)?;
 
         let shared = Arc::new(Shared {
             path: path.to_owned(),
             external_wal,
+            follow: None,
             lists_generation: AtomicU64::new(0),
             lists: lists::ListMemo::default(),
             catalog_generation: AtomicU64::new(0),
@@ -82,7 +83,7 @@ impl Db {
             restarted_at: Instant::now(),
         };
         thread::Builder::new().name("parley-writer".into()).spawn(move || writer.run()).map_err(DbOpenError::Thread)?;
-        Ok((Db { shared, readers, writer: tx }, demo))
+        Ok((Db { shared, readers, writer: Some(tx) }, demo))
     }
 }
 
@@ -128,6 +129,9 @@ pub enum DbOpenError {
     /// The demo data failed to load.
     #[error("demo data: {0}")]
     Demo(String),
+    /// A standby's copy cannot be served (`--read-only`), and why.
+    #[error("{0}")]
+    Standby(String),
     /// The writer thread could not start.
     #[error("writer thread: {0}")]
     Thread(std::io::Error),

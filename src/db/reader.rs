@@ -37,15 +37,29 @@ fn setup(conn: &Connection) -> Result<(), rusqlite::Error> {
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA query_only = ON;")
 }
 
+/// How a reader opens the file: a standby's copy is opened read-only, so
+/// that not even SQLite's own bookkeeping writes to a file another process
+/// keeps current.
+fn flags(standby: bool) -> OpenFlags {
+    let access = if standby { OpenFlags::SQLITE_OPEN_READ_ONLY } else { OpenFlags::SQLITE_OPEN_READ_WRITE };
+    access | OpenFlags::SQLITE_OPEN_NO_MUTEX
+}
+
 /// The pool of readers on `path`.
-pub(super) fn pool(path: &Path) -> Result<Pool<SqliteConnectionManager>, r2d2::Error> {
-    let manager = SqliteConnectionManager::file(path)
-        .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX);
+pub(super) fn pool(path: &Path, standby: bool) -> Result<Pool<SqliteConnectionManager>, r2d2::Error> {
+    let manager = SqliteConnectionManager::file(path).with_flags(flags(standby));
     Pool::builder().max_size(POOL_SIZE).connection_customizer(Box::new(ReaderSetup)).build(manager)
 }
 
-/// Runs `f` in one read transaction.
-pub(super) fn in_snapshot<T, E>(conn: &Connection, f: impl FnOnce(&Conn) -> Result<T, E>) -> Result<T, E>
+/// Runs `f` in one read transaction. On a standby (`fresh_pages`) the
+/// connection first forgets the pages it holds: the follower writes pages
+/// in place and marks page 1 only when it rewrites it, so SQLite could not
+/// always tell its cache from the file (see `standby`).
+pub(super) fn in_snapshot<T, E>(
+    conn: &Connection,
+    fresh_pages: bool,
+    f: impl FnOnce(&Conn) -> Result<T, E>,
+) -> Result<T, E>
 where
     E: From<Error>,
 {
@@ -53,6 +67,9 @@ where
         if !conn.is_autocommit() {
             // Left open by a panic in an earlier `f`.
             conn.execute_batch("ROLLBACK")?;
+        }
+        if fresh_pages {
+            conn.prepare_cached("PRAGMA shrink_memory")?.execute([])?;
         }
         conn.prepare_cached("BEGIN")?.execute([])?;
         Ok(())
@@ -75,13 +92,14 @@ pub struct LocalReader(Rc<LocalInner>);
 
 struct LocalInner {
     path: PathBuf,
+    standby: bool,
     conn: RefCell<Option<Connection>>,
 }
 
 impl LocalReader {
     /// A reader of `path`, opened on first use.
-    pub(super) fn new(path: PathBuf) -> LocalReader {
-        LocalReader(Rc::new(LocalInner { path, conn: RefCell::new(None) }))
+    pub(super) fn new(path: PathBuf, standby: bool) -> LocalReader {
+        LocalReader(Rc::new(LocalInner { path, standby, conn: RefCell::new(None) }))
     }
 
     /// Runs `f` in one read transaction on this thread.
@@ -95,14 +113,11 @@ impl LocalReader {
             None => self.open().map_err(Error::from)?,
         };
         let conn = slot.insert(conn);
-        in_snapshot(conn, f)
+        in_snapshot(conn, self.0.standby, f)
     }
 
     fn open(&self) -> Result<Connection, rusqlite::Error> {
-        let conn = Connection::open_with_flags(
-            &self.0.path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        let conn = Connection::open_with_flags(&self.0.path, flags(self.0.standby))?;
         setup(&conn)?;
         Ok(conn)
     }

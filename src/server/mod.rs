@@ -60,8 +60,15 @@ impl Application {
         let data_lock = lock_data_dir(&config.data_dir, false)
             .map_err(|source| StartError::Path { path: config.data_dir.join(LOCK_FILE), source })?
             .ok_or_else(|| StartError::Busy(config.data_dir.clone()))?;
-        let (db, demo) = Db::open_with(&config.db_path(), config.demo, config.durability, config.wal_checkpoints)
-            .map_err(|source| StartError::Database { path: config.db_path(), source })?;
+        let opened = if config.read_only {
+            if config.demo {
+                return Err(StartError::Conflict("--read-only serves a standby's copy: --demo cannot load into it"));
+            }
+            Db::open_standby(&config.db_path()).map(|db| (db, None))
+        } else {
+            Db::open_with(&config.db_path(), config.demo, config.durability, config.wal_checkpoints)
+        };
+        let (db, demo) = opened.map_err(|source| StartError::Database { path: config.db_path(), source })?;
         match demo {
             Some(DemoOutcome::Loaded) => {
                 crate::demo::attach_files(&db, &storage)?;
@@ -102,6 +109,8 @@ impl Application {
         let transport =
             crate::mail::transport::Transport::from_config(&config.mail, mail.sent_dir()).map_err(StartError::Mail)?;
         let smtp = match config.mail.smtp_listen {
+            // A standby could not keep the mail it took: the primary receives it.
+            _ if config.read_only => None,
             None => None,
             Some(addr) => {
                 let listener = std::net::TcpListener::bind(addr).map_err(|source| StartError::Bind { addr, source })?;
@@ -110,7 +119,11 @@ impl Application {
                 Some(receiver)
             }
         };
-        tracing::info!(%public_url, data_dir = %config.data_dir.display(), "listening");
+        if config.read_only {
+            tracing::info!(%public_url, data_dir = %config.data_dir.display(), "listening as a read-only standby");
+        } else {
+            tracing::info!(%public_url, data_dir = %config.data_dir.display(), "listening");
+        }
         let state = web::Data::new(AppState {
             db,
             config,
@@ -129,6 +142,7 @@ impl Application {
             messenger_token: std::sync::RwLock::new(messenger_token),
             reply_time: Default::default(),
             data_lock,
+            standby_sessions: Default::default(),
         });
         let closing = Arc::new(tokio::sync::Notify::new());
         let door = front::Door {
@@ -136,11 +150,15 @@ impl Application {
             body_idle: Duration::from_secs(state.config.body_idle_timeout_seconds.max(1)),
         };
         let server = serve(listener, state.clone(), workers, door, closing.clone())?;
+        let hub = state.hub.clone();
+        // Replicated events reach the standby's subscribers as they arrive.
+        state.db.on_follow(move || hub.wake());
         let imap = state
             .config
             .mail
             .imap_url
             .as_deref()
+            .filter(|_| !state.config.read_only)
             .map(crate::mail::imap_in::Account::parse)
             .transpose()
             .map_err(StartError::Mail)?;
@@ -169,6 +187,9 @@ impl Application {
     /// writes queued so far are committed and the WAL is checkpointed into the
     /// database file, so `parley.db` alone holds everything.
     pub async fn run(self) -> std::io::Result<()> {
+        if self.state.config.read_only {
+            return self.run_standby().await;
+        }
         let sweeper = actix_web::rt::spawn(crate::sweep::every(
             self.state.clone(),
             crate::sweep::interval(self.state.config.unattached_file_seconds),
@@ -219,6 +240,18 @@ impl Application {
             Ok(false) => tracing::warn!("stopped; the WAL could not be checkpointed completely"),
             Err(e) => tracing::warn!(error = %e, "stopped; checkpointing the WAL failed"),
         }
+        result
+    }
+}
+
+impl Application {
+    /// A standby serves and feeds realtime subscribers from the replicated
+    /// log; it sweeps, sends and receives nothing, as all of those write.
+    async fn run_standby(self) -> std::io::Result<()> {
+        let fetcher = actix_web::rt::spawn(self.state.hub.clone().run(self.state.db.clone()));
+        let result = self.server.await;
+        fetcher.abort();
+        tracing::info!("stopped; the standby's copy is left to its follower");
         result
     }
 }

@@ -136,6 +136,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .wrap(from_fn(auth::identify))
+            .wrap(from_fn(crate::api::standby::refuse_writes))
             .wrap(from_fn(crate::api::shape::camel_errors))
             .configure(api_routes)
             .default_service(web::to(system::not_found)),

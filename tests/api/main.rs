@@ -42,5 +42,6 @@ mod sdk;
 mod shaping;
 mod shutdown;
 mod signin;
+mod standby;
 mod transfer;
 mod web;

@@ -16,7 +16,7 @@ fn litestream() -> PathBuf {
 
 /// Litestream refuses to start while `AWS_CA_BUNDLE` is set (its S3 client
 /// cannot add the bundle), so its environment goes without it.
-fn litestream_command() -> Command {
+pub(crate) fn litestream_command() -> Command {
     let mut c = Command::new(litestream());
     c.env_remove("AWS_CA_BUNDLE");
     c
@@ -24,14 +24,16 @@ fn litestream_command() -> Command {
 
 /// A Litestream configuration replicating `data/parley.db` to a file
 /// replica, running `parley serve` with `serve_flags`, in the form of
-/// `docs/litestream.yml`.
-fn config(dir: &Path, serve_flags: &str) -> PathBuf {
+/// `docs/litestream.yml`; Litestream logs on standard error, beside Parley,
+/// where the tests read both.
+pub(crate) fn config(dir: &Path, serve_flags: &str) -> PathBuf {
     let data = dir.join("data");
     let path = dir.join("litestream.yml");
     std::fs::write(
         &path,
         format!(
             "exec: {PARLEY} serve --data-dir {data} --bind 127.0.0.1:0 {serve_flags}\n\
+             logging:\n  stderr: true\n\
              dbs:\n  - path: {data}/parley.db\n    replica:\n      type: file\n      path: {replica}\n      sync-interval: 1s\n",
             data = data.display(),
             replica = dir.join("replica").display(),
@@ -42,7 +44,7 @@ fn config(dir: &Path, serve_flags: &str) -> PathBuf {
 }
 
 /// Creates the data directory with the demo, so Litestream finds a database.
-fn demo_database(dir: &Path) {
+pub(crate) fn demo_database(dir: &Path) {
     let data = dir.join("data");
     let status = Command::new(PARLEY)
         .args(["gen", "--conversations", "20", "--messages", "1019", "--data-dir"])

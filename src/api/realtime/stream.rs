@@ -378,6 +378,10 @@ impl Drop for Presence {
 }
 
 async fn record(state: &web::Data<AppState>, user_id: i64, announce: bool, online: bool, channel: String) {
+    if state.db.is_standby() {
+        // A standby writes nothing: presence is the primary's to log.
+        return;
+    }
     let now = db::now();
     let written: db::Result<()> = state
         .db

@@ -177,7 +177,9 @@ export class Api {
       try {
         return await attempt();
       } catch (e) {
-        const transient = e instanceof NetworkError || (e instanceof ApiError && e.status >= 500 && e.status !== 507);
+        // A full disk or a read-only standby will answer the same again.
+        const lasting = e instanceof ApiError && (e.status === 507 || e.errors.some((x) => x.code === 'READ_ONLY'));
+        const transient = e instanceof NetworkError || (e instanceof ApiError && e.status >= 500 && !lasting);
         if (!transient || i >= tries) throw e;
         onRetry?.(i);
         await sleep(Math.min(500 * 2 ** (i - 1), 8000));

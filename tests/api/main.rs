@@ -37,6 +37,7 @@ mod ratings;
 mod realtime;
 mod reference;
 mod replication;
+mod rpo;
 mod scale;
 mod sdk;
 mod shaping;

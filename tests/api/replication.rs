@@ -185,3 +185,53 @@ fn s3_variant(text: &str) -> String {
     assert!(out.iter().any(|l| l.contains("type: s3")), "{out:?}");
     out.join("\n") + "\n"
 }
+
+#[test]
+fn for_a_minute_under_litestream_writes_stay_quick_and_litestream_keeps_the_wal() {
+    let dir = tempfile::tempdir().expect("dir");
+    demo_database(dir.path());
+    let config = config(dir.path(), "--wal-checkpoints external --messages-per-hour 0 --workers 2");
+    let mut command = litestream_command();
+    command.args(["replicate", "-config"]).arg(&config);
+    let mut server = start(command, &dir.path().join("data"));
+    let session = server.session(crate::helpers::SIMON);
+
+    // Two writers for 60 s, each reply's time from sending to its answer noted.
+    let mut times: Vec<Duration> = std::thread::scope(|s| {
+        let writers: Vec<_> = [1, 3]
+            .into_iter()
+            .map(|conversation| {
+                let (base, session) = (server.base.clone(), session.clone());
+                s.spawn(move || {
+                    let until = Instant::now() + Duration::from_secs(60);
+                    let mut times = Vec::new();
+                    for n in 0.. {
+                        if Instant::now() >= until {
+                            break;
+                        }
+                        let sent = Instant::now();
+                        let r = ureq::post(&format!("{base}/api/v1/conversations/{conversation}/messages"))
+                            .set("X-Session-ID", &session)
+                            .send_json(serde_json::json!({ "contents": format!("owned {n}") }));
+                        assert!(r.is_ok_and(|r| r.status() == 201), "a write failed");
+                        times.push(sent.elapsed());
+                    }
+                    times
+                })
+            })
+            .collect();
+        writers.into_iter().flat_map(|w| w.join().expect("writer")).collect()
+    });
+    times.sort();
+    let p99 = times[times.len() * 99 / 100];
+    let p50 = times[times.len() / 2];
+    server.terminate();
+    assert!(server.exits_within(Duration::from_secs(20)).is_some_and(|s| s.success()), "{}", server.logged());
+    let log = server.logged();
+    eprintln!("a minute under Litestream: {} writes, p50 {p50:?}, p99 {p99:?}", times.len());
+    assert!(p99 < Duration::from_millis(100), "writer p99 {p99:?}");
+    for sign in ["wal truncated by another process", "salt reset", "database is locked"] {
+        assert!(!log.contains(sign), "Litestream saw `{sign}`:\n{log}");
+    }
+    assert!(log.contains("level=INFO msg=litestream"), "Litestream's own log is read: {log}");
+}

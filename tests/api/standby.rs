@@ -150,6 +150,7 @@ fn a_standby_follows_serves_reads_and_realtime_refuses_writes_and_is_promoted() 
     // event delivered to a subscriber there.
     let events =
         sse_at(&standby.base, "inbox", &[("X-Session-ID", reader.as_str())]).expect("subscribe on the standby");
+    let heard = sse_at(&old.base, "inbox", &[("X-Session-ID", writer.as_str())]).expect("subscribe on the primary");
     let mut lags = Vec::new();
     let mut ids = Vec::new();
     for n in 0..6 {
@@ -161,7 +162,9 @@ fn a_standby_follows_serves_reads_and_realtime_refuses_writes_and_is_promoted() 
         lags.push(sent.elapsed());
         let event = events.next_of("message.created");
         assert_eq!(event.data["message"]["content_text"], text, "{:?}", event.data);
-        ids.push(event.id.expect("a logged event has an id"));
+        let id = event.id.expect("a logged event has an id");
+        assert_eq!(heard.next_of("message.created").id, Some(id), "one log, the same ids on both servers");
+        ids.push(id);
     }
     let (fastest, slowest) = (lags.iter().min().copied(), lags.iter().max().copied());
     eprintln!("follow lag over {} writes: median {:?}, {fastest:?}–{slowest:?}", lags.len(), median(lags.clone()));
@@ -169,7 +172,8 @@ fn a_standby_follows_serves_reads_and_realtime_refuses_writes_and_is_promoted() 
     let bound = SYNC + 2 * FOLLOW + Duration::from_millis(500);
     assert!(median(lags.clone()) <= bound, "lags {lags:?} over {bound:?}");
 
-    // Resume across servers: the events after the third, replayed from the standby's copy.
+    // Resume across servers: a client of the primary that saw the third event
+    // resumes on the standby and gets the rest, from the replicated log.
     let resumed =
         sse_at(&standby.base, "inbox", &[("X-Session-ID", reader.as_str()), ("Last-Event-ID", &ids[2].to_string())])
             .expect("resume on the standby");

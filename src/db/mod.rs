@@ -111,6 +111,29 @@ pub(super) struct Shared {
     pub(super) checkpointing: std::sync::Mutex<()>,
 }
 
+impl Shared {
+    /// Nothing counted yet, every generation at zero.
+    fn new(path: &std::path::Path, external_wal: bool, follow: Option<standby::Follow>) -> Shared {
+        Shared {
+            path: path.to_owned(),
+            external_wal,
+            follow,
+            lists_generation: AtomicU64::new(0),
+            lists: lists::ListMemo::default(),
+            catalog_generation: AtomicU64::new(0),
+            content_generation: AtomicU64::new(0),
+            catalog: std::sync::Mutex::new(None),
+            identities_generation: AtomicU64::new(0),
+            queued: AtomicUsize::new(0),
+            batches: AtomicU64::new(0),
+            jobs: AtomicU64::new(0),
+            largest_batch: AtomicUsize::new(0),
+            wal_frames: AtomicU64::new(0),
+            checkpointing: std::sync::Mutex::new(()),
+        }
+    }
+}
+
 impl Db {
     /// A read connection for one worker thread, opened on first use (see
     /// [`LocalReader`]).

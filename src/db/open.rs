@@ -3,7 +3,6 @@
 //! checkpointer and the readers get connections of their own.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, AtomicUsize};
 use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -13,7 +12,7 @@ use rusqlite::Connection;
 use super::checkpoint::checkpoint_after;
 use super::watch::watch_tables;
 use super::writer::{Job, Writer, WRITE_QUEUE};
-use super::{lists, migrate, reader, Db, Shared};
+use super::{migrate, reader, Db, Shared};
 use crate::config::{Durability, WalCheckpoints};
 
 impl Db {
@@ -47,23 +46,7 @@ impl Db {
 
         let readers = reader::pool(path, false)?;
 
-        let shared = Arc::new(Shared {
-            path: path.to_owned(),
-            external_wal,
-            follow: None,
-            lists_generation: AtomicU64::new(0),
-            lists: lists::ListMemo::default(),
-            catalog_generation: AtomicU64::new(0),
-            content_generation: AtomicU64::new(0),
-            catalog: std::sync::Mutex::new(None),
-            identities_generation: AtomicU64::new(0),
-            queued: AtomicUsize::new(0),
-            batches: AtomicU64::new(0),
-            jobs: AtomicU64::new(0),
-            largest_batch: AtomicUsize::new(0),
-            wal_frames: AtomicU64::new(0),
-            checkpointing: std::sync::Mutex::new(()),
-        });
+        let shared = Arc::new(Shared::new(path, external_wal, None));
         let (tx, rx) = mpsc::sync_channel::<Job>(WRITE_QUEUE);
         // From here on the checkpointer, not the writer, copies the WAL into the file.
         bootstrap.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;

@@ -18,14 +18,14 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, Weak};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{lists, migrate, reader, Db, DbOpenError, Shared};
+use super::{migrate, reader, Db, DbOpenError, Shared};
 
 /// How often the follower's files are looked at.
 const POLL: Duration = Duration::from_millis(100);
@@ -82,23 +82,7 @@ impl Db {
         let (txid, applied_at) = follower_files(path);
         let follow =
             Follow { seen: Mutex::new(Followed { txid, applied_at, schema_version }), woken: Mutex::new(Vec::new()) };
-        let shared = Arc::new(Shared {
-            path: path.to_owned(),
-            external_wal: true,
-            follow: Some(follow),
-            lists_generation: AtomicU64::new(0),
-            lists: lists::ListMemo::default(),
-            catalog_generation: AtomicU64::new(0),
-            content_generation: AtomicU64::new(0),
-            catalog: Mutex::new(None),
-            identities_generation: AtomicU64::new(0),
-            queued: AtomicUsize::new(0),
-            batches: AtomicU64::new(0),
-            jobs: AtomicU64::new(0),
-            largest_batch: AtomicUsize::new(0),
-            wal_frames: AtomicU64::new(0),
-            checkpointing: Mutex::new(()),
-        });
+        let shared = Arc::new(Shared::new(path, true, Some(follow)));
         let db = Db { shared: shared.clone(), readers, writer: None };
         let watched = Arc::downgrade(&shared);
         let watcher = db.readers.clone();

@@ -266,10 +266,6 @@ impl Db {
     /// When another process owns the WAL, a PASSIVE checkpoint only, which
     /// waits for no one and leaves the WAL where it is.
     pub fn checkpoint_blocking(&self) -> Result<bool, Error> {
-        if self.is_standby() {
-            // The file is the follower's: nothing of Parley's is in a WAL.
-            return Ok(true);
-        }
         let (done, result) = mpsc::sync_channel(1);
         let sql =
             if self.shared.external_wal { "PRAGMA wal_checkpoint(PASSIVE)" } else { "PRAGMA wal_checkpoint(TRUNCATE)" };

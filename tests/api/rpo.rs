@@ -8,7 +8,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::helpers::{MARK, SIMON};
 use crate::process::start;
@@ -32,6 +32,23 @@ fn kill_with_children(pid: u32) {
     assert!(status.is_ok_and(|s| s.success()));
 }
 
+/// Sends write `n` (its text, then the request) for n = 0, 1, … until `run`
+/// is over; the writes answered `201`, with when they were.
+fn acked_until(run: Duration, send: impl Fn(usize) -> (String, ureq::Request, Value)) -> Vec<Acked> {
+    let mut acked = Vec::new();
+    let until = Instant::now() + run;
+    for n in 0.. {
+        if Instant::now() >= until {
+            break;
+        }
+        let (text, request, body) = send(n);
+        if request.send_json(body).is_ok_and(|r| r.status() == 201) {
+            acked.push(Acked { text, at: Instant::now() });
+        }
+    }
+    acked
+}
+
 /// Writes for `run`, from three staff writers and a customer starting conversations.
 fn write_for(base: &str, staff: &str, customer: &str, run: Duration, round: usize) -> Vec<Acked> {
     std::thread::scope(|s| {
@@ -39,40 +56,21 @@ fn write_for(base: &str, staff: &str, customer: &str, run: Duration, round: usiz
             .into_iter()
             .map(|conversation| {
                 s.spawn(move || {
-                    let mut acked = Vec::new();
-                    let until = Instant::now() + run;
-                    for n in 0.. {
-                        if Instant::now() >= until {
-                            break;
-                        }
+                    acked_until(run, |n| {
                         let text = format!("rpo {round} c{conversation} {n}");
-                        let r = ureq::post(&format!("{base}/api/v1/conversations/{conversation}/messages"))
-                            .set("X-Session-ID", staff)
-                            .send_json(json!({ "contents": text }));
-                        if r.is_ok_and(|r| r.status() == 201) {
-                            acked.push(Acked { text, at: Instant::now() });
-                        }
-                    }
-                    acked
+                        let request = ureq::post(&format!("{base}/api/v1/conversations/{conversation}/messages"))
+                            .set("X-Session-ID", staff);
+                        (text.clone(), request, json!({ "contents": text }))
+                    })
                 })
             })
             .collect();
         let starter = s.spawn(move || {
-            let mut acked = Vec::new();
-            let until = Instant::now() + run;
-            for n in 0.. {
-                if Instant::now() >= until {
-                    break;
-                }
+            acked_until(run, |n| {
                 let text = format!("rpo {round} new {n}");
-                let r = ureq::post(&format!("{base}/api/v1/conversations"))
-                    .set("X-Session-ID", customer)
-                    .send_json(json!({ "subject": format!("Round {round}"), "contents": text }));
-                if r.is_ok_and(|r| r.status() == 201) {
-                    acked.push(Acked { text, at: Instant::now() });
-                }
-            }
-            acked
+                let request = ureq::post(&format!("{base}/api/v1/conversations")).set("X-Session-ID", customer);
+                (text.clone(), request, json!({ "subject": format!("Round {round}"), "contents": text }))
+            })
         });
         let mut all: Vec<Acked> = staff_writers.into_iter().flat_map(|w| w.join().expect("writer")).collect();
         all.extend(starter.join().expect("starter"));
